@@ -1,0 +1,35 @@
+/* oa_ctx: mock_openai's configuration, built once at start-up and read-only
+ * while serving (handlers get it as their route context; no globals). */
+#ifndef OA_CTX_H
+#define OA_CTX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cli.h"
+
+#define OA_MAX_MODELS 64
+
+typedef struct oa_model {
+    char id[96];
+    unsigned dims;
+    bool shortenable; /* accepts the `dimensions` parameter */
+    long created;
+    const char *owned_by;
+} oa_model;
+
+typedef struct oa_ctx {
+    oa_model models[OA_MAX_MODELS];
+    size_t nmodels;
+    const cli_list *api_keys; /* empty: any non-empty bearer key is accepted */
+    long rpm, tpm;            /* reported in x-ratelimit-* headers */
+} oa_ctx;
+
+/* Register the built-in models, then each "NAME:DIMS" of extra (a new
+ * text-embedding-3-style model, or a new size for a known one). False with
+ * a message in err for a malformed entry. */
+bool oa_ctx_models(oa_ctx *c, const cli_list *extra, char *err, size_t errlen);
+
+const oa_model *oa_model_find(const oa_ctx *c, const char *id);
+
+#endif

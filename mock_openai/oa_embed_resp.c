@@ -1,0 +1,66 @@
+#include "oa_embed_resp.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base64.h"
+#include "fmt_float.h"
+#include "oa_vector.h"
+
+static bool write_floats(buf *b, const float *v, size_t dim)
+{
+    char *p = buf_reserve(b, dim * (FMT_F32_MAX + 1) + 2);
+    if (!p)
+        return false;
+    char *start = p;
+    *p++ = '[';
+    for (size_t i = 0; i < dim; i++) {
+        if (i)
+            *p++ = ',';
+        p += fmt_f32(p, v[i]);
+    }
+    *p++ = ']';
+    buf_advance(b, (size_t)(p - start));
+    return true;
+}
+
+static bool write_base64(buf *b, const float *v, size_t dim)
+{
+    char *p = buf_reserve(b, BASE64_LEN(dim * 4) + 2);
+    if (!p)
+        return false;
+    p[0] = '"';
+    size_t n = base64_encode_f32le(p + 1, v, dim);
+    p[n + 1] = '"';
+    buf_advance(b, n + 2);
+    return true;
+}
+
+static void compute(uint64_t seed, const oa_input *in, float *v, size_t dim)
+{
+    if (in->text)
+        oa_vec_text(seed, in->text, in->len, v, dim);
+    else
+        oa_vec_tokens(seed, in->ids, in->nids, v, dim);
+}
+
+bool oa_embed_write(buf *b, const oa_embed_req *q)
+{
+    float *v = malloc(q->dims * sizeof *v);
+    if (!v)
+        return false;
+    uint64_t seed = oa_vec_seed(q->model->id);
+    size_t tokens = 0;
+    bool ok = buf_puts(b, "{\"object\":\"list\",\"data\":[");
+    for (size_t i = 0; ok && i < q->n; i++) {
+        compute(seed, &q->inputs[i], v, q->dims);
+        tokens += q->inputs[i].tokens;
+        ok = buf_printf(b, "%s{\"object\":\"embedding\",\"index\":%zu,\"embedding\":", i ? "," : "", i) &&
+             (q->base64 ? write_base64(b, v, q->dims) : write_floats(b, v, q->dims)) && buf_puts(b, "}");
+    }
+    free(v);
+    ok = ok && buf_puts(b, "],\"model\":") && buf_json_str(b, q->model->id, strlen(q->model->id)) &&
+         buf_printf(b, ",\"usage\":{\"prompt_tokens\":%zu,\"total_tokens\":%zu}}", tokens, tokens);
+    return ok;
+}

@@ -1,0 +1,97 @@
+/* The model registry and GET /v1/models, /v1/models/{id}. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "oa_ctx.h"
+#include "oa_error.h"
+#include "oa_handlers.h"
+
+static const oa_model builtin[] = {
+    {"text-embedding-3-small", 1536, true, 1705948997, "system"},
+    {"text-embedding-3-large", 3072, true, 1705953180, "system"},
+    {"text-embedding-ada-002", 1536, false, 1671217299, "openai-internal"},
+};
+
+const oa_model *oa_model_find(const oa_ctx *c, const char *id)
+{
+    for (size_t i = 0; i < c->nmodels; i++) {
+        if (strcmp(c->models[i].id, id) == 0)
+            return &c->models[i];
+    }
+    return NULL;
+}
+
+static bool add_extra(oa_ctx *c, const char *spec, char *err, size_t errlen)
+{
+    const char *colon = strrchr(spec, ':');
+    char *end = NULL;
+    long dims = colon ? strtol(colon + 1, &end, 10) : 0;
+    size_t idlen = colon ? (size_t)(colon - spec) : 0;
+    if (!colon || idlen == 0 || idlen >= sizeof c->models[0].id || *end || dims < 1 || dims > 16384) {
+        snprintf(err, errlen, "invalid model '%s': expected NAME:DIMS with DIMS in 1..16384", spec);
+        return false;
+    }
+    char id[sizeof c->models[0].id];
+    memcpy(id, spec, idlen);
+    id[idlen] = '\0';
+    oa_model *m = (oa_model *)oa_model_find(c, id);
+    if (!m) {
+        if (c->nmodels == OA_MAX_MODELS) {
+            snprintf(err, errlen, "too many models (at most %d)", OA_MAX_MODELS);
+            return false;
+        }
+        m = &c->models[c->nmodels++];
+        *m = (oa_model){"", 0, true, 1705948997, "system"};
+        memcpy(m->id, id, idlen + 1);
+    }
+    m->dims = (unsigned)dims;
+    return true;
+}
+
+bool oa_ctx_models(oa_ctx *c, const cli_list *extra, char *err, size_t errlen)
+{
+    c->nmodels = sizeof builtin / sizeof builtin[0];
+    memcpy(c->models, builtin, sizeof builtin);
+    for (size_t i = 0; extra && i < extra->n; i++) {
+        if (!add_extra(c, extra->items[i], err, errlen))
+            return false;
+    }
+    return true;
+}
+
+static void write_model(buf *b, const oa_model *m)
+{
+    buf_puts(b, "{\"id\":");
+    buf_json_str(b, m->id, strlen(m->id));
+    buf_printf(b, ",\"object\":\"model\",\"created\":%ld,\"owned_by\":\"%s\"}", m->created, m->owned_by);
+}
+
+void oa_handle_models_list(srv_req *r, void *ctx)
+{
+    const oa_ctx *c = ctx;
+    if (!oa_auth_check(r, c))
+        return;
+    buf *b = srv_resp_body(r);
+    buf_puts(b, "{\"object\":\"list\",\"data\":[");
+    for (size_t i = 0; i < c->nmodels; i++) {
+        if (i)
+            buf_puts(b, ",");
+        write_model(b, &c->models[i]);
+    }
+    buf_puts(b, "]}");
+}
+
+void oa_handle_model_get(srv_req *r, void *ctx)
+{
+    const oa_ctx *c = ctx;
+    if (!oa_auth_check(r, c))
+        return;
+    const char *id = srv_req_param(r, "id");
+    const oa_model *m = oa_model_find(c, id);
+    if (!m) {
+        oa_error_model_not_found(r, id);
+        return;
+    }
+    write_model(srv_resp_body(r), m);
+}

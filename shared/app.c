@@ -1,0 +1,81 @@
+#include "app.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+
+bool app_configure(const app_common *c, srv_config *cfg)
+{
+    log_level lvl;
+    log_format fmt;
+    if (!log_parse_level(c->log_level, &lvl)) {
+        fprintf(stderr, "invalid --log-level '%s' (debug, info, warn, error, off)\n", c->log_level);
+        return false;
+    }
+    if (!log_parse_format(c->log_format, &fmt)) {
+        fprintf(stderr, "invalid --log-format '%s' (text, json)\n", c->log_format);
+        return false;
+    }
+    cfg->host = c->host;
+    cfg->port = (unsigned)c->port;
+    cfg->threads = (unsigned)c->threads;
+    cfg->max_body = c->max_body;
+    cfg->conn_limit = (unsigned)c->conn_limit;
+    cfg->idle_timeout_s = (unsigned)c->idle_timeout_s;
+    return true;
+}
+
+/* Block the stop signals in every thread (they inherit the mask), so the
+ * main thread alone receives them through sigwait. */
+static void block_signals(sigset_t *set)
+{
+    sigemptyset(set);
+    sigaddset(set, SIGINT);
+    sigaddset(set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+}
+
+int app_run(const app_common *c, const srv_config *cfg)
+{
+    sigset_t set;
+    block_signals(&set);
+    log_level lvl = LOG_INFO;
+    log_format fmt = LOG_TEXT;
+    log_parse_level(c->log_level, &lvl);
+    log_parse_format(c->log_format, &fmt);
+    if (!log_init(fmt, lvl, STDERR_FILENO))
+        fprintf(stderr, "warning: logging synchronously (no flusher thread)\n");
+    char err[256];
+    srv *s = srv_start(cfg, err, sizeof err);
+    if (!s) {
+        log_msg(LOG_ERROR, "%s: %s", cfg->service, err);
+        log_shutdown();
+        return 1;
+    }
+    printf("%u\n", srv_port(s));
+    fflush(stdout);
+    log_msg(LOG_INFO, "%s %s listening on %s:%u", cfg->service, MOCKWORKS_VERSION, cfg->host, srv_port(s));
+    int sig = 0;
+    sigwait(&set, &sig);
+    log_msg(LOG_INFO, "%s: signal %d, finishing %zu in-flight request(s)", cfg->service, sig, srv_inflight(s));
+    srv_stop(s, (unsigned)c->grace_ms);
+    log_msg(LOG_INFO, "%s: stopped", cfg->service);
+    log_shutdown();
+    return 0;
+}
+
+void app_iso_time(char out[32])
+{
+    struct timeval tv;
+    struct tm tm;
+    gettimeofday(&tv, NULL);
+    gmtime_r(&tv.tv_sec, &tm);
+    size_t n = strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(out + n, 32 - n, ".%06ldZ", (long)tv.tv_usec);
+}

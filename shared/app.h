@@ -1,0 +1,56 @@
+/* app: what both binaries share around the server: the common flags, start,
+ * the port line on stdout, waiting for SIGTERM/SIGINT, graceful stop.
+ *
+ *     app_common c = APP_COMMON_DEFAULTS(8002);
+ *     cli_opt opts[] = {APP_COMMON_OPTS(c), {...server's own...}};
+ *     cli_parse(...);
+ *     return app_run(&c, &srv_cfg);   // blocks until a signal, exit code
+ */
+#ifndef MW_APP_H
+#define MW_APP_H
+
+#include "cli.h"
+#include "server.h"
+
+#ifndef MOCKWORKS_VERSION
+#define MOCKWORKS_VERSION "0.0.0"
+#endif
+
+typedef struct app_common {
+    const char *host;
+    long port;
+    long threads;
+    size_t max_body;
+    const char *log_format;
+    const char *log_level;
+    long conn_limit;
+    long idle_timeout_s;
+    long grace_ms;
+} app_common;
+
+#define APP_COMMON_DEFAULTS(default_port) \
+    {"127.0.0.1", (default_port), 2, 16u << 20, "text", "info", 4096, 60, 10000}
+
+#define APP_COMMON_OPTS(c)                                                                              \
+    {"host", "MOCK_HOST", CLI_STR, &(c).host, "address to listen on (0.0.0.0 for all)", 0, 0},         \
+    {"port", "MOCK_PORT", CLI_INT, &(c).port, "TCP port; 0 picks a free one, printed on stdout's first line", 0, 65535}, \
+    {"threads", "MOCK_THREADS", CLI_INT, &(c).threads, "worker threads", 1, 256},                        \
+    {"max-body", "MOCK_MAX_BODY", CLI_SIZE, &(c).max_body, "largest request body in bytes (k/m/g suffix); larger gets 413", 0, 0}, \
+    {"log-format", "MOCK_LOG_FORMAT", CLI_STR, &(c).log_format, "text or json (one JSON object per line)", 0, 0}, \
+    {"log-level", "MOCK_LOG_LEVEL", CLI_STR, &(c).log_level, "debug, info (one line per request), warn, error or off", 0, 0}, \
+    {"max-connections", "MOCK_MAX_CONNECTIONS", CLI_INT, &(c).conn_limit, "concurrent connections accepted", 1, 1000000}, \
+    {"idle-timeout", "MOCK_IDLE_TIMEOUT", CLI_INT, &(c).idle_timeout_s, "seconds before an idle connection is closed (0 = never)", 0, 86400}, \
+    {"shutdown-grace-ms", "MOCK_SHUTDOWN_GRACE_MS", CLI_INT, &(c).grace_ms, "on SIGTERM, how long in-flight requests may take to finish", 0, 600000}
+
+/* Fill the server config's common fields from c. False (message printed)
+ * if a value is invalid. */
+bool app_configure(const app_common *c, srv_config *cfg);
+
+/* Start logging and the server, print the bound port as stdout's first line,
+ * wait for SIGTERM/SIGINT, stop gracefully. Returns the process exit code. */
+int app_run(const app_common *c, const srv_config *cfg);
+
+/* "2026-11-28T21:08:57Z"-style UTC time for JSON bodies, into out[32]. */
+void app_iso_time(char out[32]);
+
+#endif

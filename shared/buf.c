@@ -1,0 +1,167 @@
+#include "buf.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Grow geometrically so n appends cost O(n) in total. */
+char *buf_reserve(buf *b, size_t n)
+{
+    if (b->cap - b->len >= n && b->data)
+        return b->data + b->len;
+    if (n > SIZE_MAX / 2 - b->len)
+        return NULL;
+    size_t want = b->len + n;
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < want)
+        cap *= 2;
+    char *p = realloc(b->data, cap + 1);
+    if (!p)
+        return NULL;
+    b->data = p;
+    b->cap = cap;
+    b->data[b->len] = '\0';
+    return b->data + b->len;
+}
+
+void buf_advance(buf *b, size_t n)
+{
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+bool buf_append(buf *b, const void *p, size_t n)
+{
+    char *dst = buf_reserve(b, n);
+    if (!dst)
+        return false;
+    if (n)
+        memcpy(dst, p, n);
+    buf_advance(b, n);
+    return true;
+}
+
+bool buf_puts(buf *b, const char *s)
+{
+    return buf_append(b, s, strlen(s));
+}
+
+bool buf_printf(buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return false;
+    char *dst = buf_reserve(b, (size_t)n);
+    if (!dst)
+        return false;
+    va_start(ap, fmt);
+    vsnprintf(dst, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    buf_advance(b, (size_t)n);
+    return true;
+}
+
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 if it is invalid. */
+static size_t utf8_seq_len(const char *s, size_t avail)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t k;
+    unsigned min;
+    if (u[0] >= 0xc2 && u[0] <= 0xdf) {
+        k = 2;
+        min = 0x80;
+    } else if (u[0] >= 0xe0 && u[0] <= 0xef) {
+        k = 3;
+        min = 0x800;
+    } else if (u[0] >= 0xf0 && u[0] <= 0xf4) {
+        k = 4;
+        min = 0x10000;
+    } else {
+        return 0;
+    }
+    if (avail < k)
+        return 0;
+    unsigned cp = u[0] & (0x7f >> k);
+    for (size_t j = 1; j < k; j++) {
+        if ((u[j] & 0xc0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (u[j] & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    return k;
+}
+
+bool buf_json_str(buf *b, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    /* Worst case every byte becomes \u00XX (6 bytes), plus the quotes. */
+    if (n > (SIZE_MAX - 2) / 6)
+        return false;
+    char *p = buf_reserve(b, n * 6 + 2);
+    if (!p)
+        return false;
+    char *start = p;
+    *p++ = '"';
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\') {
+            *p++ = '\\';
+            *p++ = (char)c;
+        } else if (c == '\n') {
+            *p++ = '\\';
+            *p++ = 'n';
+        } else if (c == '\r') {
+            *p++ = '\\';
+            *p++ = 'r';
+        } else if (c == '\t') {
+            *p++ = '\\';
+            *p++ = 't';
+        } else if (c < 0x20) {
+            memcpy(p, "\\u00", 4);
+            p[4] = hex[c >> 4];
+            p[5] = hex[c & 15];
+            p += 6;
+        } else if (c < 0x80) {
+            *p++ = (char)c;
+        } else {
+            size_t k = utf8_seq_len(s + i, n - i);
+            if (k == 0) { /* invalid byte: U+FFFD keeps the JSON valid */
+                memcpy(p, "\\ufffd", 6);
+                p += 6;
+            } else {
+                memcpy(p, s + i, k);
+                p += k;
+                i += k - 1;
+            }
+        }
+    }
+    *p++ = '"';
+    buf_advance(b, (size_t)(p - start));
+    return true;
+}
+
+void buf_clear(buf *b)
+{
+    b->len = 0;
+    if (b->data)
+        b->data[0] = '\0';
+}
+
+char *buf_release(buf *b)
+{
+    char *p = b->data;
+    b->data = NULL;
+    b->len = b->cap = 0;
+    return p;
+}
+
+void buf_free(buf *b)
+{
+    free(buf_release(b));
+}

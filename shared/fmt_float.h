@@ -1,0 +1,21 @@
+/* fmt_float: float32 → shortest-enough JSON number text, without printf.
+ *
+ * The embeddings hot path prints thousands of floats per response; printf
+ * costs ~150 ns each. fmt_f32 prints 9 significant digits at most, which is
+ * enough for strtof() to give back the very same float (float32 has a 24-bit
+ * significand: 9 decimal digits always round-trip), then drops trailing zeros:
+ *
+ *     char s[FMT_F32_MAX];
+ *     size_t n = fmt_f32(s, -0.0123456789f);   // "-0.012345679", n = 12
+ *
+ * Non-finite values print as 0 (JSON has no NaN/Infinity). */
+#ifndef MW_FMT_FLOAT_H
+#define MW_FMT_FLOAT_H
+
+#include <stddef.h>
+
+#define FMT_F32_MAX 24 /* bytes fmt_f32 may write, no NUL is written */
+
+size_t fmt_f32(char *dst, float v);
+
+#endif

@@ -1,0 +1,39 @@
+/* The request record shared by server.c (lifecycle) and request.c (accessors).
+ * Nothing outside shared/ includes this. */
+#ifndef MW_REQ_INTERNAL_H
+#define MW_REQ_INTERNAL_H
+
+#include <microhttpd.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "reqid.h"
+#include "router.h"
+#include "server.h"
+
+typedef enum { REQ_READING, REQ_HELD, REQ_READY, REQ_SENT } req_state;
+
+struct srv_req {
+    srv *server;
+    srv_error_fn server_error_fn; /* the API's error format, from the config */
+    struct MHD_Connection *conn;
+    char id[REQID_LEN + 1];
+    const char *method; /* owned by libmicrohttpd for the request's life */
+    const char *path;
+    uint64_t start_ns;
+    req_state state;
+    bool body_too_large;
+    buf body;
+    router_match_t match;
+    /* response */
+    int status;
+    unsigned delay_ms;
+    bool has_content_type;
+    buf headers; /* "name\0value\0" pairs, one allocation for all of them */
+    buf resp;
+    size_t sent_bytes;
+};
+
+uint64_t req_now_ns(void);
+
+#endif

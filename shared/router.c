@@ -1,0 +1,76 @@
+#include "router.h"
+
+#include <stdbool.h>
+#include <string.h>
+
+/* Match one pattern against path, filling params; false if it differs. */
+static bool match_pattern(const char *pat, const char *path, router_match_t *m)
+{
+    m->nparams = 0;
+    while (*pat && *path) {
+        if (*pat == '{') {
+            const char *close = strchr(pat, '}');
+            size_t vlen = strcspn(path, "/");
+            if (!close || vlen == 0 || vlen >= ROUTER_PARAM_MAX || m->nparams == ROUTER_MAX_PARAMS)
+                return false;
+            router_param *p = &m->params[m->nparams++];
+            p->name = pat + 1;
+            p->name_len = (size_t)(close - pat - 1);
+            memcpy(p->value, path, vlen);
+            p->value[vlen] = '\0';
+            pat = close + 1;
+            path += vlen;
+        } else if (*pat++ != *path++) {
+            return false;
+        }
+    }
+    return *pat == '\0' && *path == '\0';
+}
+
+static bool method_is(const char *route_method, const char *method)
+{
+    return strcmp(route_method, method) == 0 ||
+           (strcmp(method, "HEAD") == 0 && strcmp(route_method, "GET") == 0);
+}
+
+static void add_allow(router_match_t *m, const char *method)
+{
+    if (strstr(m->allow, method))
+        return;
+    size_t used = strlen(m->allow);
+    if (used + strlen(method) + 3 >= sizeof m->allow)
+        return;
+    if (used)
+        strcat(m->allow, ", ");
+    strcat(m->allow, method);
+}
+
+router_result router_match(const srv_route *routes, size_t n, const char *method, const char *path,
+                           router_match_t *m)
+{
+    bool path_known = false;
+    m->allow[0] = '\0';
+    m->route = NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (!match_pattern(routes[i].pattern, path, m))
+            continue;
+        if (method_is(routes[i].method, method)) {
+            m->route = &routes[i];
+            return ROUTE_FOUND;
+        }
+        path_known = true;
+        add_allow(m, routes[i].method);
+    }
+    m->nparams = 0;
+    return path_known ? ROUTE_BAD_METHOD : ROUTE_NOT_FOUND;
+}
+
+const char *router_param_get(const router_match_t *m, const char *name)
+{
+    size_t len = strlen(name);
+    for (size_t i = 0; i < m->nparams; i++) {
+        if (m->params[i].name_len == len && memcmp(m->params[i].name, name, len) == 0)
+            return m->params[i].value;
+    }
+    return NULL;
+}

@@ -1,0 +1,52 @@
+/* router: match (method, path) against a table of patterns.
+ *
+ * A pattern is a path whose segments are literal or "{name}" (one non-empty
+ * segment captured as a parameter):
+ *
+ *     {"GET", "/v1/models/{id}", handler, ctx}
+ *     router_match(routes, n, "GET", "/v1/models/abc", &m)  → ROUTE_FOUND,
+ *         m.route = that entry, m.params[0] = {"id", "abc"}
+ *
+ * A path that matches some pattern under another method gives
+ * ROUTE_BAD_METHOD with the allowed methods listed in m.allow; HEAD is served
+ * by GET routes. */
+#ifndef MW_ROUTER_H
+#define MW_ROUTER_H
+
+#include <stddef.h>
+
+#define ROUTER_MAX_PARAMS 4
+#define ROUTER_PARAM_MAX 256
+
+typedef struct srv_req srv_req;
+typedef void (*srv_handler)(srv_req *r, void *ctx);
+
+typedef struct srv_route {
+    const char *method;
+    const char *pattern;
+    srv_handler fn;
+    void *ctx;
+} srv_route;
+
+typedef struct router_param {
+    const char *name; /* points into the pattern, not NUL-terminated */
+    size_t name_len;
+    char value[ROUTER_PARAM_MAX];
+} router_param;
+
+typedef struct router_match_t {
+    const srv_route *route;
+    router_param params[ROUTER_MAX_PARAMS];
+    size_t nparams;
+    char allow[64]; /* "GET, POST" when the method did not match */
+} router_match_t;
+
+typedef enum { ROUTE_FOUND, ROUTE_NOT_FOUND, ROUTE_BAD_METHOD } router_result;
+
+router_result router_match(const srv_route *routes, size_t n, const char *method, const char *path,
+                           router_match_t *m);
+
+/* Value of parameter `name` captured by the match, or NULL. */
+const char *router_param_get(const router_match_t *m, const char *name);
+
+#endif

@@ -1,0 +1,328 @@
+/* The request lifecycle on libmicrohttpd: read the body (bounded), route,
+ * run the handler, optionally hold the response on a timer, send, log. */
+#include "server.h"
+
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "req_internal.h"
+#include "timer.h"
+
+struct srv {
+    srv_config cfg;
+    struct MHD_Daemon *daemon;
+    timer_q *timers;
+    atomic_size_t inflight;
+    unsigned port;
+};
+
+static srv_req *req_new(srv *s, struct MHD_Connection *conn, const char *url, const char *method)
+{
+    srv_req *r = calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    r->server = s;
+    r->server_error_fn = s->cfg.on_error;
+    r->conn = conn;
+    r->method = method;
+    r->path = url;
+    r->start_ns = req_now_ns();
+    r->status = 200;
+    reqid_next(r->id);
+    atomic_fetch_add(&s->inflight, 1);
+    return r;
+}
+
+static void req_free(srv_req *r)
+{
+    buf_free(&r->body);
+    buf_free(&r->headers);
+    buf_free(&r->resp);
+    free(r);
+}
+
+/* A declared Content-Length above the limit is refused before reading. */
+static bool declared_too_large(struct MHD_Connection *conn, size_t max)
+{
+    const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if (!cl)
+        return false;
+    char *end;
+    unsigned long long n = strtoull(cl, &end, 10);
+    return end != cl && n > max;
+}
+
+static void core_error(srv_req *r, int status, const char *message)
+{
+    buf_clear(&r->resp);
+    buf_clear(&r->headers);
+    r->has_content_type = false;
+    r->delay_ms = 0;
+    srv_resp_error(r, status, message);
+}
+
+static void body_too_large(srv_req *r)
+{
+    char msg[160];
+    snprintf(msg, sizeof msg, "Request body too large: the limit is %zu bytes.", r->server->cfg.max_body);
+    core_error(r, 413, msg);
+}
+
+static void dispatch(srv_req *r)
+{
+    srv *s = r->server;
+    if (r->body_too_large) {
+        body_too_large(r);
+        return;
+    }
+    char msg[600];
+    switch (router_match(s->cfg.routes, s->cfg.nroutes, r->method, r->path, &r->match)) {
+    case ROUTE_FOUND:
+        r->match.route->fn(r, r->match.route->ctx);
+        return;
+    case ROUTE_BAD_METHOD:
+        snprintf(msg, sizeof msg, "Invalid method for URL (%.32s %.500s)", r->method, r->path);
+        core_error(r, 405, msg);
+        srv_resp_header(r, "allow", r->match.allow);
+        return;
+    case ROUTE_NOT_FOUND:
+        snprintf(msg, sizeof msg, "Invalid URL (%.32s %.500s)", r->method, r->path);
+        core_error(r, 404, msg);
+        return;
+    }
+}
+
+static struct MHD_Response *build_response(srv_req *r)
+{
+    size_t len = r->resp.len;
+    struct MHD_Response *resp;
+    if (len == 0)
+        resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+    else
+        resp = MHD_create_response_from_buffer_with_free_callback(len, r->resp.data, free);
+    if (!resp)
+        return NULL;
+    if (len)
+        buf_release(&r->resp); /* libmicrohttpd frees it now */
+    r->sent_bytes = len;
+    MHD_add_response_header(resp, "x-request-id", r->id);
+    if (!r->has_content_type)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+    for (size_t off = 0; off < r->headers.len;) {
+        const char *name = r->headers.data + off;
+        const char *value = name + strlen(name) + 1;
+        MHD_add_response_header(resp, name, value);
+        off = (size_t)(value + strlen(value) + 1 - r->headers.data);
+    }
+    return resp;
+}
+
+static enum MHD_Result send_response(srv_req *r)
+{
+    srv *s = r->server;
+    if (s->cfg.before_send)
+        s->cfg.before_send(r, s->cfg.hook_ctx);
+    struct MHD_Response *resp = build_response(r);
+    if (!resp)
+        return MHD_NO;
+    r->state = REQ_SENT;
+    enum MHD_Result ok = MHD_queue_response(r->conn, (unsigned)r->status, resp);
+    MHD_destroy_response(resp);
+    return ok;
+}
+
+static void resume_held(void *arg)
+{
+    srv_req *r = arg;
+    MHD_resume_connection(r->conn);
+}
+
+/* Suspend the connection and let the timer thread resume it; if the timer
+ * cannot take it (out of memory) the response simply goes now. */
+static bool hold(srv_req *r)
+{
+    r->state = REQ_HELD;
+    MHD_suspend_connection(r->conn);
+    if (timer_add(r->server->timers, timer_now_ms() + r->delay_ms, resume_held, r))
+        return true;
+    MHD_resume_connection(r->conn);
+    return false;
+}
+
+static void take_upload(srv_req *r, const char *data, size_t *size)
+{
+    size_t max = r->server->cfg.max_body;
+    if (!r->body_too_large) {
+        if (*size > max - r->body.len) {
+            r->body_too_large = true;
+            buf_free(&r->body);
+        } else if (!buf_append(&r->body, data, *size)) {
+            r->body_too_large = true; /* no memory for it: same answer */
+            buf_free(&r->body);
+        }
+    }
+    *size = 0;
+}
+
+static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const char *url,
+                                 const char *method, const char *version, const char *upload_data,
+                                 size_t *upload_size, void **req_cls)
+{
+    (void)version;
+    srv *s = cls;
+    srv_req *r = *req_cls;
+    if (!r) {
+        r = req_new(s, conn, url, method);
+        if (!r)
+            return MHD_NO;
+        *req_cls = r;
+        if (!declared_too_large(conn, s->cfg.max_body))
+            return MHD_YES; /* respond on a later call: keeps keep-alive */
+        r->body_too_large = true;
+        body_too_large(r);
+        return send_response(r); /* the body is never read; the connection closes */
+    }
+    if (*upload_size) {
+        take_upload(r, upload_data, upload_size);
+        return MHD_YES;
+    }
+    if (r->state == REQ_READING) {
+        dispatch(r);
+        if (r->delay_ms && hold(r))
+            return MHD_YES;
+    }
+    if (r->state == REQ_SENT)
+        return MHD_YES;
+    return send_response(r);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    (void)conn;
+    srv *s = cls;
+    srv_req *r = *req_cls;
+    if (!r)
+        return;
+    log_access a = {r->id, r->method, r->path,
+                    r->state == REQ_SENT && toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? r->status : 0,
+                    srv_req_elapsed_ms(r), r->sent_bytes};
+    log_request(&a);
+    req_free(r);
+    *req_cls = NULL;
+    atomic_fetch_sub(&s->inflight, 1);
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    (void)cls;
+    char msg[512];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    msg[strcspn(msg, "\n")] = '\0';
+    log_msg(LOG_WARN, "libmicrohttpd: %s", msg);
+}
+
+/* Resolve host:port to one socket address (numeric or a name). */
+static bool resolve(const char *host, unsigned port, struct sockaddr_storage *out, char *err, size_t errlen)
+{
+    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE};
+    struct addrinfo *res = NULL;
+    int rc = getaddrinfo(host, NULL, &hints, &res);
+    if (rc != 0 || !res) {
+        snprintf(err, errlen, "cannot resolve host '%s': %s", host, gai_strerror(rc));
+        return false;
+    }
+    memset(out, 0, sizeof *out);
+    memcpy(out, res->ai_addr, res->ai_addrlen);
+    freeaddrinfo(res);
+    if (out->ss_family == AF_INET6)
+        ((struct sockaddr_in6 *)out)->sin6_port = htons((uint16_t)port);
+    else
+        ((struct sockaddr_in *)out)->sin_port = htons((uint16_t)port);
+    return true;
+}
+
+static struct MHD_Daemon *start_daemon(srv *s, const struct sockaddr_storage *addr)
+{
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_ALLOW_SUSPEND_RESUME |
+                     MHD_USE_ERROR_LOG;
+    if (addr->ss_family == AF_INET6)
+        flags |= MHD_USE_IPv6;
+    unsigned pool = s->cfg.threads > 1 ? s->cfg.threads : 0;
+    return MHD_start_daemon(flags, 0, NULL, NULL, on_access, s,
+                            MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, /* first, or MHD logs itself */
+                            MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)addr,
+                            MHD_OPTION_THREAD_POOL_SIZE, pool,
+                            MHD_OPTION_CONNECTION_LIMIT, s->cfg.conn_limit,
+                            MHD_OPTION_CONNECTION_TIMEOUT, s->cfg.idle_timeout_s,
+                            MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+                            MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
+                            MHD_OPTION_END);
+}
+
+srv *srv_start(const srv_config *cfg, char *err, size_t errlen)
+{
+    struct sockaddr_storage addr;
+    if (!resolve(cfg->host, cfg->port, &addr, err, errlen))
+        return NULL;
+    srv *s = calloc(1, sizeof *s);
+    if (!s) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    s->cfg = *cfg;
+    if (s->cfg.conn_limit == 0)
+        s->cfg.conn_limit = 4096;
+    atomic_init(&s->inflight, 0);
+    s->timers = timer_start();
+    s->daemon = s->timers ? start_daemon(s, &addr) : NULL;
+    if (!s->daemon) {
+        snprintf(err, errlen, "cannot listen on %s:%u (address in use or not available)", cfg->host, cfg->port);
+        timer_stop(s->timers);
+        free(s);
+        return NULL;
+    }
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    s->port = info ? info->port : cfg->port;
+    return s;
+}
+
+unsigned srv_port(const srv *s)
+{
+    return s->port;
+}
+
+size_t srv_inflight(srv *s)
+{
+    return atomic_load(&s->inflight);
+}
+
+static void wait_idle(srv *s, uint64_t deadline_ms)
+{
+    while (atomic_load(&s->inflight) > 0 && timer_now_ms() < deadline_ms) {
+        struct timespec ts = {0, 5 * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+}
+
+void srv_stop(srv *s, unsigned grace_ms)
+{
+    if (!s)
+        return;
+    MHD_socket fd = MHD_quiesce_daemon(s->daemon);
+    if (fd != MHD_INVALID_SOCKET)
+        close(fd);
+    wait_idle(s, timer_now_ms() + grace_ms);
+    timer_fire_all(s->timers); /* held responses go out rather than vanish */
+    wait_idle(s, timer_now_ms() + 1000);
+    MHD_stop_daemon(s->daemon);
+    timer_stop(s->timers);
+    free(s);
+}

@@ -1,0 +1,84 @@
+/* server: the HTTP core both mocks stand on (libmicrohttpd underneath).
+ *
+ * A server is a route table plus a few hooks. Handlers run once the whole
+ * request body is in (bounded by max_body: larger bodies get 413 through the
+ * server's own error format), fill in a response, and may ask for it to be
+ * held back with srv_resp_delay(): the connection is suspended and a timer
+ * resumes it, so a held response costs no thread.
+ *
+ *     static const srv_route routes[] = {{"GET", "/health", health, NULL}};
+ *     srv_config cfg = {.service = "mock-x", .host = "127.0.0.1", .port = 0,
+ *                       .threads = 2, .max_body = 1 << 20,
+ *                       .routes = routes, .nroutes = 1, .on_error = my_error};
+ *     srv *s = srv_start(&cfg, err, sizeof err);
+ *     printf("%u\n", srv_port(s));
+ *     srv_stop(s, 5000);   // stop accepting, let in-flight requests finish
+ */
+#ifndef MW_SERVER_H
+#define MW_SERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "buf.h"
+#include "router.h"
+
+typedef struct srv srv;
+
+/* Write the API's own error body for a status the core decided on
+ * (404 unknown path, 405 wrong method, 413 body too large, 500 OOM).
+ * `message` is a complete human sentence. */
+typedef void (*srv_error_fn)(srv_req *r, int status, const char *message);
+
+/* Called on every response just before it is sent (after the handler, after
+ * any core error): the place for headers every response carries. */
+typedef void (*srv_hook_fn)(srv_req *r, void *ctx);
+
+typedef struct srv_config {
+    const char *service;     /* names the server in logs */
+    const char *host;        /* numeric IPv4/IPv6 address or a host name */
+    unsigned port;           /* 0 picks a free port: see srv_port() */
+    unsigned threads;        /* worker threads polling connections */
+    size_t max_body;         /* request bodies above this get 413 */
+    unsigned conn_limit;     /* concurrent connections accepted */
+    unsigned idle_timeout_s; /* idle keep-alive connections closed after this */
+    const srv_route *routes;
+    size_t nroutes;
+    srv_error_fn on_error;
+    srv_hook_fn before_send;
+    void *hook_ctx;
+} srv_config;
+
+srv *srv_start(const srv_config *cfg, char *err, size_t errlen);
+unsigned srv_port(const srv *s);
+
+/* Requests accepted whose response has not finished. */
+size_t srv_inflight(srv *s);
+
+/* Graceful stop: close the listening socket, wait up to grace_ms for
+ * in-flight requests (held ones included) to finish, release any still held,
+ * then stop the threads and free everything. */
+void srv_stop(srv *s, unsigned grace_ms);
+
+/* Request accessors; strings live as long as the request. */
+const char *srv_req_method(const srv_req *r);
+const char *srv_req_path(const srv_req *r);
+const char *srv_req_header(const srv_req *r, const char *name); /* case-insensitive */
+const char *srv_req_query(const srv_req *r, const char *name);
+const char *srv_req_param(const srv_req *r, const char *name);  /* from "{name}" */
+const char *srv_req_body(const srv_req *r, size_t *len);
+const char *srv_req_id(const srv_req *r);
+double srv_req_elapsed_ms(const srv_req *r);
+
+/* Response builders. Status defaults to 200, content-type to JSON. */
+void srv_resp_status(srv_req *r, int status);
+int srv_resp_get_status(const srv_req *r);
+bool srv_resp_header(srv_req *r, const char *name, const char *value);
+buf *srv_resp_body(srv_req *r);
+bool srv_resp_text(srv_req *r, int status, const char *content_type, const char *text);
+void srv_resp_error(srv_req *r, int status, const char *message);
+
+/* Hold the response back for ms milliseconds without holding a thread. */
+void srv_resp_delay(srv_req *r, unsigned ms);
+
+#endif
