@@ -263,7 +263,6 @@ static struct MHD_Daemon *start_daemon(srv *s, const struct sockaddr_storage *ad
                             MHD_OPTION_CONNECTION_LIMIT, s->cfg.conn_limit,
                             MHD_OPTION_CONNECTION_TIMEOUT, s->cfg.idle_timeout_s,
                             MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-                            MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
                             MHD_OPTION_END);
 }
 

@@ -1,0 +1,80 @@
+#include <string.h>
+
+#include "buf.h"
+#include "check_main.h"
+
+START_TEST(reserve_write_advance)
+{
+    buf b = BUF_INIT;
+    char *p = buf_reserve(&b, 5);
+    ck_assert_ptr_nonnull(p);
+    memcpy(p, "hello", 5);
+    buf_advance(&b, 5);
+    ck_assert_uint_eq(b.len, 5);
+    ck_assert_str_eq(b.data, "hello");
+    ck_assert(buf_printf(&b, " %d", 42));
+    ck_assert_str_eq(b.data, "hello 42");
+    buf_free(&b);
+    ck_assert_ptr_null(b.data);
+}
+END_TEST
+
+START_TEST(grows_across_many_appends)
+{
+    buf b = BUF_INIT;
+    for (int i = 0; i < 10000; i++)
+        ck_assert(buf_append(&b, "abc", 3));
+    ck_assert_uint_eq(b.len, 30000);
+    ck_assert_uint_ge(b.cap, 30000);
+    ck_assert_int_eq(memcmp(b.data + 29997, "abc", 3), 0);
+    ck_assert_int_eq(b.data[b.len], '\0');
+    buf_free(&b);
+}
+END_TEST
+
+START_TEST(json_string_escapes)
+{
+    buf b = BUF_INIT;
+    const char in[] = "a\"b\\c\n\x01\xc3\xa9";
+    ck_assert(buf_json_str(&b, in, sizeof in - 1));
+    ck_assert_str_eq(b.data, "\"a\\\"b\\\\c\\n\\u0001\xc3\xa9\"");
+    buf_free(&b);
+}
+END_TEST
+
+START_TEST(json_string_replaces_invalid_utf8)
+{
+    buf b = BUF_INIT;
+    const char in[] = "x\xff\xc3(y\xed\xa0\x80";
+    ck_assert(buf_json_str(&b, in, sizeof in - 1));
+    ck_assert_str_eq(b.data, "\"x\\ufffd\\ufffd(y\\ufffd\\ufffd\\ufffd\"");
+    buf_free(&b);
+}
+END_TEST
+
+START_TEST(release_hands_over_memory)
+{
+    buf b = BUF_INIT;
+    buf_puts(&b, "keep");
+    char *p = buf_release(&b);
+    ck_assert_str_eq(p, "keep");
+    ck_assert_uint_eq(b.len, 0);
+    ck_assert_ptr_null(b.data);
+    free(p);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *s = suite_create("buf");
+    TCase *t = tcase_create("core");
+    tcase_add_test(t, reserve_write_advance);
+    tcase_add_test(t, grows_across_many_appends);
+    tcase_add_test(t, json_string_escapes);
+    tcase_add_test(t, json_string_replaces_invalid_utf8);
+    tcase_add_test(t, release_hands_over_memory);
+    suite_add_tcase(s, t);
+    return s;
+}
+
+CHECK_MAIN(suite)

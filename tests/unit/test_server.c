@@ -1,0 +1,187 @@
+/* The server core in-process: routing errors, body limits, keep-alive,
+ * responses held on a timer without holding a thread, graceful stop. */
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check_main.h"
+#include "rawhttp.h"
+#include "server.h"
+
+static void fast(srv_req *r, void *ctx)
+{
+    (void)ctx;
+    srv_resp_text(r, 200, "text/plain", "fast");
+}
+
+static void slow(srv_req *r, void *ctx)
+{
+    (void)ctx;
+    srv_resp_text(r, 200, "text/plain", "slow");
+    srv_resp_delay(r, 1000);
+}
+
+static void echo_len(srv_req *r, void *ctx)
+{
+    (void)ctx;
+    size_t len;
+    srv_req_body(r, &len);
+    buf_printf(srv_resp_body(r), "{\"len\":%zu}", len);
+}
+
+static void api_error(srv_req *r, int status, const char *message)
+{
+    buf_printf(srv_resp_body(r), "{\"status\":%d,\"detail\":", status);
+    buf_json_str(srv_resp_body(r), message, strlen(message));
+    buf_puts(srv_resp_body(r), "}");
+}
+
+static const srv_route routes[] = {
+    {"GET", "/fast", fast, NULL},
+    {"GET", "/slow", slow, NULL},
+    {"POST", "/echo", echo_len, NULL},
+};
+
+static srv *start(unsigned threads)
+{
+    srv_config cfg = {.service = "test", .host = "127.0.0.1", .port = 0, .threads = threads,
+                      .max_body = 1000, .conn_limit = 2000, .idle_timeout_s = 30,
+                      .routes = routes, .nroutes = 3, .on_error = api_error};
+    char err[200];
+    srv *s = srv_start(&cfg, err, sizeof err);
+    ck_assert_msg(s != NULL, "%s", err);
+    return s;
+}
+
+START_TEST(routing_errors_use_api_format)
+{
+    srv *s = start(2);
+    char resp[4096];
+    ck_assert_int_eq(raw_request(srv_port(s), "GET /nope HTTP/1.1\r\nHost: x\r\n\r\n", resp, sizeof resp), 404);
+    ck_assert_str_eq(raw_body(resp), "{\"status\":404,\"detail\":\"Invalid URL (GET /nope)\"}");
+    ck_assert_ptr_nonnull(strcasestr(resp, "content-type: application/json"));
+    ck_assert_int_eq(raw_request(srv_port(s), "DELETE /fast HTTP/1.1\r\nHost: x\r\n\r\n", resp, sizeof resp), 405);
+    ck_assert_ptr_nonnull(strcasestr(resp, "\r\nallow: GET\r\n"));
+    ck_assert_ptr_nonnull(strcasestr(resp, "\r\nx-request-id: req_"));
+    srv_stop(s, 1000);
+}
+END_TEST
+
+START_TEST(body_limit_gives_413)
+{
+    srv *s = start(2);
+    char resp[4096], req[4096];
+    char body[2001];
+    memset(body, 'a', 2000);
+    body[2000] = '\0';
+    snprintf(req, sizeof req, "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 999\r\n\r\n%.999s", body);
+    ck_assert_int_eq(raw_request(srv_port(s), req, resp, sizeof resp), 200);
+    ck_assert_str_eq(raw_body(resp), "{\"len\":999}");
+    snprintf(req, sizeof req, "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2000\r\n\r\n%s", body);
+    ck_assert_int_eq(raw_request(srv_port(s), req, resp, sizeof resp), 413);
+    ck_assert_ptr_nonnull(strstr(raw_body(resp), "\"status\":413"));
+    /* chunked: no length up front, the limit is found while reading */
+    snprintf(req, sizeof req,
+             "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3e8\r\n%.1000s\r\n3e8\r\n%.1000s\r\n0\r\n\r\n",
+             body, body);
+    ck_assert_int_eq(raw_request(srv_port(s), req, resp, sizeof resp), 413);
+    srv_stop(s, 1000);
+}
+END_TEST
+
+START_TEST(keep_alive_serves_several_requests)
+{
+    srv *s = start(2);
+    int fd = raw_connect(srv_port(s));
+    char resp[4096];
+    for (int i = 0; i < 3; i++) {
+        const char *req = "GET /fast HTTP/1.1\r\nHost: x\r\n\r\n";
+        ck_assert(raw_send(fd, req, strlen(req)));
+        ck_assert_int_eq(raw_read_response(fd, resp, sizeof resp), 200);
+        ck_assert_ptr_null(strcasestr(resp, "connection: close"));
+        ck_assert_str_eq(raw_body(resp), "fast");
+    }
+    close(fd);
+    srv_stop(s, 1000);
+}
+END_TEST
+
+#define HELD 200
+
+/* One worker thread, 200 held responses: if holding took a thread, the
+ * fast request sent after them could not be answered before they end
+ * (they are held 1 s; the fast one is sent 0.1 s after them). */
+START_TEST(held_responses_hold_no_thread)
+{
+    srv *s = start(1);
+    int fds[HELD];
+    const char *slow_req = "GET /slow HTTP/1.1\r\nHost: x\r\n\r\n";
+    for (int i = 0; i < HELD; i++) {
+        fds[i] = raw_connect(srv_port(s));
+        ck_assert_int_ge(fds[i], 0);
+        ck_assert(raw_send(fds[i], slow_req, strlen(slow_req)));
+    }
+    usleep(100 * 1000); /* let the server take them all in */
+    char resp[4096];
+    ck_assert_int_eq(raw_request(srv_port(s), "GET /fast HTTP/1.1\r\nHost: x\r\n\r\n", resp, sizeof resp), 200);
+    int answered_before_fast = 0;
+    for (int i = 0; i < HELD; i++) {
+        struct pollfd p = {fds[i], POLLIN, 0};
+        answered_before_fast += poll(&p, 1, 0) > 0;
+    }
+    ck_assert_int_eq(answered_before_fast, 0);
+    for (int i = 0; i < HELD; i++) {
+        ck_assert_int_eq(raw_read_response(fds[i], resp, sizeof resp), 200);
+        ck_assert_str_eq(raw_body(resp), "slow");
+        close(fds[i]);
+    }
+    srv_stop(s, 1000);
+}
+END_TEST
+
+typedef struct {
+    unsigned port;
+    int status;
+    char resp[4096];
+} client_t;
+
+static void *held_client(void *arg)
+{
+    client_t *c = arg;
+    c->status = raw_request(c->port, "GET /slow HTTP/1.1\r\nHost: x\r\n\r\n", c->resp, sizeof c->resp);
+    return NULL;
+}
+
+/* A held request in flight when the stop begins still gets its answer. */
+START_TEST(graceful_stop_finishes_in_flight)
+{
+    srv *s = start(2);
+    client_t c = {srv_port(s), 0, ""};
+    pthread_t t;
+    pthread_create(&t, NULL, held_client, &c);
+    while (srv_inflight(s) == 0)
+        usleep(1000);
+    srv_stop(s, 5000);
+    pthread_join(t, NULL);
+    ck_assert_int_eq(c.status, 200);
+    ck_assert_str_eq(raw_body(c.resp), "slow");
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *s = suite_create("server");
+    TCase *t = tcase_create("core");
+    tcase_set_timeout(t, 30);
+    tcase_add_test(t, routing_errors_use_api_format);
+    tcase_add_test(t, body_limit_gives_413);
+    tcase_add_test(t, keep_alive_serves_several_requests);
+    tcase_add_test(t, held_responses_hold_no_thread);
+    tcase_add_test(t, graceful_stop_finishes_in_flight);
+    suite_add_tcase(s, t);
+    return s;
+}
+
+CHECK_MAIN(suite)
