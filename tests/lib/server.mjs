@@ -45,10 +45,20 @@ export function startServer(name, args = [], env = {}) {
         url: `http://127.0.0.1:${port}`,
         proc,
         stderr: () => errText,
-        stop: () => stopProcess(proc),
+        stop: () => stopChecked(name, proc, () => errText),
       });
     });
   });
+}
+
+// SIGTERM, then insist on a clean exit: status 0 and no sanitizer report
+// (under ASan/TSan builds a leak or race fails the test that owned it).
+async function stopChecked(name, proc, stderr) {
+  const code = await stopProcess(proc);
+  if (code !== 0 || /Sanitizer|runtime error:/.test(stderr())) {
+    throw new Error(`${name} did not stop cleanly (exit ${code}):\n${stderr()}`);
+  }
+  return code;
 }
 
 // SIGTERM and wait for the exit code.
