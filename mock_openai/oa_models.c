@@ -6,6 +6,7 @@
 #include "oa_ctx.h"
 #include "oa_error.h"
 #include "oa_handlers.h"
+#include "oa_vector.h"
 
 static const oa_model builtin[] = {
     {"text-embedding-3-small", 1536, true, 1705948997, "system"},
@@ -28,8 +29,8 @@ static bool add_extra(oa_ctx *c, const char *spec, char *err, size_t errlen)
     char *end = NULL;
     long dims = colon ? strtol(colon + 1, &end, 10) : 0;
     size_t idlen = colon ? (size_t)(colon - spec) : 0;
-    if (!colon || idlen == 0 || idlen >= sizeof c->models[0].id || *end || dims < 1 || dims > 16384) {
-        snprintf(err, errlen, "invalid model '%s': expected NAME:DIMS with DIMS in 1..16384", spec);
+    if (!colon || idlen == 0 || idlen >= sizeof c->models[0].id || *end || dims < 1 || dims > OA_VEC_MAX_DIM) {
+        snprintf(err, errlen, "invalid model '%s': expected NAME:DIMS with DIMS in 1..%d", spec, OA_VEC_MAX_DIM);
         return false;
     }
     char id[sizeof c->models[0].id];

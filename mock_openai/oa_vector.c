@@ -29,23 +29,89 @@ static uint64_t splitmix64(uint64_t *state)
     return z ^ (z >> 31);
 }
 
-/* acc += w × direction(h): dim values uniform in [-1, 1), four per 64 random
- * bits, drawn in order so a shorter dim is a prefix of a longer one. */
+#define LANES 8          /* independent xorshift32 generators */
+#define STEP (2 * LANES) /* components per step: each lane's low half, then high half */
+
+static void step_lanes(uint32_t x[LANES])
+{
+    for (int l = 0; l < LANES; l++) {
+        uint32_t v = x[l];
+        v ^= v << 13;
+        v ^= v >> 17;
+        v ^= v << 5;
+        x[l] = v;
+    }
+}
+
+/* a[0..STEP) += scale × the step's components: lane l's low 16 bits
+ * (signed) are component l, its high 16 bits component LANES + l. Fixed
+ * bounds, so the compiler turns each loop into a few SIMD instructions. */
+static void add_step(float *a, const uint32_t x[LANES], float scale)
+{
+    for (int l = 0; l < LANES; l++)
+        a[l] += scale * (float)(int16_t)(x[l] & 0xffffu);
+    for (int l = 0; l < LANES; l++)
+        a[LANES + l] += scale * (float)(int16_t)(x[l] >> 16);
+}
+
+/* The same for a last, partial step of n < STEP components. */
+static void add_partial_step(float *a, const uint32_t x[LANES], float scale, size_t n)
+{
+    float full[STEP] = {0};
+    add_step(full, x, scale);
+    for (size_t i = 0; i < n; i++)
+        a[i] += full[i];
+}
+
+/* acc += w × direction(h): dim values uniform in [-1, 1), drawn in order so a
+ * shorter dim is a prefix of a longer one. This is the embeddings endpoint's
+ * hot loop, so the generator is SIMD-friendly (eight xorshift32 lanes seeded
+ * from h by splitmix64, shifts and xors only) and each step's values go
+ * straight from the lanes into the sums, which the compiler vectorises.
+ * Only integer operations choose the values: the same on every machine. */
 static void add_direction(float *acc, size_t dim, uint64_t h, float w)
 {
-    uint64_t state = h;
-    const float scale = w / 32768.0f;
-    size_t i = 0;
-    for (; i + 4 <= dim; i += 4) {
-        uint64_t r = splitmix64(&state);
-        acc[i] += scale * (float)(int16_t)r;
-        acc[i + 1] += scale * (float)(int16_t)(r >> 16);
-        acc[i + 2] += scale * (float)(int16_t)(r >> 32);
-        acc[i + 3] += scale * (float)(int16_t)(r >> 48);
+    uint32_t x[LANES];
+    uint64_t st = h;
+    for (int l = 0; l < LANES; l += 2) {
+        uint64_t r = splitmix64(&st);
+        x[l] = (uint32_t)r | 1u; /* xorshift must not start at zero */
+        x[l + 1] = (uint32_t)(r >> 32) | 1u;
     }
-    uint64_t r = splitmix64(&state);
-    for (int k = 0; i < dim; i++, k++)
-        acc[i] += scale * (float)(int16_t)(r >> (16 * k));
+    const float scale = w / 32768.0f;
+    size_t base = 0;
+    for (; base + STEP <= dim; base += STEP) {
+        step_lanes(x);
+        add_step(acc + base, x, scale);
+    }
+    if (base < dim) {
+        step_lanes(x);
+        add_partial_step(acc + base, x, scale, dim - base);
+    }
+}
+
+/* Character trigrams are most of a text's features, so each gets a sparse
+ * direction: SPARSE_NNZ entries of ±1 at positions drawn from [0, SPARSE_SPAN)
+ * whatever dim is asked (positions past dim are skipped, which keeps the
+ * prefix property). SPARSE_SCALE gives it the norm a dense direction has at
+ * 1536 dimensions (uniform [-1, 1) has variance 1/3): sqrt(1536 / 3 / 64). */
+#define SPARSE_NNZ 64
+#define SPARSE_SPAN OA_VEC_MAX_DIM
+#define SPARSE_SCALE 2.8284271f
+
+static void add_sparse(float *acc, size_t dim, uint64_t h, float w)
+{
+    uint64_t st = h;
+    const float mag = w * SPARSE_SCALE;
+    for (int k = 0; k < SPARSE_NNZ; k += 2) {
+        uint64_t r = splitmix64(&st);
+        size_t p0 = (size_t)(((r & 0xffffu) * SPARSE_SPAN) >> 16);
+        size_t p1 = (size_t)((((r >> 16) & 0xffffu) * SPARSE_SPAN) >> 16);
+        if (p0 < dim)
+            acc[p0] += (r >> 32) & 1 ? -mag : mag;
+        if (p1 < dim)
+            acc[p1] += (r >> 33) & 1 ? -mag : mag;
+    }
 }
 
 static uint64_t fam_hash(uint64_t seed, int fam, const void *p, size_t n)
@@ -90,7 +156,7 @@ static void add_word(float *acc, size_t dim, uint64_t seed, const char *w, size_
     memcpy(padded + 1, w, n);
     padded[n + 1] = '>';
     for (size_t i = 0; n >= 2 && i + 3 <= n + 2; i++)
-        add_direction(acc, dim, fam_hash(seed, FAM_TRIGRAM, padded + i, 3), W_TRIGRAM);
+        add_sparse(acc, dim, fam_hash(seed, FAM_TRIGRAM, padded + i, 3), W_TRIGRAM);
 }
 
 /* Lower-cased words (letters, digits, any non-ASCII byte), at most MAX_WORD

@@ -1,8 +1,9 @@
 /* oa_vector: deterministic, meaningful embedding vectors.
  *
  * Feature hashing: the text's words, word pairs and character trigrams (plus
- * the exact text itself) are each hashed with xxHash into a dense pseudo-random
- * direction; the weighted directions are summed and the sum normalised to unit
+ * the exact text itself) are each hashed with xxHash into a pseudo-random
+ * direction (dense for words, pairs and the text; sparse for trigrams, which
+ * are the most numerous); the weighted directions are summed and the sum normalised to unit
  * length. Texts sharing words and phrases share directions, so their cosine
  * similarity is clearly higher than unrelated texts'. Nothing depends on the
  * batch position, the process or the machine: arithmetic is float32 in a fixed
@@ -21,11 +22,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The largest dim supported (text-embedding-3-large's). */
+#define OA_VEC_MAX_DIM 3072
+
 /* The per-model seed: the same text gives unrelated vectors under two models. */
 uint64_t oa_vec_seed(const char *model);
 
-/* Unit vector of `dim` floats for a UTF-8 text. acc is scratch of dim floats
- * (callers reuse it across a batch). */
+/* Unit vector of `dim` (1..OA_VEC_MAX_DIM) floats for a UTF-8 text. */
 void oa_vec_text(uint64_t seed, const char *text, size_t len, float *out, size_t dim);
 
 /* Unit vector for a sequence of token ids (input given as integers). */

@@ -57,9 +57,11 @@ size_t base64_encode_f32le(char *dst, const float *v, size_t count)
         f32le(block + 8, v[i + 2]);
         o += base64_encode(o, block, 12);
     }
-    size_t rest = count - i;
-    for (size_t j = 0; j < rest; j++)
-        f32le(block + 4 * j, v[i + j]);
+    size_t rest = count - i; /* 0, 1 or 2 floats left */
+    if (rest > 0)
+        f32le(block, v[i]);
+    if (rest > 1)
+        f32le(block + 4, v[i + 1]);
     o += base64_encode(o, block, rest * 4);
     return (size_t)(o - dst);
 }

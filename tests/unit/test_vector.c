@@ -57,10 +57,10 @@ START_TEST(golden_bits)
     vec("text-embedding-3-small", "hello world", a, D);
     uint32_t bits[4];
     memcpy(bits, a, sizeof bits);
-    uint32_t want[4] = {0xbba9d042u, 0xbc285b7au, 0x3c474996u, 0x3c883830u};
+    uint32_t want[4] = {0xbc35f62du, 0x3bf22a39u, 0x3d242d7bu, 0x3b8b3ae0u};
     for (int i = 0; i < 4; i++)
         ck_assert_msg(bits[i] == want[i], "component %d: 0x%08x, want 0x%08x", i, bits[i], want[i]);
-    ck_assert_uint_eq(XXH3_64bits(a, sizeof a), 0x9d9215ce8ecdf44bULL);
+    ck_assert_uint_eq(XXH3_64bits(a, sizeof a), 0xbc8c604695e2a0f4ULL);
 }
 END_TEST
 
