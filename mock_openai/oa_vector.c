@@ -90,8 +90,8 @@ static void add_direction(float *acc, size_t dim, uint64_t h, float w)
     }
 }
 
-/* Character trigrams are most of a text's features, so each gets a sparse
- * direction: SPARSE_NNZ entries of ±1 at positions drawn from [0, SPARSE_SPAN)
+/* Character trigrams and word pairs are most of a text's features, so each
+ * gets a sparse direction: SPARSE_NNZ entries of ±1 at positions drawn from [0, SPARSE_SPAN)
  * whatever dim is asked (positions past dim are skipped, which keeps the
  * prefix property). SPARSE_SCALE gives it the norm a dense direction has at
  * 1536 dimensions (uniform [-1, 1) has variance 1/3): sqrt(1536 / 3 / 64). */
@@ -182,7 +182,7 @@ static void add_words(float *acc, size_t dim, uint64_t seed, const char *text, s
         uint64_t h = fam_hash(seed, FAM_PAIR, word, n);
         if (have_prev) {
             uint64_t pair[2] = {prev, h};
-            add_direction(acc, dim, fam_hash(seed, FAM_PAIR, pair, sizeof pair), W_PAIR);
+            add_sparse(acc, dim, fam_hash(seed, FAM_PAIR, pair, sizeof pair), W_PAIR);
         }
         prev = h;
         have_prev = true;
@@ -206,7 +206,7 @@ void oa_vec_tokens(uint64_t seed, const int64_t *ids, size_t n, float *out, size
     for (size_t i = 0; i < n; i++) {
         add_direction(out, dim, fam_hash(seed, FAM_TOKEN, &ids[i], sizeof ids[i]), W_WORD);
         if (i > 0)
-            add_direction(out, dim, fam_hash(seed, FAM_TOKPAIR, &ids[i - 1], 2 * sizeof ids[i]), W_PAIR);
+            add_sparse(out, dim, fam_hash(seed, FAM_TOKPAIR, &ids[i - 1], 2 * sizeof ids[i]), W_PAIR);
     }
     normalise(out, dim);
 }

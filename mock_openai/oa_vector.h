@@ -2,8 +2,8 @@
  *
  * Feature hashing: the text's words, word pairs and character trigrams (plus
  * the exact text itself) are each hashed with xxHash into a pseudo-random
- * direction (dense for words, pairs and the text; sparse for trigrams, which
- * are the most numerous); the weighted directions are summed and the sum normalised to unit
+ * direction (dense for words and the text; sparse for pairs and trigrams,
+ * which are the most numerous); the weighted directions are summed and the sum normalised to unit
  * length. Texts sharing words and phrases share directions, so their cosine
  * similarity is clearly higher than unrelated texts'. Nothing depends on the
  * batch position, the process or the machine: arithmetic is float32 in a fixed

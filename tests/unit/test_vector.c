@@ -57,10 +57,10 @@ START_TEST(golden_bits)
     vec("text-embedding-3-small", "hello world", a, D);
     uint32_t bits[4];
     memcpy(bits, a, sizeof bits);
-    uint32_t want[4] = {0xbc35f62du, 0x3bf22a39u, 0x3d242d7bu, 0x3b8b3ae0u};
+    uint32_t want[4] = {0xbc3c040fu, 0x3c3c6f71u, 0x3d2faf90u, 0x3c28d7cdu};
     for (int i = 0; i < 4; i++)
         ck_assert_msg(bits[i] == want[i], "component %d: 0x%08x, want 0x%08x", i, bits[i], want[i]);
-    ck_assert_uint_eq(XXH3_64bits(a, sizeof a), 0xbc8c604695e2a0f4ULL);
+    ck_assert_uint_eq(XXH3_64bits(a, sizeof a), 0xe5a83d7beba64874ULL);
 }
 END_TEST
 
