@@ -14,13 +14,19 @@ static const oa_model builtin[] = {
     {"text-embedding-ada-002", 1536, false, 1671217299, "openai-internal"},
 };
 
+/* Index of model id, or c->nmodels when there is none. */
+static size_t find_index(const oa_ctx *c, const char *id)
+{
+    size_t i = 0;
+    while (i < c->nmodels && strcmp(c->models[i].id, id) != 0)
+        i++;
+    return i;
+}
+
 const oa_model *oa_model_find(const oa_ctx *c, const char *id)
 {
-    for (size_t i = 0; i < c->nmodels; i++) {
-        if (strcmp(c->models[i].id, id) == 0)
-            return &c->models[i];
-    }
-    return NULL;
+    size_t i = find_index(c, id);
+    return i < c->nmodels ? &c->models[i] : NULL;
 }
 
 static bool add_extra(oa_ctx *c, const char *spec, char *err, size_t errlen)
@@ -36,17 +42,16 @@ static bool add_extra(oa_ctx *c, const char *spec, char *err, size_t errlen)
     char id[sizeof c->models[0].id];
     memcpy(id, spec, idlen);
     id[idlen] = '\0';
-    oa_model *m = (oa_model *)oa_model_find(c, id);
-    if (!m) {
+    size_t i = find_index(c, id);
+    if (i == c->nmodels) {
         if (c->nmodels == OA_MAX_MODELS) {
             snprintf(err, errlen, "too many models (at most %d)", OA_MAX_MODELS);
             return false;
         }
-        m = &c->models[c->nmodels++];
-        *m = (oa_model){"", 0, true, 1705948997, "system"};
-        memcpy(m->id, id, idlen + 1);
+        c->models[c->nmodels++] = (oa_model){"", 0, true, 1705948997, "system"};
+        memcpy(c->models[i].id, id, idlen + 1);
     }
-    m->dims = (unsigned)dims;
+    c->models[i].dims = (unsigned)dims;
     return true;
 }
 

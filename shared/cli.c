@@ -214,13 +214,26 @@ static bool wants_info(const cli_opt *opts, size_t n, int argc, char **argv, con
     return false;
 }
 
+static cli_result parse_flags(const cli_opt *opts, size_t n, int argc, char **argv, const cli_about *about,
+                              bool *reset);
+
 cli_result cli_parse(const cli_opt *opts, size_t n, int argc, char **argv, const cli_about *about)
 {
     if (wants_info(opts, n, argc, argv, about))
         return CLI_EXIT;
     if (!apply_env(opts, n, about->prog))
         return CLI_ERROR;
-    bool reset[64] = {false};
+    bool *reset = calloc(n ? n : 1, sizeof *reset); /* per list option: env value dropped yet? */
+    if (!reset)
+        return CLI_ERROR;
+    cli_result rc = parse_flags(opts, n, argc, argv, about, reset);
+    free(reset);
+    return rc;
+}
+
+static cli_result parse_flags(const cli_opt *opts, size_t n, int argc, char **argv, const cli_about *about,
+                              bool *reset)
+{
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         const char *eq = strchr(arg, '=');
@@ -235,8 +248,7 @@ cli_result cli_parse(const cli_opt *opts, size_t n, int argc, char **argv, const
             value = "true";
         if (!value && i + 1 < argc)
             value = argv[++i];
-        size_t idx = (size_t)(o - opts);
-        if (!value || !set_value(o, value, false, idx < 64 ? &reset[idx] : &reset[63])) {
+        if (!value || !set_value(o, value, false, &reset[o - opts])) {
             fprintf(stderr, "%s: invalid or missing value for --%s (see --help)\n", about->prog, o->name);
             return CLI_ERROR;
         }
