@@ -10,6 +10,7 @@
 #include "reqid.h"
 #include "router.h"
 #include "server.h"
+#include "timer.h"
 
 typedef enum { REQ_READING, REQ_HELD, REQ_READY, REQ_SENT } req_state;
 
@@ -28,6 +29,8 @@ struct srv_req {
     /* response */
     int status;
     unsigned delay_ms;
+    srv_delivery delivery;
+    unsigned long delivery_param;
     bool has_content_type;
     buf headers; /* "name\0value\0" pairs, one allocation for all of them */
     buf resp;
@@ -35,5 +38,13 @@ struct srv_req {
 };
 
 uint64_t req_now_ns(void);
+
+/* Server internals the delivery modes need (server.c). */
+timer_q *srv_timers(srv *s);
+bool srv_stopping(srv *s);
+
+/* The libmicrohttpd response for a non-normal delivery mode, or NULL with
+ * *close_now set when the connection is to be dropped instead (deliver.c). */
+struct MHD_Response *deliver_response(srv_req *r, bool *close_now);
 
 #endif

@@ -107,3 +107,9 @@ void srv_resp_delay(srv_req *r, unsigned ms)
 {
     r->delay_ms = ms;
 }
+
+void srv_resp_deliver(srv_req *r, srv_delivery how, unsigned long param)
+{
+    r->delivery = how;
+    r->delivery_param = param;
+}

@@ -15,13 +15,26 @@
 #include "req_internal.h"
 #include "timer.h"
 
+#define SRV_HANG_DEFAULT_MS (10u * 60u * 1000u) /* longer than any client timeout */
+
 struct srv {
     srv_config cfg;
     struct MHD_Daemon *daemon;
     timer_q *timers;
     atomic_size_t inflight;
+    atomic_bool stopping; /* no new holds: held responses go out at once */
     unsigned port;
 };
+
+timer_q *srv_timers(srv *s)
+{
+    return s->timers;
+}
+
+bool srv_stopping(srv *s)
+{
+    return atomic_load(&s->stopping);
+}
 
 static srv_req *req_new(srv *s, struct MHD_Connection *conn, const char *url, const char *method)
 {
@@ -65,6 +78,7 @@ static void core_error(srv_req *r, int status, const char *message)
     buf_clear(&r->headers);
     r->has_content_type = false;
     r->delay_ms = 0;
+    r->delivery = SRV_DELIVER_NORMAL;
     srv_resp_error(r, status, message);
 }
 
@@ -82,6 +96,8 @@ static void dispatch(srv_req *r)
         body_too_large(r);
         return;
     }
+    if (s->cfg.pre_dispatch && !s->cfg.pre_dispatch(r, s->cfg.pre_ctx))
+        return;
     char msg[600];
     switch (router_match(s->cfg.routes, s->cfg.nroutes, r->method, r->path, &r->match)) {
     case ROUTE_FOUND:
@@ -99,19 +115,29 @@ static void dispatch(srv_req *r)
     }
 }
 
-static struct MHD_Response *build_response(srv_req *r)
+/* The body as libmicrohttpd takes it: the buffer itself, freed by it. */
+static struct MHD_Response *plain_response(srv_req *r)
 {
-    size_t len = r->resp.len;
-    struct MHD_Response *resp;
-    if (len == 0)
-        resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
-    else
-        resp = MHD_create_response_from_buffer_with_free_callback(len, r->resp.data, free);
-    if (!resp)
-        return NULL;
-    if (len)
-        buf_release(&r->resp); /* libmicrohttpd frees it now */
-    r->sent_bytes = len;
+    if (r->resp.len == 0)
+        return MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+    struct MHD_Response *resp = MHD_create_response_from_buffer_with_free_callback(r->resp.len, r->resp.data, free);
+    if (resp)
+        buf_release(&r->resp);
+    return resp;
+}
+
+/* A malformed answer: status 200 and the first half of the real body. */
+static void make_malformed(srv_req *r)
+{
+    r->status = 200;
+    if (r->resp.len > 1) {
+        r->resp.len /= 2;
+        r->resp.data[r->resp.len] = '\0';
+    }
+}
+
+static void add_headers(srv_req *r, struct MHD_Response *resp)
+{
     MHD_add_response_header(resp, "x-request-id", r->id);
     if (!r->has_content_type)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
@@ -121,6 +147,22 @@ static struct MHD_Response *build_response(srv_req *r)
         MHD_add_response_header(resp, name, value);
         off = (size_t)(value + strlen(value) + 1 - r->headers.data);
     }
+}
+
+/* The response for r, or NULL with *close_now when the delivery mode drops
+ * the connection instead of answering. */
+static struct MHD_Response *build_response(srv_req *r, bool *close_now)
+{
+    *close_now = false;
+    if (r->delivery == SRV_DELIVER_MALFORMED)
+        make_malformed(r);
+    size_t len = r->resp.len;
+    bool plain = r->delivery == SRV_DELIVER_NORMAL || r->delivery == SRV_DELIVER_MALFORMED;
+    struct MHD_Response *resp = plain ? plain_response(r) : deliver_response(r, close_now);
+    if (!resp)
+        return NULL;
+    r->sent_bytes = len;
+    add_headers(r, resp);
     return resp;
 }
 
@@ -129,10 +171,11 @@ static enum MHD_Result send_response(srv_req *r)
     srv *s = r->server;
     if (s->cfg.before_send)
         s->cfg.before_send(r, s->cfg.hook_ctx);
-    struct MHD_Response *resp = build_response(r);
-    if (!resp)
-        return MHD_NO;
+    bool close_now;
+    struct MHD_Response *resp = build_response(r, &close_now);
     r->state = REQ_SENT;
+    if (!resp)
+        return MHD_NO; /* closes the connection: a reset, a hang's end, or no memory */
     enum MHD_Result ok = MHD_queue_response(r->conn, (unsigned)r->status, resp);
     MHD_destroy_response(resp);
     return ok;
@@ -148,6 +191,8 @@ static void resume_held(void *arg)
  * cannot take it (out of memory) the response simply goes now. */
 static bool hold(srv_req *r)
 {
+    if (srv_stopping(r->server))
+        return false;
     r->state = REQ_HELD;
     MHD_suspend_connection(r->conn);
     if (timer_add(r->server->timers, timer_now_ms() + r->delay_ms, resume_held, r))
@@ -195,6 +240,8 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
     }
     if (r->state == REQ_READING) {
         dispatch(r);
+        if (r->delivery == SRV_DELIVER_HANG)
+            r->delay_ms = r->delivery_param ? (unsigned)r->delivery_param : SRV_HANG_DEFAULT_MS;
         if (r->delay_ms && hold(r))
             return MHD_YES;
     }
@@ -226,7 +273,9 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
     char msg[512];
     vsnprintf(msg, sizeof msg, fmt, ap);
     msg[strcspn(msg, "\n")] = '\0';
-    log_msg(LOG_WARN, "libmicrohttpd: %s", msg);
+    /* Closes we asked for (resets, cut bodies) are not the operator's worry. */
+    bool ours = strstr(msg, "Application reported") || strstr(msg, "application reported");
+    log_msg(ours ? LOG_DEBUG : LOG_WARN, "libmicrohttpd: %s", msg);
 }
 
 /* Resolve host:port to one socket address (numeric or a name). */
@@ -255,15 +304,17 @@ static struct MHD_Daemon *start_daemon(srv *s, const struct sockaddr_storage *ad
                      MHD_USE_ERROR_LOG;
     if (addr->ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
-    unsigned pool = s->cfg.threads > 1 ? s->cfg.threads : 0;
-    return MHD_start_daemon(flags, 0, NULL, NULL, on_access, s,
-                            MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, /* first, or MHD logs itself */
-                            MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)addr,
-                            MHD_OPTION_THREAD_POOL_SIZE, pool,
-                            MHD_OPTION_CONNECTION_LIMIT, s->cfg.conn_limit,
-                            MHD_OPTION_CONNECTION_TIMEOUT, s->cfg.idle_timeout_s,
-                            MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-                            MHD_OPTION_END);
+    /* One thread polls by itself; a pool size is only given for two or more. */
+    struct MHD_OptionItem opts[] = {
+        {MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_log, NULL}, /* first, or MHD logs itself */
+        {MHD_OPTION_SOCK_ADDR, 0, (void *)addr},
+        {MHD_OPTION_CONNECTION_LIMIT, s->cfg.conn_limit, NULL},
+        {MHD_OPTION_CONNECTION_TIMEOUT, s->cfg.idle_timeout_s, NULL},
+        {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, s},
+        {s->cfg.threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, s->cfg.threads, NULL},
+        {MHD_OPTION_END, 0, NULL},
+    };
+    return MHD_start_daemon(flags, 0, NULL, NULL, on_access, s, MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
 }
 
 srv *srv_start(const srv_config *cfg, char *err, size_t errlen)
@@ -280,6 +331,7 @@ srv *srv_start(const srv_config *cfg, char *err, size_t errlen)
     if (s->cfg.conn_limit == 0)
         s->cfg.conn_limit = 4096;
     atomic_init(&s->inflight, 0);
+    atomic_init(&s->stopping, false);
     s->timers = timer_start();
     s->daemon = s->timers ? start_daemon(s, &addr) : NULL;
     if (!s->daemon) {
@@ -315,11 +367,15 @@ void srv_stop(srv *s, unsigned grace_ms)
 {
     if (!s)
         return;
+    atomic_store(&s->stopping, true);
     MHD_socket fd = MHD_quiesce_daemon(s->daemon);
     if (fd != MHD_INVALID_SOCKET)
         close(fd);
+    /* Held responses go out now rather than vanish (libmicrohttpd must not
+     * be stopped with suspended connections); the rest get the grace time. */
+    timer_fire_all(s->timers);
     wait_idle(s, timer_now_ms() + grace_ms);
-    timer_fire_all(s->timers); /* held responses go out rather than vanish */
+    timer_fire_all(s->timers);
     wait_idle(s, timer_now_ms() + 1000);
     MHD_stop_daemon(s->daemon);
     timer_stop(s->timers);

@@ -30,6 +30,11 @@ typedef struct srv srv;
  * `message` is a complete human sentence. */
 typedef void (*srv_error_fn)(srv_req *r, int status, const char *message);
 
+/* Called once the request body is in, before routing. Return false when
+ * the hook has already decided the response (the handler is then skipped).
+ * This is where fault injection stands. */
+typedef bool (*srv_pre_fn)(srv_req *r, void *ctx);
+
 /* Called on every response just before it is sent (after the handler, after
  * any core error): the place for headers every response carries. */
 typedef void (*srv_hook_fn)(srv_req *r, void *ctx);
@@ -47,6 +52,8 @@ typedef struct srv_config {
     srv_error_fn on_error;
     srv_hook_fn before_send;
     void *hook_ctx;
+    srv_pre_fn pre_dispatch;
+    void *pre_ctx;
 } srv_config;
 
 srv *srv_start(const srv_config *cfg, char *err, size_t errlen);
@@ -80,5 +87,28 @@ void srv_resp_error(srv_req *r, int status, const char *message);
 
 /* Hold the response back for ms milliseconds without holding a thread. */
 void srv_resp_delay(srv_req *r, unsigned ms);
+
+/* How the response goes over the wire; each mode is a way real servers and
+ * networks fail, as fault injection needs them (param in brackets):
+ *   SRV_DELIVER_RESET     no response: the TCP connection is reset (RST)
+ *   SRV_DELIVER_HANG      no response for [ms], then the connection closes
+ *   SRV_DELIVER_EMPTY     headers (with the full Content-Length), then close
+ *   SRV_DELIVER_TRUNCATE  headers and the first [bytes] of the body (0 =
+ *                         half), then close
+ *   SRV_DELIVER_DRIP      the whole response at [bytes per second], paced
+ *                         by the timer, holding no thread
+ *   SRV_DELIVER_MALFORMED status 200 with the first half of the body: the
+ *                         declared length is right, the JSON is not */
+typedef enum {
+    SRV_DELIVER_NORMAL,
+    SRV_DELIVER_RESET,
+    SRV_DELIVER_HANG,
+    SRV_DELIVER_EMPTY,
+    SRV_DELIVER_TRUNCATE,
+    SRV_DELIVER_DRIP,
+    SRV_DELIVER_MALFORMED,
+} srv_delivery;
+
+void srv_resp_deliver(srv_req *r, srv_delivery how, unsigned long param);
 
 #endif

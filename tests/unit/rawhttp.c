@@ -1,6 +1,7 @@
 #include "rawhttp.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,6 +59,25 @@ int raw_read_response(int fd, char *out, size_t cap)
     }
     int status = -1;
     return sscanf(out, "HTTP/1.%*d %d", &status) == 1 ? status : -1;
+}
+
+size_t raw_read_all(int fd, char *out, size_t cap, bool *reset)
+{
+    size_t used = 0;
+    *reset = false;
+    for (;;) {
+        ssize_t n = recv(fd, out + used, cap - used - 1, 0);
+        if (n < 0 && errno == ECONNRESET)
+            *reset = true;
+        if (n <= 0 || used + (size_t)n + 1 >= cap) {
+            if (n > 0)
+                used += (size_t)n;
+            break;
+        }
+        used += (size_t)n;
+    }
+    out[used] = '\0';
+    return used;
 }
 
 int raw_request(unsigned port, const char *req, char *out, size_t cap)

@@ -13,6 +13,10 @@ bool raw_send(int fd, const char *data, size_t len);
  * terminated); returns its status code, or -1 on error/EOF. */
 int raw_read_response(int fd, char *out, size_t cap);
 
+/* Read until the peer closes; returns bytes read (out NUL-terminated) and
+ * sets *reset when the connection ended with a reset (ECONNRESET). */
+size_t raw_read_all(int fd, char *out, size_t cap, bool *reset);
+
 /* Connect, send, read one response, close. */
 int raw_request(unsigned port, const char *req, char *out, size_t cap);
 
