@@ -1,9 +1,12 @@
 /* mock_llamaparse: a fake LlamaParse API. Until its own issue lands it serves
- * the old mock's /health contract on the shared core. */
+ * the old mock's /health contract and the shared fault control API. */
 #include <stdio.h>
 #include <string.h>
 
 #include "app.h"
+#include "faults.h"
+
+#define LP_NROUTES 1
 
 static void health(srv_req *r, void *ctx)
 {
@@ -25,21 +28,32 @@ static void lp_error(srv_req *r, int status, const char *message)
     buf_puts(b, "}");
 }
 
-static const srv_route routes[] = {
-    {"GET", "/health", health, NULL},
-};
+static int serve(app_common *c, faults *f)
+{
+    srv_route routes[LP_NROUTES + FAULTS_NROUTES] = {
+        {"GET", "/health", health, NULL},
+    };
+    size_t n = LP_NROUTES + faults_control_routes(f, routes + LP_NROUTES, FAULTS_NROUTES);
+    srv_config cfg = {.service = "mock-llamaparse", .routes = routes, .nroutes = n, .on_error = lp_error,
+                      .pre_dispatch = faults_pre_dispatch, .pre_ctx = f};
+    return app_configure(c, &cfg) ? app_run(c, &cfg) : 2;
+}
 
 int main(int argc, char **argv)
 {
     app_common c = APP_COMMON_DEFAULTS(8001);
     const cli_opt opts[] = {APP_COMMON_OPTS(c)};
     const cli_about about = {"mock_llamaparse", MOCKWORKS_VERSION, "a fake LlamaParse API for tests"};
-    cli_result rc = cli_parse(opts, sizeof opts / sizeof opts[0], argc, argv, &about);
-    if (rc != CLI_OK)
-        return rc == CLI_EXIT ? 0 : 2;
-    srv_config cfg = {.service = "mock-llamaparse", .routes = routes,
-                      .nroutes = sizeof routes / sizeof routes[0], .on_error = lp_error};
-    if (!app_configure(&c, &cfg))
+    cli_result parsed = cli_parse(opts, sizeof opts / sizeof opts[0], argc, argv, &about);
+    if (parsed != CLI_OK)
+        return parsed == CLI_EXIT ? 0 : 2;
+    char err[512];
+    faults *f = faults_from_config(c.faults_file, c.control_token, err, sizeof err);
+    if (!f) {
+        fprintf(stderr, "mock_llamaparse: %s\n", err);
         return 2;
-    return app_run(&c, &cfg);
+    }
+    int rc = serve(&c, f);
+    faults_free(f);
+    return rc;
 }

@@ -1,10 +1,57 @@
 /* mock_openai: a fake OpenAI API (embeddings, models) for tests. */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "app.h"
+#include "faults.h"
 #include "oa_ctx.h"
 #include "oa_error.h"
 #include "oa_handlers.h"
+
+#define OA_NROUTES 4
+
+/* The old mock's knobs, as rules on the embeddings path: seconds of delay
+ * (MOCK_OPENAI_DELAY) and the share of calls answered 500
+ * (MOCK_OPENAI_FAILURE_RATE). */
+static bool legacy_knobs(faults *f, char *err, size_t errlen)
+{
+    const char *delay = getenv("MOCK_OPENAI_DELAY"), *rate = getenv("MOCK_OPENAI_FAILURE_RATE");
+    char rule[160];
+    char *end;
+    if (rate && *rate) {
+        double p = strtod(rate, &end);
+        snprintf(rule, sizeof rule, "{\"path\":\"/v1/embeddings\",\"status\":500,\"probability\":%.6f}", p);
+        if (*end || !faults_add_json(f, rule, strlen(rule), err, errlen)) {
+            snprintf(err, errlen, "MOCK_OPENAI_FAILURE_RATE must be a number from 0 to 1");
+            return false;
+        }
+    }
+    if (delay && *delay) {
+        double s = strtod(delay, &end);
+        snprintf(rule, sizeof rule, "{\"path\":\"/v1/embeddings\",\"delay_ms\":%.0f}", s * 1000);
+        if (*end || !faults_add_json(f, rule, strlen(rule), err, errlen)) {
+            snprintf(err, errlen, "MOCK_OPENAI_DELAY must be seconds from 0 to 3600");
+            return false;
+        }
+    }
+    return true;
+}
+
+static int serve(app_common *c, oa_ctx *ctx, faults *f)
+{
+    srv_route routes[OA_NROUTES + FAULTS_NROUTES] = {
+        {"GET", "/health", oa_handle_health, ctx},
+        {"POST", "/v1/embeddings", oa_handle_embeddings, ctx},
+        {"GET", "/v1/models", oa_handle_models_list, ctx},
+        {"GET", "/v1/models/{id}", oa_handle_model_get, ctx},
+    };
+    size_t n = OA_NROUTES + faults_control_routes(f, routes + OA_NROUTES, FAULTS_NROUTES);
+    srv_config cfg = {.service = "mock-openai", .routes = routes, .nroutes = n, .on_error = oa_core_error,
+                      .before_send = oa_add_headers, .hook_ctx = ctx,
+                      .pre_dispatch = faults_pre_dispatch, .pre_ctx = f};
+    return app_configure(c, &cfg) ? app_run(c, &cfg) : 2;
+}
 
 int main(int argc, char **argv)
 {
@@ -22,24 +69,19 @@ int main(int argc, char **argv)
     };
     const cli_about about = {"mock_openai", MOCKWORKS_VERSION, "a fake OpenAI API (embeddings, models) for tests"};
     int rc = 2;
-    char err[256];
+    char err[512];
+    faults *f = NULL;
     cli_result parsed = cli_parse(opts, sizeof opts / sizeof opts[0], argc, argv, &about);
-    if (parsed == CLI_EXIT) {
+    if (parsed == CLI_EXIT)
         rc = 0;
-    } else if (parsed == CLI_OK && !oa_ctx_models(&ctx, &models, err, sizeof err)) {
+    else if (parsed == CLI_OK && !oa_ctx_models(&ctx, &models, err, sizeof err))
         fprintf(stderr, "mock_openai: %s\n", err);
-    } else if (parsed == CLI_OK) {
-        const srv_route routes[] = {
-            {"GET", "/health", oa_handle_health, &ctx},
-            {"POST", "/v1/embeddings", oa_handle_embeddings, &ctx},
-            {"GET", "/v1/models", oa_handle_models_list, &ctx},
-            {"GET", "/v1/models/{id}", oa_handle_model_get, &ctx},
-        };
-        srv_config cfg = {.service = "mock-openai", .routes = routes, .nroutes = sizeof routes / sizeof routes[0],
-                          .on_error = oa_core_error, .before_send = oa_add_headers, .hook_ctx = &ctx};
-        if (app_configure(&c, &cfg))
-            rc = app_run(&c, &cfg);
-    }
+    else if (parsed == CLI_OK && (!(f = faults_from_config(c.faults_file, c.control_token, err, sizeof err)) ||
+                                  !legacy_knobs(f, err, sizeof err)))
+        fprintf(stderr, "mock_openai: %s\n", err);
+    else if (parsed == CLI_OK)
+        rc = serve(&c, &ctx, f);
+    faults_free(f);
     cli_list_free(&keys);
     cli_list_free(&models);
     return rc;

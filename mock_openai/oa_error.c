@@ -58,6 +58,18 @@ void oa_error_model_not_found(srv_req *r, const char *model)
 void oa_core_error(srv_req *r, int status, const char *message)
 {
     switch (status) {
+    case 429:
+        oa_error(r, status,
+                 "Rate limit reached for requests. Please try again in 1s. Visit "
+                 "https://platform.openai.com/account/rate-limits to learn more.",
+                 "requests", NULL, "rate_limit_exceeded");
+        return;
+    case 502:
+        oa_error(r, status, "Bad gateway.", "server_error", NULL, NULL);
+        return;
+    case 504:
+        oa_error(r, status, "Gateway timeout.", "server_error", NULL, NULL);
+        return;
     case 413:
         oa_error(r, status, message, "invalid_request_error", NULL, "request_too_large");
         return;
@@ -70,7 +82,7 @@ void oa_core_error(srv_req *r, int status, const char *message)
                  "server_is_overloaded");
         return;
     default:
-        oa_error(r, status, message, "invalid_request_error", NULL, NULL);
+        oa_error(r, status, message, status >= 500 ? "server_error" : "invalid_request_error", NULL, NULL);
         return;
     }
 }

@@ -26,10 +26,12 @@ typedef struct app_common {
     long conn_limit;
     long idle_timeout_s;
     long grace_ms;
+    const char *faults_file;
+    const char *control_token;
 } app_common;
 
 #define APP_COMMON_DEFAULTS(default_port) \
-    {"127.0.0.1", (default_port), 2, 16u << 20, "text", "info", 4096, 60, 10000}
+    {"127.0.0.1", (default_port), 2, 16u << 20, "text", "info", 4096, 60, 10000, NULL, NULL}
 
 #define APP_COMMON_OPTS(c)                                                                              \
     {"host", "MOCK_HOST", CLI_STR, &(c).host, "address to listen on (0.0.0.0 for all)", 0, 0},         \
@@ -40,7 +42,9 @@ typedef struct app_common {
     {"log-level", "MOCK_LOG_LEVEL", CLI_STR, &(c).log_level, "debug, info (one line per request), warn, error or off", 0, 0}, \
     {"max-connections", "MOCK_MAX_CONNECTIONS", CLI_INT, &(c).conn_limit, "concurrent connections accepted", 1, 1000000}, \
     {"idle-timeout", "MOCK_IDLE_TIMEOUT", CLI_INT, &(c).idle_timeout_s, "seconds before an idle connection is closed (0 = never)", 0, 86400}, \
-    {"shutdown-grace-ms", "MOCK_SHUTDOWN_GRACE_MS", CLI_INT, &(c).grace_ms, "on SIGTERM, how long in-flight requests may take to finish", 0, 600000}
+    {"shutdown-grace-ms", "MOCK_SHUTDOWN_GRACE_MS", CLI_INT, &(c).grace_ms, "on SIGTERM, how long in-flight requests may take to finish", 0, 600000}, \
+    {"faults", "MOCK_FAULTS", CLI_STR, &(c).faults_file, "file with a JSON array of fault rules loaded at start-up", 0, 0}, \
+    {"control-token", "MOCK_CONTROL_TOKEN", CLI_STR, &(c).control_token, "require this token on /__control/* (Authorization: Bearer or x-control-token)", 0, 0}
 
 /* Fill the server config's common fields from c. False (message printed)
  * if a value is invalid. */

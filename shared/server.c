@@ -72,13 +72,10 @@ static bool declared_too_large(struct MHD_Connection *conn, size_t max)
     return end != cl && n > max;
 }
 
+/* An error the core decides replaces the body; a delay, extra headers or a
+ * delivery mode a fault already set still apply to it. */
 static void core_error(srv_req *r, int status, const char *message)
 {
-    buf_clear(&r->resp);
-    buf_clear(&r->headers);
-    r->has_content_type = false;
-    r->delay_ms = 0;
-    r->delivery = SRV_DELIVER_NORMAL;
     srv_resp_error(r, status, message);
 }
 

@@ -1,0 +1,55 @@
+/* faults: fault injection shared by both servers; it knows no endpoint.
+ *
+ * Rules are flat JSON, matched in insertion order against each request
+ * (path glob, method, headers, the JSON body's "model"); the first rule that
+ * fires decides: a delay, a status with the API's own error body (the server
+ * supplies it through srv_resp_error), extra headers, or a delivery mode
+ * (reset, hang, empty, truncate, drip, malformed). A rule fires `times` times,
+ * after `after` matches, every `every`th match, with a seeded `probability`,
+ * within `duration_ms`. One request can carry its own rule in the
+ * `x-mock-fault: key=value;...` header.
+ *
+ *     faults *f = faults_new(NULL);
+ *     faults_add_json(f, "{\"path\":\"/v1/embeddings\",\"status\":429,\"times\":2}", err, sizeof err);
+ *     srv_config cfg = {..., .pre_dispatch = faults_pre_dispatch, .pre_ctx = f};
+ *     n += faults_control_routes(f, routes + n, cap - n);   // the control API
+ */
+#ifndef FAULTS_H
+#define FAULTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "server.h"
+
+typedef struct faults faults;
+
+/* control_token: when set, the /__control/ routes need it as a bearer token or in
+ * x-control-token. */
+faults *faults_new(const char *control_token);
+void faults_free(faults *f);
+
+/* Add one rule (a JSON object) or several (a JSON array), all or nothing.
+ * False with a message naming the field when a rule is invalid. */
+bool faults_add_json(faults *f, const char *json, size_t len, char *err, size_t errlen);
+
+/* Load start-up rules from a file holding a JSON array of rules. */
+bool faults_load_file(faults *f, const char *path, char *err, size_t errlen);
+
+/* The store both servers start with: --faults FILE (NULL for none) and
+ * --control-token (NULL for none). NULL with a message on error. */
+faults *faults_from_config(const char *file, const char *control_token, char *err, size_t errlen);
+
+/* Something else to clear on POST /__control/reset (journal, jobs...). */
+bool faults_on_reset(faults *f, void (*fn)(void *ctx), void *ctx);
+
+/* srv_pre_fn: apply the first rule that fires (or the request's own
+ * x-mock-fault header); false when the response is decided. */
+bool faults_pre_dispatch(srv_req *r, void *f);
+
+/* Append the control API's routes; returns how many were written. */
+size_t faults_control_routes(faults *f, srv_route *out, size_t cap);
+
+#define FAULTS_NROUTES 6
+
+#endif

@@ -1,0 +1,238 @@
+/* Reading a rule from JSON (or the header's key=value form turned into
+ * JSON), field by field from one table, with an error naming the field. */
+#include <cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "faults_rule.h"
+
+typedef enum { T_STR, T_INT, T_PROB, T_PAIRS, T_BODY, T_KIND } field_type;
+
+typedef struct field {
+    const char *name;
+    field_type type;
+    long min, max;
+} field;
+
+#define LMAX 2147483647L
+
+static const field fields[] = {
+    {"path", T_STR, 0, 0},           {"method", T_STR, 0, 0},
+    {"model", T_STR, 0, 0},          {"match_headers", T_PAIRS, 0, 0},
+    {"status", T_INT, 100, 599},     {"body", T_BODY, 0, 0},
+    {"headers", T_PAIRS, 0, 0},      {"delay_ms", T_INT, 0, 3600000},
+    {"jitter_ms", T_INT, 0, 3600000}, {"kind", T_KIND, 0, 0},
+    {"drip_bytes_per_s", T_INT, 1, LMAX}, {"truncate_bytes", T_INT, 0, LMAX},
+    {"hang_ms", T_INT, 1, 86400000}, {"times", T_INT, 1, LMAX},
+    {"after", T_INT, 0, LMAX},       {"every", T_INT, 1, LMAX},
+    {"probability", T_PROB, 0, 1},   {"seed", T_INT, 0, LMAX},
+    {"duration_ms", T_INT, 1, LMAX},
+};
+#define NFIELDS (sizeof fields / sizeof fields[0])
+
+static const struct {
+    const char *name;
+    srv_delivery mode;
+} kinds[] = {
+    {"reset", SRV_DELIVER_RESET},       {"hang", SRV_DELIVER_HANG}, {"empty", SRV_DELIVER_EMPTY},
+    {"truncate", SRV_DELIVER_TRUNCATE}, {"drip", SRV_DELIVER_DRIP}, {"malformed", SRV_DELIVER_MALFORMED},
+};
+
+static const field *find_field(const char *name)
+{
+    for (size_t i = 0; i < NFIELDS; i++) {
+        if (strcmp(fields[i].name, name) == 0)
+            return &fields[i];
+    }
+    return NULL;
+}
+
+static bool fail(char *err, size_t errlen, const char *fmt, const char *name, const char *extra)
+{
+    snprintf(err, errlen, fmt, name, extra);
+    return false;
+}
+
+static bool read_pairs(const cJSON *v, faults_pair **out, size_t *n, char *err, size_t errlen)
+{
+    if (!cJSON_IsObject(v))
+        return fail(err, errlen, "invalid '%s': must be an object of header names to string values%s", v->string, "");
+    size_t count = (size_t)cJSON_GetArraySize(v);
+    *out = calloc(count ? count : 1, sizeof **out);
+    if (!*out)
+        return fail(err, errlen, "out of memory reading '%s'%s", v->string, "");
+    for (const cJSON *h = v->child; h; h = h->next) {
+        if (!cJSON_IsString(h) || !h->string[0] || strpbrk(h->valuestring, "\r\n") || strpbrk(h->string, "\r\n: "))
+            return fail(err, errlen, "invalid '%s': header '%.100s' needs a plain string value", v->string, h->string);
+        faults_pair *p = &(*out)[(*n)++];
+        p->name = strdup(h->string);
+        p->value = strdup(h->valuestring);
+        if (!p->name || !p->value)
+            return fail(err, errlen, "out of memory reading '%s'%s", v->string, "");
+    }
+    return true;
+}
+
+static bool read_kind(faults_rule *r, const cJSON *v, char *err, size_t errlen)
+{
+    for (size_t i = 0; cJSON_IsString(v) && i < sizeof kinds / sizeof kinds[0]; i++) {
+        if (strcmp(v->valuestring, kinds[i].name) == 0) {
+            r->kind = kinds[i].mode;
+            return true;
+        }
+    }
+    return fail(err, errlen, "invalid '%s': must be one of reset, empty, truncate, hang, drip, malformed%s",
+                "kind", "");
+}
+
+static char **str_slot(faults_rule *r, const char *name)
+{
+    if (!strcmp(name, "path"))
+        return &r->path;
+    if (!strcmp(name, "method"))
+        return &r->method;
+    return &r->model;
+}
+
+static long *int_slot(faults_rule *r, const char *name)
+{
+    static const char *names[] = {"status", "delay_ms", "jitter_ms", "times", "after", "every", "duration_ms", "seed"};
+    long *slots[] = {&r->status, &r->delay_ms, &r->jitter_ms, &r->times, &r->after, &r->every, &r->duration_ms, &r->seed};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (!strcmp(name, names[i]))
+            return slots[i];
+    }
+    return &r->kind_param; /* drip_bytes_per_s, truncate_bytes, hang_ms */
+}
+
+static bool read_field(faults_rule *r, const field *f, const cJSON *v, char *err, size_t errlen)
+{
+    switch (f->type) {
+    case T_STR:
+        if (!cJSON_IsString(v) || !v->valuestring[0])
+            return fail(err, errlen, "invalid '%s': must be a non-empty string%s", f->name, "");
+        return (*str_slot(r, f->name) = strdup(v->valuestring)) != NULL;
+    case T_INT: {
+        double d = cJSON_IsNumber(v) ? v->valuedouble : NAN;
+        if (!isfinite(d) || d != floor(d) || d < f->min || d > f->max) {
+            char range[64];
+            snprintf(range, sizeof range, " from %ld to %ld", f->min, f->max);
+            return fail(err, errlen, "invalid '%s': must be an integer%s", f->name, range);
+        }
+        *int_slot(r, f->name) = (long)d;
+        return true;
+    }
+    case T_PROB:
+        if (!cJSON_IsNumber(v) || !(v->valuedouble >= 0 && v->valuedouble <= 1))
+            return fail(err, errlen, "invalid '%s': must be a number from 0 to 1%s", f->name, "");
+        r->probability = v->valuedouble;
+        return true;
+    case T_PAIRS:
+        return !strcmp(f->name, "headers") ? read_pairs(v, &r->headers, &r->nheaders, err, errlen)
+                                           : read_pairs(v, &r->match_headers, &r->nmatch, err, errlen);
+    case T_BODY: /* a string as is; any other JSON value as its compact text */
+        r->body = cJSON_IsString(v) ? strdup(v->valuestring) : cJSON_PrintUnformatted(v);
+        return r->body != NULL;
+    case T_KIND:
+        return read_kind(r, v, err, errlen);
+    }
+    return false;
+}
+
+static faults_rule *new_rule(void)
+{
+    faults_rule *r = calloc(1, sizeof *r);
+    if (r) {
+        r->probability = 1.0;
+        r->seed = -1;
+    }
+    return r;
+}
+
+faults_rule *faults_rule_from_json(const void *obj, char *err, size_t errlen)
+{
+    const cJSON *o = obj;
+    if (!cJSON_IsObject(o)) {
+        snprintf(err, errlen, "a fault rule must be a JSON object");
+        return NULL;
+    }
+    faults_rule *r = new_rule();
+    bool ok = r != NULL;
+    for (const cJSON *v = o->child; ok && v; v = v->next) {
+        const field *f = find_field(v->string);
+        ok = f ? read_field(r, f, v, err, errlen) : fail(err, errlen, "unknown field '%.100s'%s", v->string, "");
+    }
+    if (ok && r->status == 0 && r->delay_ms == 0 && r->kind == SRV_DELIVER_NORMAL && r->nheaders == 0)
+        ok = fail(err, errlen, "a rule needs an action: %s%s", "status, delay_ms, kind or headers", "");
+    if (ok && r->kind_param && r->kind == SRV_DELIVER_NORMAL)
+        ok = fail(err, errlen, "'%s' needs a matching 'kind'%s", "drip_bytes_per_s/truncate_bytes/hang_ms", "");
+    if (ok && !(r->json = cJSON_Duplicate(o, true)))
+        ok = fail(err, errlen, "out of memory%s%s", "", "");
+    if (!ok) {
+        if (!r)
+            snprintf(err, errlen, "out of memory");
+        faults_rule_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+/* "status=503;delay_ms=800" → {"status":503,"delay_ms":800}: numeric
+ * fields become numbers, the rest strings; then the JSON path validates. */
+faults_rule *faults_rule_from_header(const char *kv, char *err, size_t errlen)
+{
+    err[0] = '\0';
+    cJSON *o = cJSON_CreateObject();
+    char *copy = strdup(kv);
+    bool ok = o && copy;
+    char *save = NULL;
+    for (char *item = copy ? strtok_r(copy, ";", &save) : NULL; ok && item; item = strtok_r(NULL, ";", &save)) {
+        while (*item == ' ')
+            item++;
+        char *eq = strchr(item, '=');
+        if (!*item)
+            continue;
+        if (!eq) {
+            ok = fail(err, errlen, "invalid x-mock-fault item '%.100s': expected key=value%s", item, "");
+            break;
+        }
+        *eq = '\0';
+        const field *f = find_field(item);
+        char *end;
+        double d = strtod(eq + 1, &end);
+        bool numeric = f && (f->type == T_INT || f->type == T_PROB) && end != eq + 1 && *end == '\0';
+        ok = (numeric ? cJSON_AddNumberToObject(o, item, d) : cJSON_AddStringToObject(o, item, eq + 1)) != NULL;
+    }
+    faults_rule *r = ok ? faults_rule_from_json(o, err, errlen) : NULL;
+    if (!ok && copy && o && !err[0])
+        snprintf(err, errlen, "out of memory");
+    cJSON_Delete(o);
+    free(copy);
+    return r;
+}
+
+static void free_pairs(faults_pair *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(p[i].name);
+        free(p[i].value);
+    }
+    free(p);
+}
+
+void faults_rule_free(faults_rule *r)
+{
+    if (!r)
+        return;
+    cJSON_Delete(r->json);
+    free(r->path);
+    free(r->method);
+    free(r->model);
+    free(r->body);
+    free_pairs(r->match_headers, r->nmatch);
+    free_pairs(r->headers, r->nheaders);
+    free(r);
+}

@@ -1,0 +1,66 @@
+/* faults_rule: one rule, its parsing and validation (faults/ internal). */
+#ifndef FAULTS_RULE_H
+#define FAULTS_RULE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "server.h"
+
+typedef struct faults_pair {
+    char *name;
+    char *value;
+} faults_pair;
+
+typedef struct faults_rule {
+    unsigned long id;
+    void *json; /* the rule as given (cJSON), echoed by the control API */
+    /* what it matches */
+    char *path, *method, *model;
+    faults_pair *match_headers;
+    size_t nmatch;
+    /* what it does */
+    long status;
+    char *body;
+    faults_pair *headers;
+    size_t nheaders;
+    long delay_ms, jitter_ms;
+    srv_delivery kind;
+    long kind_param; /* drip_bytes_per_s, truncate_bytes or hang_ms */
+    /* when it fires */
+    long times, after, every, duration_ms;
+    double probability;
+    long seed; /* -1: none given */
+    /* state, under the store's lock */
+    uint64_t created_ms, matched, hits, rng, jitter_rng;
+} faults_rule;
+
+/* Parse a JSON object (a cJSON *) into a new rule; NULL with a message
+ * naming the field when it is invalid. */
+faults_rule *faults_rule_from_json(const void *obj, char *err, size_t errlen);
+
+/* Parse the x-mock-fault header form, "status=503;delay_ms=800". */
+faults_rule *faults_rule_from_header(const char *kv, char *err, size_t errlen);
+
+void faults_rule_free(faults_rule *r);
+
+/* Does the rule's filter match this request? body_model is the request
+ * body's "model" (NULL if none). */
+bool faults_rule_matches(const faults_rule *rule, srv_req *r, const char *body_model);
+
+/* Trigger logic for one matching request at time now; updates the state.
+ * Returns true when the rule fires. Call under the store's lock. */
+bool faults_rule_fires(faults_rule *rule, uint64_t now_ms);
+
+/* Requests the rule will still fire for (-1 = unlimited). */
+long faults_rule_remaining(const faults_rule *rule);
+
+/* The delay for this firing: delay_ms plus the seeded jitter. */
+unsigned faults_rule_delay(faults_rule *rule);
+
+/* Make the response what the rule says; false when the handler must not
+ * run (the rule decided the response). */
+bool faults_rule_apply(const faults_rule *rule, unsigned delay_ms, srv_req *r);
+
+#endif

@@ -1,0 +1,244 @@
+/* The rule list: insertion order, one lock, and the per-request decision. */
+#include <cJSON.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "faults.h"
+#include "faults_internal.h"
+#include "timer.h"
+
+faults *faults_new(const char *control_token)
+{
+    faults *f = calloc(1, sizeof *f);
+    if (!f)
+        return NULL;
+    pthread_mutex_init(&f->lock, NULL);
+    f->control_token = control_token;
+    f->next_id = 1;
+    return f;
+}
+
+void faults_clear(faults *f)
+{
+    pthread_mutex_lock(&f->lock);
+    for (size_t i = 0; i < f->n; i++)
+        faults_rule_free(f->rules[i]);
+    f->n = 0;
+    pthread_mutex_unlock(&f->lock);
+}
+
+void faults_free(faults *f)
+{
+    if (!f)
+        return;
+    faults_clear(f);
+    free(f->rules);
+    free(f->resets);
+    pthread_mutex_destroy(&f->lock);
+    free(f);
+}
+
+/* Seed the trigger state: a given seed repeats its pattern every run. */
+static void arm(faults_rule *r, unsigned long id)
+{
+    r->id = id;
+    r->created_ms = timer_now_ms();
+    uint64_t seed = r->seed >= 0 ? (uint64_t)r->seed : (uint64_t)time(NULL) ^ ((uint64_t)id << 32);
+    r->rng = seed;
+    r->jitter_rng = seed ^ 0x6a09e667f3bcc909ULL;
+}
+
+/* Append rules[0..n) (all or none) with consecutive ids from *first;
+ * returns false on OOM. */
+static bool append_all(faults *f, faults_rule **rules, size_t n, unsigned long *first)
+{
+    pthread_mutex_lock(&f->lock);
+    bool ok = true;
+    if (f->n + n > f->cap) {
+        size_t cap = f->cap ? f->cap : 16;
+        while (cap < f->n + n)
+            cap *= 2;
+        faults_rule **grown = realloc(f->rules, cap * sizeof *grown);
+        ok = grown != NULL;
+        if (ok) {
+            f->rules = grown;
+            f->cap = cap;
+        }
+    }
+    *first = f->next_id;
+    for (size_t i = 0; ok && i < n; i++) {
+        arm(rules[i], f->next_id++);
+        f->rules[f->n++] = rules[i];
+    }
+    pthread_mutex_unlock(&f->lock);
+    return ok;
+}
+
+bool faults_add_parsed(faults *f, const void *json, unsigned long *first_id, size_t *count, char *err,
+                       size_t errlen)
+{
+    const cJSON *j = json;
+    bool array = cJSON_IsArray(j);
+    size_t n = array ? (size_t)cJSON_GetArraySize(j) : 1;
+    faults_rule **rules = calloc(n ? n : 1, sizeof *rules);
+    bool ok = rules != NULL;
+    size_t i = 0;
+    for (const cJSON *item = array ? j->child : j; ok && i < n; item = item->next, i++) {
+        char why[300];
+        rules[i] = faults_rule_from_json(item, why, sizeof why);
+        if (!rules[i] && array)
+            snprintf(err, errlen, "rule %zu: %s", i, why);
+        else if (!rules[i])
+            snprintf(err, errlen, "%s", why);
+        ok = rules[i] != NULL;
+    }
+    unsigned long first = 0;
+    if (ok && !append_all(f, rules, n, &first)) {
+        snprintf(err, errlen, "out of memory");
+        ok = false;
+    }
+    for (size_t k = 0; !ok && rules && k < n; k++)
+        faults_rule_free(rules[k]);
+    free(rules);
+    if (first_id)
+        *first_id = first;
+    if (count)
+        *count = ok ? n : 0;
+    if (!rules)
+        snprintf(err, errlen, "out of memory");
+    return ok;
+}
+
+bool faults_add_json(faults *f, const char *json, size_t len, char *err, size_t errlen)
+{
+    cJSON *j = cJSON_ParseWithLength(json, len);
+    if (!j) {
+        snprintf(err, errlen, "invalid JSON");
+        return false;
+    }
+    bool ok = faults_add_parsed(f, j, NULL, NULL, err, errlen);
+    cJSON_Delete(j);
+    return ok;
+}
+
+bool faults_load_file(faults *f, const char *path, char *err, size_t errlen)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        snprintf(err, errlen, "cannot open %s", path);
+        return false;
+    }
+    char *data = NULL;
+    size_t len = 0, cap = 0;
+    for (size_t got;; len += got) {
+        if (len == cap) {
+            char *grown = realloc(data, cap = cap ? cap * 2 : 4096);
+            if (!grown)
+                break;
+            data = grown;
+        }
+        if ((got = fread(data + len, 1, cap - len, fp)) == 0)
+            break;
+    }
+    fclose(fp);
+    char why[400];
+    bool ok = data && faults_add_json(f, data, len, why, sizeof why);
+    if (!ok)
+        snprintf(err, errlen, "%s: %s", path, data ? why : "out of memory");
+    free(data);
+    return ok;
+}
+
+bool faults_remove(faults *f, unsigned long id)
+{
+    pthread_mutex_lock(&f->lock);
+    bool found = false;
+    for (size_t i = 0; i < f->n && !found; i++) {
+        if (f->rules[i]->id != id)
+            continue;
+        faults_rule_free(f->rules[i]);
+        memmove(&f->rules[i], &f->rules[i + 1], (f->n - i - 1) * sizeof f->rules[0]);
+        f->n--;
+        found = true;
+    }
+    pthread_mutex_unlock(&f->lock);
+    return found;
+}
+
+bool faults_on_reset(faults *f, void (*fn)(void *ctx), void *ctx)
+{
+    void *grown = realloc(f->resets, (f->nresets + 1) * sizeof *f->resets);
+    if (!grown)
+        return false;
+    f->resets = grown;
+    f->resets[f->nresets++] = (faults_reset_hook){fn, ctx};
+    return true;
+}
+
+void faults_reset_all(faults *f)
+{
+    faults_clear(f);
+    for (size_t i = 0; i < f->nresets; i++)
+        f->resets[i].fn(f->resets[i].ctx);
+}
+
+/* Called under the lock. */
+static void describe(const faults_rule *r, buf *out)
+{
+    cJSON *j = cJSON_Duplicate(r->json, true);
+    if (j) {
+        cJSON_AddNumberToObject(j, "id", (double)r->id);
+        cJSON_AddNumberToObject(j, "hits", (double)r->hits);
+        long rem = faults_rule_remaining(r);
+        if (rem < 0)
+            cJSON_AddNullToObject(j, "remaining");
+        else
+            cJSON_AddNumberToObject(j, "remaining", (double)rem);
+    }
+    char *text = j ? cJSON_PrintUnformatted(j) : NULL;
+    buf_puts(out, text ? text : "{}");
+    free(text);
+    cJSON_Delete(j);
+}
+
+bool faults_describe(faults *f, unsigned long id, buf *out)
+{
+    pthread_mutex_lock(&f->lock);
+    bool found = false;
+    for (size_t i = 0; i < f->n && !found; i++) {
+        if (f->rules[i]->id == id) {
+            describe(f->rules[i], out);
+            found = true;
+        }
+    }
+    pthread_mutex_unlock(&f->lock);
+    return found;
+}
+
+void faults_describe_all(faults *f, buf *out)
+{
+    pthread_mutex_lock(&f->lock);
+    for (size_t i = 0; i < f->n; i++) {
+        if (i)
+            buf_puts(out, ",");
+        describe(f->rules[i], out);
+    }
+    pthread_mutex_unlock(&f->lock);
+}
+
+faults *faults_from_config(const char *file, const char *control_token, char *err, size_t errlen)
+{
+    faults *f = faults_new(control_token && *control_token ? control_token : NULL);
+    if (!f) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    if (file && *file && !faults_load_file(f, file, err, errlen)) {
+        faults_free(f);
+        return NULL;
+    }
+    return f;
+}
