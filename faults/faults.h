@@ -40,6 +40,9 @@ bool faults_load_file(faults *f, const char *path, char *err, size_t errlen);
  * --control-token (NULL for none). NULL with a message on error. */
 faults *faults_from_config(const char *file, const char *control_token, char *err, size_t errlen);
 
+/* Serve the journal at /__control/requests and clear it on reset. */
+bool faults_attach_journal(faults *f, journal *j);
+
 /* Something else to clear on POST /__control/reset (journal, jobs...). */
 bool faults_on_reset(faults *f, void (*fn)(void *ctx), void *ctx);
 
@@ -50,6 +53,6 @@ bool faults_pre_dispatch(srv_req *r, void *f);
 /* Append the control API's routes; returns how many were written. */
 size_t faults_control_routes(faults *f, srv_route *out, size_t cap);
 
-#define FAULTS_NROUTES 6
+#define FAULTS_NROUTES 8
 
 #endif

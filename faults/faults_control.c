@@ -115,6 +115,42 @@ static void reset(srv_req *r, void *ctx)
     srv_resp_status(r, 204);
 }
 
+/* ?path=&method=&status=&limit= */
+static bool read_filter(srv_req *r, journal_filter *jf)
+{
+    const char *status = srv_req_query(r, "status"), *limit = srv_req_query(r, "limit");
+    char *end = NULL;
+    *jf = (journal_filter){srv_req_query(r, "path"), srv_req_query(r, "method"), 0, 0};
+    if (status && ((jf->status = (int)strtol(status, &end, 10)) < 0 || *end || end == status)) {
+        srv_resp_error(r, 400, "Invalid 'status' filter: expected an HTTP status code.");
+        return false;
+    }
+    long n = limit ? strtol(limit, &end, 10) : 0;
+    if (limit && (n < 0 || *end || end == limit)) {
+        srv_resp_error(r, 400, "Invalid 'limit' filter: expected a non-negative integer.");
+        return false;
+    }
+    jf->limit = (size_t)n;
+    return true;
+}
+
+static void list_requests(srv_req *r, void *ctx)
+{
+    faults *f = ctx;
+    journal_filter jf;
+    if (authorised(r, f) && read_filter(r, &jf))
+        journal_write_json(f->journal, &jf, srv_resp_body(r));
+}
+
+static void clear_requests(srv_req *r, void *ctx)
+{
+    faults *f = ctx;
+    if (!authorised(r, f))
+        return;
+    journal_clear(f->journal);
+    srv_resp_status(r, 204);
+}
+
 size_t faults_control_routes(faults *f, srv_route *out, size_t cap)
 {
     const srv_route routes[FAULTS_NROUTES] = {
@@ -124,8 +160,12 @@ size_t faults_control_routes(faults *f, srv_route *out, size_t cap)
         {"GET", "/__control/faults/{id}", get_rule, f},
         {"DELETE", "/__control/faults/{id}", delete_rule, f},
         {"POST", "/__control/reset", reset, f},
+        {"GET", "/__control/requests", list_requests, f},
+        {"DELETE", "/__control/requests", clear_requests, f},
     };
     size_t n = cap < FAULTS_NROUTES ? cap : FAULTS_NROUTES;
+    if (!f->journal)
+        n = n < FAULTS_NROUTES - 2 ? n : FAULTS_NROUTES - 2; /* no journal, no journal routes */
     memcpy(out, routes, n * sizeof routes[0]);
     return n;
 }

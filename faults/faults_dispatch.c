@@ -49,6 +49,7 @@ static bool header_fault(srv_req *r, const char *kv)
         return false;
     }
     rule->jitter_rng = (uint64_t)timer_now_ms();
+    srv_req_mark_fault(r, "header", faults_rule_kind_name(rule));
     bool run = faults_rule_apply(rule, faults_rule_delay(rule), r);
     faults_rule_free(rule);
     return run;
@@ -71,6 +72,9 @@ bool faults_pre_dispatch(srv_req *r, void *ctx)
         if (!faults_rule_matches(rule, r, rule->model ? body_model(r, &lm) : NULL) || !faults_rule_fires(rule, now))
             continue;
         run = faults_rule_apply(rule, faults_rule_delay(rule), r);
+        char id[24];
+        snprintf(id, sizeof id, "%lu", rule->id);
+        srv_req_mark_fault(r, id, faults_rule_kind_name(rule));
         log_msg(LOG_DEBUG, "fault rule %lu fired on %s %s", rule->id, srv_req_method(r), srv_req_path(r));
         break;
     }

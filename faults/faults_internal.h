@@ -20,7 +20,8 @@ struct faults {
     size_t n, cap;
     unsigned long next_id;
     const char *control_token;
-    faults_reset_hook *resets; /* set up before serving, read-only after */
+    journal *journal;          /* set up before serving, read-only after */
+    faults_reset_hook *resets; /* likewise */
     size_t nresets;
 };
 

@@ -110,3 +110,13 @@ bool faults_rule_apply(const faults_rule *rule, unsigned delay_ms, srv_req *r)
     }
     return true;
 }
+
+const char *faults_rule_kind_name(const faults_rule *rule)
+{
+    static const char *const names[] = {"", "reset", "hang", "empty", "truncate", "drip", "malformed"};
+    if (rule->kind != SRV_DELIVER_NORMAL && (size_t)rule->kind < sizeof names / sizeof names[0])
+        return names[rule->kind];
+    if (rule->status)
+        return "status";
+    return rule->delay_ms || rule->jitter_ms ? "delay" : "headers";
+}

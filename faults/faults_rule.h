@@ -59,6 +59,9 @@ long faults_rule_remaining(const faults_rule *rule);
 /* The delay for this firing: delay_ms plus the seeded jitter. */
 unsigned faults_rule_delay(faults_rule *rule);
 
+/* What the rule does, for metrics and the journal: "reset", "status", ... */
+const char *faults_rule_kind_name(const faults_rule *rule);
+
 /* Make the response what the rule says; false when the handler must not
  * run (the rule decided the response). */
 bool faults_rule_apply(const faults_rule *rule, unsigned delay_ms, srv_req *r);

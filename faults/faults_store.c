@@ -168,6 +168,12 @@ bool faults_remove(faults *f, unsigned long id)
     return found;
 }
 
+bool faults_attach_journal(faults *f, journal *j)
+{
+    f->journal = j;
+    return faults_on_reset(f, journal_clear, j);
+}
+
 bool faults_on_reset(faults *f, void (*fn)(void *ctx), void *ctx)
 {
     void *grown = realloc(f->resets, (f->nresets + 1) * sizeof *f->resets);

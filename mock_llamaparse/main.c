@@ -6,7 +6,7 @@
 #include "app.h"
 #include "faults.h"
 
-#define LP_NROUTES 1
+#define LP_NROUTES 2
 
 static void health(srv_req *r, void *ctx)
 {
@@ -28,14 +28,15 @@ static void lp_error(srv_req *r, int status, const char *message)
     buf_puts(b, "}");
 }
 
-static int serve(app_common *c, faults *f)
+static int serve(app_common *c, faults *f, journal *j, metrics *m)
 {
     srv_route routes[LP_NROUTES + FAULTS_NROUTES] = {
         {"GET", "/health", health, NULL},
+        {"GET", "/metrics", srv_metrics_handler, m},
     };
     size_t n = LP_NROUTES + faults_control_routes(f, routes + LP_NROUTES, FAULTS_NROUTES);
     srv_config cfg = {.service = "mock-llamaparse", .routes = routes, .nroutes = n, .on_error = lp_error,
-                      .pre_dispatch = faults_pre_dispatch, .pre_ctx = f};
+                      .pre_dispatch = faults_pre_dispatch, .pre_ctx = f, .journal = j, .metrics = m};
     return app_configure(c, &cfg) ? app_run(c, &cfg) : 2;
 }
 
@@ -53,7 +54,15 @@ int main(int argc, char **argv)
         fprintf(stderr, "mock_llamaparse: %s\n", err);
         return 2;
     }
-    int rc = serve(&c, f);
+    journal *j = journal_new((size_t)c.journal_size);
+    metrics *m = metrics_new();
+    int rc = 1;
+    if (!j || !m || !faults_attach_journal(f, j))
+        fprintf(stderr, "mock_llamaparse: out of memory\n");
+    else
+        rc = serve(&c, f, j, m);
+    journal_free(j);
+    metrics_free(m);
     faults_free(f);
     return rc;
 }

@@ -9,7 +9,7 @@
 #include "oa_error.h"
 #include "oa_handlers.h"
 
-#define OA_NROUTES 4
+#define OA_NROUTES 5
 
 /* The old mock's knobs, as rules on the embeddings path: seconds of delay
  * (MOCK_OPENAI_DELAY) and the share of calls answered 500
@@ -38,10 +38,11 @@ static bool legacy_knobs(faults *f, char *err, size_t errlen)
     return true;
 }
 
-static int serve(app_common *c, oa_ctx *ctx, faults *f)
+static int serve(app_common *c, oa_ctx *ctx, faults *f, journal *j, metrics *m)
 {
     srv_route routes[OA_NROUTES + FAULTS_NROUTES] = {
         {"GET", "/health", oa_handle_health, ctx},
+        {"GET", "/metrics", srv_metrics_handler, m},
         {"POST", "/v1/embeddings", oa_handle_embeddings, ctx},
         {"GET", "/v1/models", oa_handle_models_list, ctx},
         {"GET", "/v1/models/{id}", oa_handle_model_get, ctx},
@@ -49,8 +50,23 @@ static int serve(app_common *c, oa_ctx *ctx, faults *f)
     size_t n = OA_NROUTES + faults_control_routes(f, routes + OA_NROUTES, FAULTS_NROUTES);
     srv_config cfg = {.service = "mock-openai", .routes = routes, .nroutes = n, .on_error = oa_core_error,
                       .before_send = oa_add_headers, .hook_ctx = ctx,
-                      .pre_dispatch = faults_pre_dispatch, .pre_ctx = f};
+                      .pre_dispatch = faults_pre_dispatch, .pre_ctx = f, .journal = j, .metrics = m};
     return app_configure(c, &cfg) ? app_run(c, &cfg) : 2;
+}
+
+/* With a journal and metrics, both served through the control API. */
+static int serve_observed(app_common *c, oa_ctx *ctx, faults *f)
+{
+    journal *j = journal_new((size_t)c->journal_size);
+    metrics *m = metrics_new();
+    int rc = 1;
+    if (!j || !m || !faults_attach_journal(f, j))
+        fprintf(stderr, "mock_openai: out of memory\n");
+    else
+        rc = serve(c, ctx, f, j, m);
+    journal_free(j);
+    metrics_free(m);
+    return rc;
 }
 
 int main(int argc, char **argv)
@@ -80,7 +96,7 @@ int main(int argc, char **argv)
                                   !legacy_knobs(f, err, sizeof err)))
         fprintf(stderr, "mock_openai: %s\n", err);
     else if (parsed == CLI_OK)
-        rc = serve(&c, &ctx, f);
+        rc = serve_observed(&c, &ctx, f);
     faults_free(f);
     cli_list_free(&keys);
     cli_list_free(&models);

@@ -35,6 +35,9 @@ struct srv_req {
     buf headers; /* "name\0value\0" pairs, one allocation for all of them */
     buf resp;
     size_t sent_bytes;
+    bool recorded;       /* in the journal and metrics already */
+    char fault_rule[24]; /* "" when no fault acted */
+    char fault_kind[16];
 };
 
 uint64_t req_now_ns(void);

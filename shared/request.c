@@ -113,3 +113,15 @@ void srv_resp_deliver(srv_req *r, srv_delivery how, unsigned long param)
     r->delivery = how;
     r->delivery_param = param;
 }
+
+void srv_req_mark_fault(srv_req *r, const char *rule, const char *kind)
+{
+    snprintf(r->fault_rule, sizeof r->fault_rule, "%s", rule);
+    snprintf(r->fault_kind, sizeof r->fault_kind, "%s", kind);
+}
+
+void srv_metrics_handler(srv_req *r, void *m)
+{
+    srv_resp_header(r, "content-type", "text/plain; version=0.0.4");
+    metrics_write(m, &r->resp);
+}

@@ -93,10 +93,12 @@ static void dispatch(srv_req *r)
         body_too_large(r);
         return;
     }
+    /* Route first, so a faulted request still counts under its route. */
+    router_result found = router_match(s->cfg.routes, s->cfg.nroutes, r->method, r->path, &r->match);
     if (s->cfg.pre_dispatch && !s->cfg.pre_dispatch(r, s->cfg.pre_ctx))
         return;
     char msg[600];
-    switch (router_match(s->cfg.routes, s->cfg.nroutes, r->method, r->path, &r->match)) {
+    switch (found) {
     case ROUTE_FOUND:
         r->match.route->fn(r, r->match.route->ctx);
         return;
@@ -163,6 +165,8 @@ static struct MHD_Response *build_response(srv_req *r, bool *close_now)
     return resp;
 }
 
+static void record(srv *s, srv_req *r, int status, double ms);
+
 static enum MHD_Result send_response(srv_req *r)
 {
     srv *s = r->server;
@@ -171,6 +175,7 @@ static enum MHD_Result send_response(srv_req *r)
     bool close_now;
     struct MHD_Response *resp = build_response(r, &close_now);
     r->state = REQ_SENT;
+    record(s, r, resp ? r->status : 0, srv_req_elapsed_ms(r));
     if (!resp)
         return MHD_NO; /* closes the connection: a reset, a hang's end, or no memory */
     enum MHD_Result ok = MHD_queue_response(r->conn, (unsigned)r->status, resp);
@@ -247,6 +252,49 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
     return send_response(r);
 }
 
+static enum MHD_Result append_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    (void)kind;
+    buf *q = cls;
+    buf_printf(q, "%s%s%s%s", q->len ? "&" : "", key, value ? "=" : "", value ? value : "");
+    return MHD_YES;
+}
+
+/* Control, metrics and health calls would bury the requests tests look for. */
+static bool journaled(const char *path)
+{
+    return strncmp(path, "/__control", 10) != 0 && strcmp(path, "/metrics") != 0 && strcmp(path, "/health") != 0;
+}
+
+/* Journal and metrics see the request as soon as its answer is decided,
+ * before a byte is sent: a test that reads the journal right after its
+ * response must find it there. */
+static void record(srv *s, srv_req *r, int status, double ms)
+{
+    if (r->recorded)
+        return;
+    r->recorded = true;
+    const char *rule = r->fault_rule[0] ? r->fault_rule : NULL;
+    if (s->cfg.metrics) {
+        metrics_in m = {r->match.route ? r->match.route->pattern : "unmatched", r->method, status, ms / 1000.0,
+                        rule, r->fault_kind};
+        metrics_record(s->cfg.metrics, &m);
+    }
+    if (!s->cfg.journal || !journaled(r->path))
+        return;
+    static const char *const names[JOURNAL_NHEADERS] = JOURNAL_HEADERS;
+    buf query = BUF_INIT;
+    MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, append_arg, &query);
+    char fault[40];
+    snprintf(fault, sizeof fault, "%s%s", strcmp(r->fault_rule, "header") ? "rule " : "", r->fault_rule);
+    journal_in in = {r->id, r->method, r->path, query.data ? query.data : "", {NULL}, r->body.len, status, ms,
+                     rule ? fault : NULL};
+    for (int i = 0; i < JOURNAL_NHEADERS; i++)
+        in.headers[i] = srv_req_header(r, names[i]);
+    journal_record(s->cfg.journal, &in);
+    buf_free(&query);
+}
+
 static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
                          enum MHD_RequestTerminationCode toe)
 {
@@ -255,10 +303,11 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     srv_req *r = *req_cls;
     if (!r)
         return;
-    log_access a = {r->id, r->method, r->path,
-                    r->state == REQ_SENT && toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? r->status : 0,
-                    srv_req_elapsed_ms(r), r->sent_bytes};
+    int status = r->state == REQ_SENT && toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? r->status : 0;
+    double ms = srv_req_elapsed_ms(r);
+    log_access a = {r->id, r->method, r->path, status, ms, r->sent_bytes};
     log_request(&a);
+    record(s, r, status, ms);
     req_free(r);
     *req_cls = NULL;
     atomic_fetch_sub(&s->inflight, 1);

@@ -21,6 +21,8 @@
 #include <stddef.h>
 
 #include "buf.h"
+#include "journal.h"
+#include "metrics.h"
 #include "router.h"
 
 typedef struct srv srv;
@@ -54,6 +56,8 @@ typedef struct srv_config {
     void *hook_ctx;
     srv_pre_fn pre_dispatch;
     void *pre_ctx;
+    journal *journal; /* every answered request is recorded here (optional) */
+    metrics *metrics; /* and counted here (optional) */
 } srv_config;
 
 srv *srv_start(const srv_config *cfg, char *err, size_t errlen);
@@ -110,5 +114,12 @@ typedef enum {
 } srv_delivery;
 
 void srv_resp_deliver(srv_req *r, srv_delivery how, unsigned long param);
+
+/* Note that a fault acted on this request (journal and metrics show it):
+ * rule is "3" for rule 3 or "header" for x-mock-fault; kind is what it did. */
+void srv_req_mark_fault(srv_req *r, const char *rule, const char *kind);
+
+/* GET /metrics: the Prometheus text of the metrics given as ctx. */
+void srv_metrics_handler(srv_req *r, void *metrics);
 
 #endif

@@ -1,0 +1,190 @@
+#include "journal.h"
+
+#include <fnmatch.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/time.h>
+#include <time.h>
+
+typedef struct entry {
+    char time[32];
+    const char *request_id, *method, *path, *query;
+    const char *headers[JOURNAL_NHEADERS];
+    size_t body_bytes;
+    int status;
+    double duration_ms;
+    const char *fault;
+    char strings[]; /* the strings above point in here */
+} entry;
+
+struct journal {
+    pthread_mutex_t lock;
+    entry **ring;
+    size_t cap, start, n; /* n entries from ring[start], wrapping */
+};
+
+journal *journal_new(size_t capacity)
+{
+    journal *j = calloc(1, sizeof *j);
+    if (!j)
+        return NULL;
+    j->cap = capacity ? capacity : 1;
+    j->ring = calloc(j->cap, sizeof *j->ring);
+    if (!j->ring) {
+        free(j);
+        return NULL;
+    }
+    pthread_mutex_init(&j->lock, NULL);
+    return j;
+}
+
+void journal_clear(void *arg)
+{
+    journal *j = arg;
+    pthread_mutex_lock(&j->lock);
+    for (size_t i = 0; i < j->n; i++)
+        free(j->ring[(j->start + i) % j->cap]);
+    j->start = j->n = 0;
+    pthread_mutex_unlock(&j->lock);
+}
+
+void journal_free(journal *j)
+{
+    if (!j)
+        return;
+    journal_clear(j);
+    pthread_mutex_destroy(&j->lock);
+    free(j->ring);
+    free(j);
+}
+
+static size_t slen(const char *s)
+{
+    return s ? strlen(s) + 1 : 0;
+}
+
+/* Copy s into the entry's string area at *at; NULL stays NULL. */
+static const char *put(char **at, const char *s)
+{
+    if (!s)
+        return NULL;
+    size_t n = strlen(s) + 1;
+    memcpy(*at, s, n);
+    const char *p = *at;
+    *at += n;
+    return p;
+}
+
+static void now_iso(char out[32])
+{
+    struct timeval tv;
+    struct tm tm;
+    gettimeofday(&tv, NULL);
+    gmtime_r(&tv.tv_sec, &tm);
+    size_t n = strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(out + n, 32 - n, ".%03ldZ", (long)(tv.tv_usec / 1000));
+}
+
+static entry *make_entry(const journal_in *in)
+{
+    size_t size = slen(in->request_id) + slen(in->method) + slen(in->path) + slen(in->query) + slen(in->fault);
+    for (int i = 0; i < JOURNAL_NHEADERS; i++)
+        size += slen(in->headers[i]);
+    entry *e = malloc(sizeof *e + size);
+    if (!e)
+        return NULL;
+    char *at = e->strings;
+    now_iso(e->time);
+    e->request_id = put(&at, in->request_id);
+    e->method = put(&at, in->method);
+    e->path = put(&at, in->path);
+    e->query = put(&at, in->query);
+    e->fault = put(&at, in->fault);
+    for (int i = 0; i < JOURNAL_NHEADERS; i++)
+        e->headers[i] = put(&at, in->headers[i]);
+    e->body_bytes = in->body_bytes;
+    e->status = in->status;
+    e->duration_ms = in->duration_ms;
+    return e;
+}
+
+void journal_record(journal *j, const journal_in *in)
+{
+    entry *e = make_entry(in);
+    if (!e)
+        return; /* out of memory: the journal is best effort, the request is not */
+    pthread_mutex_lock(&j->lock);
+    if (j->n == j->cap) {
+        free(j->ring[j->start]);
+        j->ring[j->start] = e;
+        j->start = (j->start + 1) % j->cap;
+    } else {
+        j->ring[(j->start + j->n++) % j->cap] = e;
+    }
+    pthread_mutex_unlock(&j->lock);
+}
+
+static int passes(const entry *e, const journal_filter *f)
+{
+    return (!f->path || fnmatch(f->path, e->path, 0) == 0) && (!f->method || strcasecmp(f->method, e->method) == 0) &&
+           (!f->status || f->status == e->status);
+}
+
+static void str_field(buf *out, const char *name, const char *v)
+{
+    buf_printf(out, ",\"%s\":", name);
+    if (v)
+        buf_json_str(out, v, strlen(v));
+    else
+        buf_puts(out, "null");
+}
+
+static void write_entry(buf *out, const entry *e)
+{
+    static const char *const names[JOURNAL_NHEADERS] = JOURNAL_HEADERS;
+    buf_printf(out, "{\"time\":\"%s\"", e->time);
+    str_field(out, "request_id", e->request_id);
+    str_field(out, "method", e->method);
+    str_field(out, "path", e->path);
+    str_field(out, "query", e->query);
+    buf_puts(out, ",\"headers\":{");
+    int written = 0;
+    for (int i = 0; i < JOURNAL_NHEADERS; i++) {
+        if (!e->headers[i])
+            continue;
+        buf_printf(out, "%s\"%s\":", written++ ? "," : "", names[i]);
+        buf_json_str(out, e->headers[i], strlen(e->headers[i]));
+    }
+    buf_printf(out, "},\"body_bytes\":%zu,\"status\":%d,\"duration_ms\":%.3f", e->body_bytes, e->status,
+               e->duration_ms);
+    str_field(out, "fault", e->fault);
+    buf_puts(out, "}");
+}
+
+void journal_write_json(journal *j, const journal_filter *f, buf *out)
+{
+    pthread_mutex_lock(&j->lock);
+    /* Walk back from the newest to find where the last `limit` matches start. */
+    size_t first = 0, found = 0;
+    for (size_t i = j->n; i > 0; i--) {
+        if (passes(j->ring[(j->start + i - 1) % j->cap], f) && (!f->limit || found < f->limit)) {
+            found++;
+            first = i - 1;
+        }
+    }
+    buf_puts(out, "{\"requests\":[");
+    size_t written = 0;
+    for (size_t i = first; found && i < j->n && written < found; i++) {
+        const entry *e = j->ring[(j->start + i) % j->cap];
+        if (!passes(e, f))
+            continue;
+        if (written++)
+            buf_puts(out, ",");
+        write_entry(out, e);
+    }
+    buf_puts(out, "]}");
+    pthread_mutex_unlock(&j->lock);
+}

@@ -1,0 +1,55 @@
+/* journal: the last N requests a server answered, for tests to inspect.
+ *
+ * A bounded ring (memory never grows past N entries): recording the N+1st
+ * request drops the oldest. Each entry is one allocation holding its
+ * strings. Thread-safe.
+ *
+ *     journal *j = journal_new(1000);
+ *     journal_record(j, &(journal_in){.method = "POST", .path = "/v1/embeddings", ...});
+ *     journal_write_json(j, &(journal_filter){.path = "/v1/embeddings", .limit = 10}, out);
+ *     // {"requests":[{"time":"...","method":"POST",...}]}, newest last
+ */
+#ifndef MW_JOURNAL_H
+#define MW_JOURNAL_H
+
+#include <stddef.h>
+
+#include "buf.h"
+
+typedef struct journal journal;
+
+/* The request headers kept with each entry. */
+#define JOURNAL_HEADERS {"user-agent", "x-stainless-retry-count", "x-test-id", "x-mock-fault", "idempotency-key"}
+#define JOURNAL_NHEADERS 5
+
+typedef struct journal_in {
+    const char *request_id;
+    const char *method;
+    const char *path;
+    const char *query; /* "a=1&b=2" or "" */
+    const char *headers[JOURNAL_NHEADERS]; /* NULL when absent */
+    size_t body_bytes;
+    int status; /* 0 when no response was completed */
+    double duration_ms;
+    const char *fault; /* "rule 3" or "header", NULL when none fired */
+} journal_in;
+
+typedef struct journal_filter {
+    const char *path;   /* exact or glob */
+    const char *method; /* case-insensitive */
+    int status;         /* 0 = any */
+    size_t limit;       /* the newest `limit` matches; 0 = all */
+} journal_filter;
+
+journal *journal_new(size_t capacity);
+void journal_free(journal *j);
+
+/* Forget every entry (a reset hook: takes the journal as void *). */
+void journal_clear(void *j);
+
+void journal_record(journal *j, const journal_in *in);
+
+/* Append {"requests":[...]} for the entries that pass the filter. */
+void journal_write_json(journal *j, const journal_filter *f, buf *out);
+
+#endif
