@@ -50,6 +50,10 @@ bool faults_on_reset(faults *f, void (*fn)(void *ctx), void *ctx);
  * x-mock-fault header); false when the response is decided. */
 bool faults_pre_dispatch(srv_req *r, void *f);
 
+/* For other control endpoints a server adds: false (401 written) when the
+ * control token is required and missing. */
+bool faults_control_authorised(faults *f, srv_req *r);
+
 /* Append the control API's routes; returns how many were written. */
 size_t faults_control_routes(faults *f, srv_route *out, size_t cap);
 

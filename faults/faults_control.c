@@ -24,6 +24,11 @@ static bool authorised(srv_req *r, const faults *f)
     return false;
 }
 
+bool faults_control_authorised(faults *f, srv_req *r)
+{
+    return authorised(r, f);
+}
+
 static bool parse_id(srv_req *r, unsigned long *id)
 {
     const char *s = srv_req_param(r, "id");

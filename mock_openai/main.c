@@ -8,8 +8,14 @@
 #include "oa_ctx.h"
 #include "oa_error.h"
 #include "oa_handlers.h"
+#include "oa_ratelimit.h"
 
-#define OA_NROUTES 5
+#define OA_NROUTES 7
+
+typedef struct oa_limits {
+    long rpm, tpm;
+    bool quota_exhausted;
+} oa_limits;
 
 /* The old mock's knobs, as rules on the embeddings path: seconds of delay
  * (MOCK_OPENAI_DELAY) and the share of calls answered 500
@@ -46,6 +52,8 @@ static int serve(app_common *c, oa_ctx *ctx, faults *f, journal *j, metrics *m)
         {"POST", "/v1/embeddings", oa_handle_embeddings, ctx},
         {"GET", "/v1/models", oa_handle_models_list, ctx},
         {"GET", "/v1/models/{id}", oa_handle_model_get, ctx},
+        {"GET", "/__control/ratelimit", oa_handle_ratelimit_get, ctx},
+        {"POST", "/__control/ratelimit", oa_handle_ratelimit_set, ctx},
     };
     size_t n = OA_NROUTES + faults_control_routes(f, routes + OA_NROUTES, FAULTS_NROUTES);
     srv_config cfg = {.service = "mock-openai", .routes = routes, .nroutes = n, .on_error = oa_core_error,
@@ -54,18 +62,21 @@ static int serve(app_common *c, oa_ctx *ctx, faults *f, journal *j, metrics *m)
     return app_configure(c, &cfg) ? app_run(c, &cfg) : 2;
 }
 
-/* With a journal and metrics, both served through the control API. */
-static int serve_observed(app_common *c, oa_ctx *ctx, faults *f)
+/* With a journal, metrics and rate limits, all reset through the control API. */
+static int serve_observed(app_common *c, oa_ctx *ctx, faults *f, const oa_limits *lim)
 {
     journal *j = journal_new((size_t)c->journal_size);
     metrics *m = metrics_new();
+    ctx->rl = oa_ratelimit_new(lim->rpm, lim->tpm, lim->quota_exhausted);
+    ctx->faults = f;
     int rc = 1;
-    if (!j || !m || !faults_attach_journal(f, j))
+    if (!j || !m || !ctx->rl || !faults_attach_journal(f, j) || !faults_on_reset(f, oa_ratelimit_reset, ctx->rl))
         fprintf(stderr, "mock_openai: out of memory\n");
     else
         rc = serve(c, ctx, f, j, m);
     journal_free(j);
     metrics_free(m);
+    oa_ratelimit_free(ctx->rl);
     return rc;
 }
 
@@ -73,15 +84,18 @@ int main(int argc, char **argv)
 {
     app_common c = APP_COMMON_DEFAULTS(8002);
     cli_list keys = {0}, models = {0};
-    oa_ctx ctx = {.api_keys = &keys, .rpm = 3000, .tpm = 1000000};
+    oa_ctx ctx = {.api_keys = &keys};
+    oa_limits lim = {0, 0, false};
     const cli_opt opts[] = {
         APP_COMMON_OPTS(c),
         {"api-key", "MOCK_API_KEYS", CLI_LIST, &keys,
          "accept only this bearer key (repeatable; env: comma-separated); none = any non-empty key", 0, 0},
         {"model", "MOCK_MODELS", CLI_LIST, &models,
          "add an embedding model or resize one, NAME:DIMS (repeatable; env: comma-separated)", 0, 0},
-        {"rpm", "MOCK_RPM", CLI_INT, &ctx.rpm, "requests per minute reported in x-ratelimit-* headers", 1, 1e12},
-        {"tpm", "MOCK_TPM", CLI_INT, &ctx.tpm, "tokens per minute reported in x-ratelimit-* headers", 1, 1e12},
+        {"rpm", "MOCK_RPM", CLI_INT, &lim.rpm, "requests per minute per API key, enforced with 429s (0 = no limit)", 0, 1e12},
+        {"tpm", "MOCK_TPM", CLI_INT, &lim.tpm, "tokens per minute per API key, enforced with 429s (0 = no limit)", 0, 1e12},
+        {"quota-exhausted", "MOCK_QUOTA_EXHAUSTED", CLI_BOOL, &lim.quota_exhausted,
+         "answer every embeddings call with 429 insufficient_quota", 0, 0},
     };
     const cli_about about = {"mock_openai", MOCKWORKS_VERSION, "a fake OpenAI API (embeddings, models) for tests"};
     int rc = 2;
@@ -96,7 +110,7 @@ int main(int argc, char **argv)
                                   !legacy_knobs(f, err, sizeof err)))
         fprintf(stderr, "mock_openai: %s\n", err);
     else if (parsed == CLI_OK)
-        rc = serve_observed(&c, &ctx, f);
+        rc = serve_observed(&c, &ctx, f, &lim);
     faults_free(f);
     cli_list_free(&keys);
     cli_list_free(&models);

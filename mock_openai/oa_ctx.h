@@ -22,7 +22,8 @@ typedef struct oa_ctx {
     oa_model models[OA_MAX_MODELS];
     size_t nmodels;
     const cli_list *api_keys; /* empty: any non-empty bearer key is accepted */
-    long rpm, tpm;            /* reported in x-ratelimit-* headers */
+    struct oa_ratelimit *rl;  /* rate limits and the x-ratelimit-* headers */
+    struct faults *faults;    /* for the control API's token check */
 } oa_ctx;
 
 /* Register the built-in models, then each "NAME:DIMS" of extra (a new

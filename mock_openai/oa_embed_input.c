@@ -130,3 +130,11 @@ bool oa_embed_check_limits(const oa_embed_req *q, oa_err *e)
                        "Requested %zu tokens, max %d tokens per request", total, OA_MAX_REQUEST_TOKENS);
     return true;
 }
+
+size_t oa_embed_tokens(const oa_embed_req *q)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < q->n; i++)
+        total += q->inputs[i].tokens;
+    return total;
+}

@@ -44,6 +44,9 @@ typedef struct oa_embed_req {
 bool oa_embed_parse(const oa_ctx *c, const char *body, size_t len, oa_embed_req *q, oa_err *e);
 void oa_embed_req_free(oa_embed_req *q);
 
+/* Tokens the whole request counts (its usage.prompt_tokens). */
+size_t oa_embed_tokens(const oa_embed_req *q);
+
 /* The steps oa_embed_parse runs, exposed for oa_embed_input.c and tests. */
 bool oa_embed_read_inputs(const void *input_json, oa_embed_req *q, oa_err *e);
 bool oa_embed_check_limits(const oa_embed_req *q, oa_err *e);

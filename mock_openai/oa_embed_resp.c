@@ -51,11 +51,10 @@ bool oa_embed_write(buf *b, const oa_embed_req *q)
     if (!v)
         return false;
     uint64_t seed = oa_vec_seed(q->model->id);
-    size_t tokens = 0;
+    size_t tokens = oa_embed_tokens(q);
     bool ok = buf_puts(b, "{\"object\":\"list\",\"data\":[");
     for (size_t i = 0; ok && i < q->n; i++) {
         compute(seed, &q->inputs[i], v, q->dims);
-        tokens += q->inputs[i].tokens;
         ok = buf_printf(b, "%s{\"object\":\"embedding\",\"index\":%zu,\"embedding\":", i ? "," : "", i) &&
              (q->base64 ? write_base64(b, v, q->dims) : write_floats(b, v, q->dims)) && buf_puts(b, "}");
     }

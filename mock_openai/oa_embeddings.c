@@ -3,6 +3,7 @@
 #include "oa_embed_resp.h"
 #include "oa_error.h"
 #include "oa_handlers.h"
+#include "oa_ratelimit.h"
 
 void oa_handle_embeddings(srv_req *r, void *ctx)
 {
@@ -15,6 +16,8 @@ void oa_handle_embeddings(srv_req *r, void *ctx)
     oa_err e;
     if (!oa_embed_parse(c, body, len, &q, &e)) {
         oa_error_send(r, &e);
+    } else if (!oa_ratelimit_take(c->rl, r, q.model->id, oa_embed_tokens(&q))) {
+        /* the 429 is written */
     } else if (!oa_embed_write(srv_resp_body(r), &q)) {
         oa_core_error(r, 500, "out of memory");
     } else {

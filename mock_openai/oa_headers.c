@@ -3,6 +3,7 @@
 #include <sys/time.h>
 
 #include "oa_handlers.h"
+#include "oa_ratelimit.h"
 
 void oa_add_headers(srv_req *r, void *ctx)
 {
@@ -12,14 +13,7 @@ void oa_add_headers(srv_req *r, void *ctx)
     srv_resp_header(r, "openai-processing-ms", v);
     srv_resp_header(r, "openai-version", "2020-10-01");
     srv_resp_header(r, "openai-organization", "mockworks");
-    snprintf(v, sizeof v, "%ld", c->rpm);
-    srv_resp_header(r, "x-ratelimit-limit-requests", v);
-    srv_resp_header(r, "x-ratelimit-remaining-requests", v);
-    snprintf(v, sizeof v, "%ld", c->tpm);
-    srv_resp_header(r, "x-ratelimit-limit-tokens", v);
-    srv_resp_header(r, "x-ratelimit-remaining-tokens", v);
-    srv_resp_header(r, "x-ratelimit-reset-requests", "0s");
-    srv_resp_header(r, "x-ratelimit-reset-tokens", "0s");
+    oa_ratelimit_headers(c->rl, r);
 }
 
 /* The old mock's contract: a float epoch timestamp. */
