@@ -27,6 +27,11 @@ bool app_configure(const app_common *c, srv_config *cfg)
     cfg->max_body = c->max_body;
     cfg->conn_limit = (unsigned)c->conn_limit;
     cfg->idle_timeout_s = (unsigned)c->idle_timeout_s;
+    if (c->conn_memory < 4096) {
+        fprintf(stderr, "invalid --connection-memory %zu: at least 4096 bytes\n", c->conn_memory);
+        return false;
+    }
+    cfg->conn_memory = c->conn_memory;
     return true;
 }
 

@@ -29,10 +29,11 @@ typedef struct app_common {
     const char *faults_file;
     const char *control_token;
     long journal_size;
+    size_t conn_memory;
 } app_common;
 
 #define APP_COMMON_DEFAULTS(default_port) \
-    {"127.0.0.1", (default_port), 2, 16u << 20, "text", "info", 4096, 60, 10000, NULL, NULL, 1000}
+    {"127.0.0.1", (default_port), 2, 16u << 20, "text", "info", 4096, 60, 10000, NULL, NULL, 1000, 16u << 10}
 
 #define APP_COMMON_OPTS(c)                                                                              \
     {"host", "MOCK_HOST", CLI_STR, &(c).host, "address to listen on (0.0.0.0 for all)", 0, 0},         \
@@ -46,7 +47,8 @@ typedef struct app_common {
     {"shutdown-grace-ms", "MOCK_SHUTDOWN_GRACE_MS", CLI_INT, &(c).grace_ms, "on SIGTERM, how long in-flight requests may take to finish", 0, 600000}, \
     {"faults", "MOCK_FAULTS", CLI_STR, &(c).faults_file, "file with a JSON array of fault rules loaded at start-up", 0, 0}, \
     {"control-token", "MOCK_CONTROL_TOKEN", CLI_STR, &(c).control_token, "require this token on /__control/* (Authorization: Bearer or x-control-token)", 0, 0}, \
-    {"journal-size", "MOCK_JOURNAL_SIZE", CLI_INT, &(c).journal_size, "requests kept for GET /__control/requests (oldest dropped first)", 1, 1000000}
+    {"journal-size", "MOCK_JOURNAL_SIZE", CLI_INT, &(c).journal_size, "requests kept for GET /__control/requests (oldest dropped first)", 1, 1000000}, \
+    {"connection-memory", "MOCK_CONNECTION_MEMORY", CLI_SIZE, &(c).conn_memory, "buffer per connection; bounds the request line and headers", 0, 0}
 
 /* Fill the server config's common fields from c. False (message printed)
  * if a value is invalid. */

@@ -356,6 +356,7 @@ static struct MHD_Daemon *start_daemon(srv *s, const struct sockaddr_storage *ad
         {MHD_OPTION_SOCK_ADDR, 0, (void *)addr},
         {MHD_OPTION_CONNECTION_LIMIT, s->cfg.conn_limit, NULL},
         {MHD_OPTION_CONNECTION_TIMEOUT, s->cfg.idle_timeout_s, NULL},
+        {MHD_OPTION_CONNECTION_MEMORY_LIMIT, (intptr_t)(s->cfg.conn_memory ? s->cfg.conn_memory : 32768), NULL},
         {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, s},
         {s->cfg.threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, s->cfg.threads, NULL},
         {MHD_OPTION_END, 0, NULL},

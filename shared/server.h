@@ -49,6 +49,7 @@ typedef struct srv_config {
     size_t max_body;         /* request bodies above this get 413 */
     unsigned conn_limit;     /* concurrent connections accepted */
     unsigned idle_timeout_s; /* idle keep-alive connections closed after this */
+    size_t conn_memory;      /* per-connection buffer: bounds the request head */
     const srv_route *routes;
     size_t nroutes;
     srv_error_fn on_error;
