@@ -12,7 +12,7 @@
 #include "server.h"
 #include "timer.h"
 
-typedef enum { REQ_READING, REQ_HELD, REQ_READY, REQ_SENT } req_state;
+typedef enum { REQ_READING, REQ_HELD, REQ_SENT } req_state;
 
 struct srv_req {
     srv *server;

@@ -72,18 +72,11 @@ static bool declared_too_large(struct MHD_Connection *conn, size_t max)
     return end != cl && n > max;
 }
 
-/* An error the core decides replaces the body; a delay, extra headers or a
- * delivery mode a fault already set still apply to it. */
-static void core_error(srv_req *r, int status, const char *message)
-{
-    srv_resp_error(r, status, message);
-}
-
 static void body_too_large(srv_req *r)
 {
     char msg[160];
     snprintf(msg, sizeof msg, "Request body too large: the limit is %zu bytes.", r->server->cfg.max_body);
-    core_error(r, 413, msg);
+    srv_resp_error(r, 413, msg);
 }
 
 static void dispatch(srv_req *r)
@@ -104,12 +97,12 @@ static void dispatch(srv_req *r)
         return;
     case ROUTE_BAD_METHOD:
         snprintf(msg, sizeof msg, "Invalid method for URL (%.32s %.500s)", r->method, r->path);
-        core_error(r, 405, msg);
+        srv_resp_error(r, 405, msg);
         srv_resp_header(r, "allow", r->match.allow);
         return;
     case ROUTE_NOT_FOUND:
         snprintf(msg, sizeof msg, "Invalid URL (%.32s %.500s)", r->method, r->path);
-        core_error(r, 404, msg);
+        srv_resp_error(r, 404, msg);
         return;
     }
 }
