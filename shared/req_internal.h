@@ -26,6 +26,12 @@ struct srv_req {
     bool body_too_large;
     buf body;
     router_match_t match;
+    router_result routed;  /* matched on the first call, when the headers are in */
+    bool streaming;        /* the route takes the body chunk by chunk */
+    bool stream_stopped;   /* its body function asked for no more */
+    size_t body_seen;      /* bytes of body received, streamed or not */
+    void *app_state; /* srv_req_set_state */
+    void (*app_state_free)(void *);
     /* response */
     int status;
     unsigned delay_ms;

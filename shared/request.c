@@ -125,3 +125,14 @@ void srv_metrics_handler(srv_req *r, void *m)
     srv_resp_header(r, "content-type", "text/plain; version=0.0.4");
     metrics_write(m, &r->resp);
 }
+
+void srv_req_set_state(srv_req *r, void *state, void (*free_fn)(void *))
+{
+    r->app_state = state;
+    r->app_state_free = free_fn;
+}
+
+void *srv_req_state(const srv_req *r)
+{
+    return r->app_state;
+}

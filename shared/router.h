@@ -13,6 +13,7 @@
 #ifndef MW_ROUTER_H
 #define MW_ROUTER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define ROUTER_MAX_PARAMS 4
@@ -21,11 +22,17 @@
 typedef struct srv_req srv_req;
 typedef void (*srv_handler)(srv_req *r, void *ctx);
 
+/* A route that streams its request body takes each chunk as it arrives
+ * (instead of the core buffering it up to max_body); return false to stop
+ * taking the rest. */
+typedef bool (*srv_body_fn)(srv_req *r, const char *data, size_t len, void *ctx);
+
 typedef struct srv_route {
     const char *method;
     const char *pattern;
     srv_handler fn;
     void *ctx;
+    srv_body_fn body; /* optional: stream the body (uploads) */
 } srv_route;
 
 typedef struct router_param {

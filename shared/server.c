@@ -55,6 +55,8 @@ static srv_req *req_new(srv *s, struct MHD_Connection *conn, const char *url, co
 
 static void req_free(srv_req *r)
 {
+    if (r->app_state_free)
+        r->app_state_free(r->app_state);
     buf_free(&r->body);
     buf_free(&r->headers);
     buf_free(&r->resp);
@@ -72,10 +74,16 @@ static bool declared_too_large(struct MHD_Connection *conn, size_t max)
     return end != cl && n > max;
 }
 
+static size_t body_limit(const srv_req *r)
+{
+    const srv_config *c = &r->server->cfg;
+    return r->streaming && c->max_upload ? c->max_upload : c->max_body;
+}
+
 static void body_too_large(srv_req *r)
 {
     char msg[160];
-    snprintf(msg, sizeof msg, "Request body too large: the limit is %zu bytes.", r->server->cfg.max_body);
+    snprintf(msg, sizeof msg, "Request body too large: the limit is %zu bytes.", body_limit(r));
     srv_resp_error(r, 413, msg);
 }
 
@@ -86,8 +94,7 @@ static void dispatch(srv_req *r)
         body_too_large(r);
         return;
     }
-    /* Route first, so a faulted request still counts under its route. */
-    router_result found = router_match(s->cfg.routes, s->cfg.nroutes, r->method, r->path, &r->match);
+    router_result found = r->routed; /* routed first, so a faulted request still counts under its route */
     if (s->cfg.pre_dispatch && !s->cfg.pre_dispatch(r, s->cfg.pre_ctx))
         return;
     char msg[600];
@@ -198,7 +205,16 @@ static bool hold(srv_req *r)
 
 static void take_upload(srv_req *r, const char *data, size_t *size)
 {
-    size_t max = r->server->cfg.max_body;
+    size_t max = body_limit(r);
+    if (r->streaming) {
+        r->body_seen += *size;
+        if (r->body_seen > max)
+            r->body_too_large = true;
+        else if (!r->body_too_large && !r->stream_stopped)
+            r->stream_stopped = !r->match.route->body(r, data, *size, r->match.route->ctx);
+        *size = 0;
+        return;
+    }
     if (!r->body_too_large) {
         if (*size > max - r->body.len) {
             r->body_too_large = true;
@@ -223,7 +239,9 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
         if (!r)
             return MHD_NO;
         *req_cls = r;
-        if (!declared_too_large(conn, s->cfg.max_body))
+        r->routed = router_match(s->cfg.routes, s->cfg.nroutes, method, url, &r->match);
+        r->streaming = r->routed == ROUTE_FOUND && r->match.route->body;
+        if (!declared_too_large(conn, body_limit(r)))
             return MHD_YES; /* respond on a later call: keeps keep-alive */
         r->body_too_large = true;
         body_too_large(r);
@@ -280,7 +298,7 @@ static void record(srv *s, srv_req *r, int status, double ms)
     MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, append_arg, &query);
     char fault[40];
     snprintf(fault, sizeof fault, "%s%s", strcmp(r->fault_rule, "header") ? "rule " : "", r->fault_rule);
-    journal_in in = {r->id, r->method, r->path, query.data ? query.data : "", {NULL}, r->body.len, status, ms,
+    journal_in in = {r->id, r->method, r->path, query.data ? query.data : "", {NULL}, r->streaming ? r->body_seen : r->body.len, status, ms,
                      rule ? fault : NULL};
     for (int i = 0; i < JOURNAL_NHEADERS; i++)
         in.headers[i] = srv_req_header(r, names[i]);

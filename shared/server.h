@@ -47,6 +47,7 @@ typedef struct srv_config {
     unsigned port;           /* 0 picks a free port: see srv_port() */
     unsigned threads;        /* worker threads polling connections */
     size_t max_body;         /* request bodies above this get 413 */
+    size_t max_upload;       /* the same for streamed bodies (routes with .body); 0 = max_body */
     unsigned conn_limit;     /* concurrent connections accepted */
     unsigned idle_timeout_s; /* idle keep-alive connections closed after this */
     size_t conn_memory;      /* per-connection buffer: bounds the request head */
@@ -71,6 +72,11 @@ size_t srv_inflight(srv *s);
  * in-flight requests (held ones included) to finish, release any still held,
  * then stop the threads and free everything. */
 void srv_stop(srv *s, unsigned grace_ms);
+
+/* Per-request state a streaming route keeps between its body chunks and its
+ * handler; free_fn runs when the request ends. */
+void srv_req_set_state(srv_req *r, void *state, void (*free_fn)(void *));
+void *srv_req_state(const srv_req *r);
 
 /* Request accessors; strings live as long as the request. */
 const char *srv_req_method(const srv_req *r);
