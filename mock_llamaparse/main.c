@@ -1,12 +1,13 @@
-/* mock_llamaparse: a fake LlamaParse API. Until its own issue lands it serves
- * the old mock's /health contract and the shared fault control API. */
+/* mock_llamaparse: a fake LlamaParse (LlamaCloud parsing) API for tests. */
 #include <stdio.h>
 #include <string.h>
 
 #include "app.h"
 #include "faults.h"
+#include "lp_ctx.h"
 
-#define LP_NROUTES 2
+#define V1_ROUTES 8
+#define LP_NROUTES (2 + 2 * V1_ROUTES)
 
 static void health(srv_req *r, void *ctx)
 {
@@ -21,48 +22,88 @@ static void health(srv_req *r, void *ctx)
 /* LlamaParse (FastAPI) errors are {"detail": "..."}. */
 static void lp_error(srv_req *r, int status, const char *message)
 {
-    (void)status;
-    buf *b = srv_resp_body(r);
-    buf_puts(b, "{\"detail\":");
-    buf_json_str(b, message, strlen(message));
-    buf_puts(b, "}");
+    lp_detail(r, status, message);
 }
 
-static int serve(app_common *c, faults *f, journal *j, metrics *m)
+/* The v1 API under one prefix: /api/v1/parsing and the legacy /api/parsing. */
+static size_t v1_routes(srv_route *out, const char *const pat[V1_ROUTES][2], lp_ctx *c)
 {
+    static const srv_handler fns[V1_ROUTES] = {lp_handle_upload,     lp_handle_job,     lp_handle_result,
+                                               lp_handle_raw_result, lp_handle_details, lp_handle_parameters,
+                                               lp_handle_extensions, NULL};
+    size_t n = 0;
+    for (size_t i = 0; i < V1_ROUTES && fns[i]; i++)
+        out[n++] = (srv_route){pat[i][0], pat[i][1], fns[i], c, i == 0 ? lp_upload_body : NULL};
+    return n;
+}
+
+#define V1(prefix)                                                                                           \
+    {{"POST", prefix "/upload"},         {"GET", prefix "/job/{id}"},       {"GET", prefix "/job/{id}/result/{kind}"}, \
+     {"GET", prefix "/job/{id}/result/raw/{kind}"}, {"GET", prefix "/job/{id}/details"},                      \
+     {"GET", prefix "/job/{id}/parameters"}, {"GET", prefix "/supported_file_extensions"}, {NULL, NULL}}
+
+static int serve(app_common *c, lp_ctx *ctx, faults *f, journal *j, metrics *m)
+{
+    static const char *const v1[V1_ROUTES][2] = V1("/api/v1/parsing");
+    static const char *const legacy[V1_ROUTES][2] = V1("/api/parsing");
     srv_route routes[LP_NROUTES + FAULTS_NROUTES] = {
         {"GET", "/health", health, NULL},
         {"GET", "/metrics", srv_metrics_handler, m},
     };
-    size_t n = LP_NROUTES + faults_control_routes(f, routes + LP_NROUTES, FAULTS_NROUTES);
+    size_t n = 2;
+    n += v1_routes(routes + n, v1, ctx);
+    n += v1_routes(routes + n, legacy, ctx);
+    n += faults_control_routes(f, routes + n, FAULTS_NROUTES);
     srv_config cfg = {.service = "mock-llamaparse", .routes = routes, .nroutes = n, .on_error = lp_error,
-                      .pre_dispatch = faults_pre_dispatch, .pre_ctx = f, .journal = j, .metrics = m};
+                      .pre_dispatch = faults_pre_dispatch, .pre_ctx = f, .journal = j, .metrics = m,
+                      .max_upload = c->max_upload};
     return app_configure(c, &cfg) ? app_run(c, &cfg) : 2;
+}
+
+/* Journal, metrics and the job store, all cleared by the control API's reset. */
+static int serve_observed(app_common *c, lp_ctx *ctx, faults *f, long max_jobs, long ttl_s)
+{
+    journal *j = journal_new((size_t)c->journal_size);
+    metrics *m = metrics_new();
+    ctx->store = lp_store_new((size_t)max_jobs, (uint64_t)ttl_s * 1000u);
+    int rc = 1;
+    if (!j || !m || !ctx->store || !faults_attach_journal(f, j) || !faults_on_reset(f, lp_store_clear, ctx->store) ||
+        !metrics_add_writer(m, lp_store_metrics, ctx->store))
+        fprintf(stderr, "mock_llamaparse: out of memory\n");
+    else
+        rc = serve(c, ctx, f, j, m);
+    journal_free(j);
+    metrics_free(m);
+    lp_store_free(ctx->store);
+    return rc;
 }
 
 int main(int argc, char **argv)
 {
     app_common c = APP_COMMON_DEFAULTS(8001);
-    const cli_opt opts[] = {APP_COMMON_OPTS(c)};
+    cli_list keys = {0};
+    lp_ctx ctx = {.api_keys = &keys, .job_delay_ms = 1000, .job_ms_per_page = 50};
+    long max_jobs = 10000, ttl_s = 3600;
+    const cli_opt opts[] = {
+        APP_COMMON_OPTS(c),
+        {"api-key", "MOCK_API_KEYS", CLI_LIST, &keys,
+         "accept only this bearer key (repeatable; env: comma-separated); none = any non-empty key", 0, 0},
+        {"max-upload", "MOCK_MAX_UPLOAD", CLI_SIZE, &c.max_upload, "largest upload (k/m/g suffix); larger gets 413", 0, 0},
+        {"job-delay-ms", "MOCK_JOB_DELAY_MS", CLI_INT, &ctx.job_delay_ms, "time every job takes (0 = done at once)", 0, 86400000},
+        {"job-ms-per-page", "MOCK_JOB_MS_PER_PAGE", CLI_INT, &ctx.job_ms_per_page, "extra time per page", 0, 3600000},
+        {"max-jobs", "MOCK_MAX_JOBS", CLI_INT, &max_jobs, "jobs kept; when full (none past its TTL) uploads get 429", 1, 10000000},
+        {"job-ttl", "MOCK_JOB_TTL", CLI_INT, &ttl_s, "seconds a finished job is kept", 1, 31536000},
+    };
     const cli_about about = {"mock_llamaparse", MOCKWORKS_VERSION, "a fake LlamaParse API for tests"};
     cli_result parsed = cli_parse(opts, sizeof opts / sizeof opts[0], argc, argv, &about);
-    if (parsed != CLI_OK)
-        return parsed == CLI_EXIT ? 0 : 2;
+    int rc = parsed == CLI_EXIT ? 0 : 2;
     char err[512];
-    faults *f = faults_from_config(c.faults_file, c.control_token, err, sizeof err);
-    if (!f) {
+    faults *f = NULL;
+    if (parsed == CLI_OK && !(f = faults_from_config(c.faults_file, c.control_token, err, sizeof err)))
         fprintf(stderr, "mock_llamaparse: %s\n", err);
-        return 2;
-    }
-    journal *j = journal_new((size_t)c.journal_size);
-    metrics *m = metrics_new();
-    int rc = 1;
-    if (!j || !m || !faults_attach_journal(f, j))
-        fprintf(stderr, "mock_llamaparse: out of memory\n");
-    else
-        rc = serve(&c, f, j, m);
-    journal_free(j);
-    metrics_free(m);
+    else if (parsed == CLI_OK)
+        rc = serve_observed(&c, &ctx, f, max_jobs, ttl_s);
     faults_free(f);
+    cli_list_free(&keys);
     return rc;
 }

@@ -30,10 +30,11 @@ typedef struct app_common {
     const char *control_token;
     long journal_size;
     size_t conn_memory;
+    size_t max_upload; /* streamed uploads (mock_llamaparse) */
 } app_common;
 
 #define APP_COMMON_DEFAULTS(default_port) \
-    {"127.0.0.1", (default_port), 2, 16u << 20, "text", "info", 4096, 60, 10000, NULL, NULL, 1000, 16u << 10}
+    {"127.0.0.1", (default_port), 2, 16u << 20, "text", "info", 4096, 60, 10000, NULL, NULL, 1000, 16u << 10, (size_t)512 << 20}
 
 #define APP_COMMON_OPTS(c)                                                                              \
     {"host", "MOCK_HOST", CLI_STR, &(c).host, "address to listen on (0.0.0.0 for all)", 0, 0},         \

@@ -5,9 +5,11 @@
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -72,6 +74,19 @@ static bool declared_too_large(struct MHD_Connection *conn, size_t max)
     char *end;
     unsigned long long n = strtoull(cl, &end, 10);
     return end != cl && n > max;
+}
+
+/* A client that sent "Expect: 100-continue" waits for our answer before
+ * sending the body, so a 413 can go at once; others are already sending,
+ * and would see a broken connection instead of the 413 unless the body is
+ * read (and dropped) first. Only absurd sizes are cut off at once. */
+static bool answer_early(struct MHD_Connection *conn, size_t limit)
+{
+    const char *expect = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_EXPECT);
+    if (expect && strcasecmp(expect, "100-continue") == 0)
+        return true;
+    size_t absurd = limit > SIZE_MAX - ((size_t)1 << 30) ? SIZE_MAX : limit + ((size_t)1 << 30);
+    return declared_too_large(conn, absurd);
 }
 
 static size_t body_limit(const srv_req *r)
@@ -244,6 +259,8 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
         if (!declared_too_large(conn, body_limit(r)))
             return MHD_YES; /* respond on a later call: keeps keep-alive */
         r->body_too_large = true;
+        if (!answer_early(conn, body_limit(r)))
+            return MHD_YES; /* read and drop the body, then answer 413 */
         body_too_large(r);
         return send_response(r); /* the body is never read; the connection closes */
     }

@@ -87,6 +87,11 @@ START_TEST(body_limit_gives_413)
              "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3e8\r\n%.1000s\r\n3e8\r\n%.1000s\r\n0\r\n\r\n",
              body, body);
     ck_assert_int_eq(raw_request(srv_port(s), req, resp, sizeof resp), 413);
+    /* Expect: 100-continue: the 413 comes before any of the body is sent */
+    ck_assert_int_eq(raw_request(srv_port(s),
+                                 "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\nExpect: 100-continue\r\n\r\n",
+                                 resp, sizeof resp),
+                     413);
     srv_stop(s, 1000);
 }
 END_TEST

@@ -1,0 +1,188 @@
+/* Documents to pages: the real text where the format is text, a synthetic
+ * but realistic document otherwise. */
+#include "lp_content.h"
+
+#include <ctype.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "lp_synth.h"
+
+static const char *extension(const char *filename)
+{
+    const char *dot = filename ? strrchr(filename, '.') : NULL;
+    return dot ? dot + 1 : "";
+}
+
+/* A line in capitals (with at least three letters) reads as a heading in
+ * plain-text documents such as policy wordings. */
+static bool shouting(const char *s, size_t n)
+{
+    size_t letters = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (islower((unsigned char)s[i]))
+            return false;
+        letters += isupper((unsigned char)s[i]) != 0;
+    }
+    return letters >= 3 && n <= 80;
+}
+
+static void text_to_md(buf *out, const char *data, size_t len)
+{
+    bool first = true;
+    for (const char *p = data, *end = data + len; p < end;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        if (shouting(p, n)) {
+            buf_puts(out, first ? "# " : "## ");
+            first = false;
+        }
+        buf_append(out, p, n);
+        buf_append(out, "\n", 1);
+        p += n + 1;
+    }
+}
+
+static void fenced(buf *out, const char *lang, const char *data, size_t len)
+{
+    buf_printf(out, "```%s\n", lang);
+    buf_append(out, data, len);
+    if (len && data[len - 1] != '\n')
+        buf_append(out, "\n", 1);
+    buf_puts(out, "```\n");
+}
+
+/* Page count of a PDF from its page objects ("/Type/Page", "/Type /Page",
+ * not "/Pages"): enough for files with classic xref tables. */
+static size_t pdf_pages(const char *data, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i + 10 < len; i++) {
+        if (data[i] != '/' || memcmp(data + i, "/Type", 5) != 0)
+            continue;
+        size_t j = i + 5;
+        while (j < len && (data[j] == ' ' || data[j] == '\r' || data[j] == '\n'))
+            j++;
+        if (j + 5 <= len && memcmp(data + j, "/Page", 5) == 0 && (j + 5 == len || data[j + 5] != 's'))
+            n++;
+    }
+    return n;
+}
+
+static bool add_page(void *ctx, const char *md, size_t n)
+{
+    lp_doc *d = ctx;
+    lp_page *pages = realloc(d->pages, (d->npages + 1) * sizeof *pages);
+    if (!pages)
+        return false;
+    d->pages = pages;
+    buf m = BUF_INIT, t = BUF_INIT;
+    if (!buf_append(&m, md, n))
+        return false;
+    lp_md_to_text(&t, m.data);
+    d->pages[d->npages].md = buf_release(&m);
+    d->pages[d->npages].text = t.data ? buf_release(&t) : strdup("");
+    d->npages++;
+    return true;
+}
+
+/* Cut markdown into pages of about LP_PAGE_CHARS at blank lines (or at line
+ * ends inside a long block such as a table). */
+static bool paginate(lp_doc *d, const char *md, size_t len)
+{
+    size_t start = 0, cut = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (md[i] != '\n')
+            continue;
+        bool blank = i + 1 < len && md[i + 1] == '\n';
+        if (blank || i - start > LP_PAGE_CHARS)
+            cut = i + 1;
+        if (i - start >= LP_PAGE_CHARS && cut > start) {
+            if (!add_page(d, md + start, cut - start))
+                return false;
+            start = cut;
+        }
+    }
+    return start >= len || add_page(d, md + start, len - start);
+}
+
+static bool is_text_format(const char *ext)
+{
+    static const char *const text[] = {"md", "markdown", "txt", "text", "csv", "tsv", "json", "xml", "html", "htm"};
+    for (size_t i = 0; i < sizeof text / sizeof text[0]; i++) {
+        if (!strcasecmp(ext, text[i]))
+            return true;
+    }
+    return false;
+}
+
+lp_doc *lp_doc_parse(const char *filename, const char *data, size_t len)
+{
+    lp_doc *d = calloc(1, sizeof *d);
+    if (!d || len == 0)
+        return d;
+    const char *ext = extension(filename);
+    if (!is_text_format(ext)) {
+        size_t pages = !strcasecmp(ext, "pdf") ? pdf_pages(data, len) : 0;
+        if (!lp_synth(data, len, pages, add_page, d)) {
+            lp_doc_free(d);
+            return NULL;
+        }
+        return d;
+    }
+    buf md = BUF_INIT;
+    if (!strcasecmp(ext, "md") || !strcasecmp(ext, "markdown"))
+        buf_append(&md, data, len);
+    else if (!strcasecmp(ext, "txt") || !strcasecmp(ext, "text"))
+        text_to_md(&md, data, len);
+    else if (!strcasecmp(ext, "csv"))
+        lp_table_md(&md, data, len, ',');
+    else if (!strcasecmp(ext, "tsv"))
+        lp_table_md(&md, data, len, '\t');
+    else
+        fenced(&md, strncasecmp(ext, "htm", 3) ? ext : "html", data, len);
+    bool ok = md.data && paginate(d, md.data, md.len);
+    buf_free(&md);
+    if (!ok) {
+        lp_doc_free(d);
+        return NULL;
+    }
+    return d;
+}
+
+void lp_doc_free(lp_doc *d)
+{
+    if (!d)
+        return;
+    for (size_t i = 0; i < d->npages; i++) {
+        free(d->pages[i].md);
+        free(d->pages[i].text);
+    }
+    free(d->pages);
+    free(d);
+}
+
+void lp_md_to_text(buf *out, const char *md)
+{
+    for (const char *p = md; *p;) {
+        size_t n = strcspn(p, "\n");
+        const char *s = p, *e = p + n;
+        while (s < e && *s == '#')
+            s++;
+        if (s > p && s < e && *s == ' ')
+            s++;
+        bool separator = n > 0 && strspn(p, "|- :") == n; /* a table's |---| line */
+        for (; !separator && s < e; s++) {
+            if (*s == '*' || (*s == '|' && (s == p || s[-1] != '\\')))
+                continue;
+            if (*s == '\\' && s + 1 < e && s[1] == '|')
+                continue;
+            buf_append(out, s, 1);
+        }
+        if (!separator)
+            buf_append(out, "\n", 1);
+        p = *e ? e + 1 : e;
+    }
+}

@@ -1,0 +1,45 @@
+/* lp_content: the parse result of a document, deterministic and worth
+ * chunking: the same bytes and options always give byte-identical pages.
+ *
+ * Text formats keep their real content as markdown (csv/tsv become markdown
+ * tables, json/xml code blocks); anything else becomes a synthetic document
+ * seeded by the bytes' xxHash (headings, paragraphs, a list and a table per
+ * page, page count from the size). Pages are cut at paragraph boundaries
+ * every ~LP_PAGE_CHARS characters.
+ *
+ *     lp_doc *d = lp_doc_parse("claims.csv", bytes, len);
+ *     d->npages, d->pages[i].md, d->pages[i].text
+ *     lp_doc_free(d);
+ */
+#ifndef LP_CONTENT_H
+#define LP_CONTENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define LP_PAGE_CHARS 3000
+
+typedef struct lp_page {
+    char *md;
+    char *text;
+} lp_page;
+
+typedef struct lp_doc {
+    lp_page *pages;
+    size_t npages;
+} lp_doc;
+
+/* NULL when out of memory. An empty input gives a document with no pages. */
+lp_doc *lp_doc_parse(const char *filename, const char *data, size_t len);
+void lp_doc_free(lp_doc *d);
+
+/* Markdown table from delimited text (sep ',' with RFC 4180 quotes, or '\t'
+ * taken literally); cells have '|' escaped. Appends to out. */
+#include "buf.h"
+void lp_table_md(buf *out, const char *data, size_t len, char sep);
+
+/* Plain text of a markdown page: heading marks, emphasis and table pipes
+ * dropped. Appends to out. */
+void lp_md_to_text(buf *out, const char *md);
+
+#endif

@@ -1,0 +1,38 @@
+/* lp_ctx: mock_llamaparse's configuration and job store, built at start-up;
+ * handlers get it as their route context. */
+#ifndef LP_CTX_H
+#define LP_CTX_H
+
+#include "cli.h"
+#include "faults.h"
+#include "lp_jobs.h"
+
+typedef struct lp_ctx {
+    lp_store *store;
+    const cli_list *api_keys; /* empty: any non-empty bearer key */
+    long job_delay_ms;        /* every job takes this long ... */
+    long job_ms_per_page;     /* ... plus this per page */
+} lp_ctx;
+
+/* Bearer key check; false with the 401 written. */
+bool lp_auth_check(srv_req *r, const lp_ctx *c);
+
+/* {"detail":"..."} with a status. */
+void lp_detail(srv_req *r, int status, const char *detail);
+
+void lp_handle_upload(srv_req *r, void *ctx);
+bool lp_upload_body(srv_req *r, const char *data, size_t len, void *ctx);
+void lp_handle_job(srv_req *r, void *ctx);
+void lp_handle_result(srv_req *r, void *ctx);
+void lp_handle_raw_result(srv_req *r, void *ctx);
+void lp_handle_details(srv_req *r, void *ctx);
+void lp_handle_parameters(srv_req *r, void *ctx);
+void lp_handle_extensions(srv_req *r, void *ctx);
+
+/* {"id","status","error_code","error_message"}: a job's status. */
+void lp_job_status_json(buf *out, const lp_job *j, lp_status st);
+
+/* The JSON result's "pages" array for a document (lp_pages_json.c). */
+void lp_pages_json(buf *out, const lp_doc *doc);
+
+#endif

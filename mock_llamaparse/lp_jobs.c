@@ -1,0 +1,183 @@
+#include "lp_jobs.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "timer.h"
+
+#define SEEN_MAX 65536
+
+struct lp_store {
+    pthread_mutex_t lock;
+    lp_job **jobs; /* insertion order: the oldest first */
+    size_t n, max;
+    uint64_t ttl_ms;
+    uint64_t *seen; /* content keys, a ring */
+    size_t nseen, seen_at;
+};
+
+static const char *const status_names[LP_NSTATUS] = {"PENDING", "SUCCESS", "ERROR", "PARTIAL_SUCCESS", "CANCELLED"};
+
+const char *lp_status_name(lp_status st)
+{
+    return st < LP_NSTATUS ? status_names[st] : "ERROR";
+}
+
+/* A random UUID v4: ids are not content, they need not be deterministic. */
+static void uuid4(char out[37])
+{
+    unsigned char b[16];
+    if (getrandom(b, sizeof b, 0) != (ssize_t)sizeof b) {
+        uint64_t t = timer_now_ms() ^ (uint64_t)(uintptr_t)out;
+        for (int i = 0; i < 16; i++)
+            b[i] = (unsigned char)(t >> (8 * (i % 8))) ^ (unsigned char)(i * 37);
+    }
+    b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
+    b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2],
+             b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+}
+
+lp_job *lp_job_new(void)
+{
+    lp_job *j = calloc(1, sizeof *j);
+    if (!j)
+        return NULL;
+    uuid4(j->id);
+    j->created_ms = j->ready_ms = timer_now_ms();
+    j->created_at = time(NULL);
+    j->outcome = LP_SUCCESS;
+    return j;
+}
+
+void lp_job_free(lp_job *j)
+{
+    if (!j)
+        return;
+    lp_doc_free(j->doc);
+    free(j->error_message);
+    free(j->filename);
+    free(j->params);
+    free(j->separator);
+    free(j);
+}
+
+lp_store *lp_store_new(size_t max_jobs, uint64_t ttl_ms)
+{
+    lp_store *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    s->max = max_jobs ? max_jobs : 1;
+    s->ttl_ms = ttl_ms;
+    s->jobs = calloc(s->max, sizeof *s->jobs);
+    s->seen = calloc(SEEN_MAX, sizeof *s->seen);
+    if (!s->jobs || !s->seen) {
+        free(s->jobs);
+        free(s->seen);
+        free(s);
+        return NULL;
+    }
+    pthread_mutex_init(&s->lock, NULL);
+    return s;
+}
+
+void lp_store_clear(void *arg)
+{
+    lp_store *s = arg;
+    pthread_mutex_lock(&s->lock);
+    for (size_t i = 0; i < s->n; i++)
+        lp_job_free(s->jobs[i]);
+    s->n = 0;
+    s->nseen = s->seen_at = 0;
+    pthread_mutex_unlock(&s->lock);
+}
+
+void lp_store_free(lp_store *s)
+{
+    if (!s)
+        return;
+    lp_store_clear(s);
+    pthread_mutex_destroy(&s->lock);
+    free(s->jobs);
+    free(s->seen);
+    free(s);
+}
+
+static lp_status status_at(const lp_job *j, uint64_t now)
+{
+    return now < j->ready_ms ? LP_PENDING : j->outcome;
+}
+
+/* Under the lock: drop finished jobs whose TTL has run out. */
+static void evict_expired(lp_store *s, uint64_t now)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        lp_job *j = s->jobs[i];
+        if (now >= j->ready_ms && now - j->ready_ms >= s->ttl_ms)
+            lp_job_free(j);
+        else
+            s->jobs[kept++] = j;
+    }
+    s->n = kept;
+}
+
+bool lp_store_add(lp_store *s, lp_job *job)
+{
+    pthread_mutex_lock(&s->lock);
+    if (s->n == s->max)
+        evict_expired(s, timer_now_ms());
+    bool ok = s->n < s->max;
+    if (ok)
+        s->jobs[s->n++] = job;
+    pthread_mutex_unlock(&s->lock);
+    return ok;
+}
+
+bool lp_store_with(lp_store *s, const char *id, lp_job_fn fn, void *ctx)
+{
+    pthread_mutex_lock(&s->lock);
+    bool found = false;
+    uint64_t now = timer_now_ms();
+    for (size_t i = 0; i < s->n && !found; i++) {
+        if (strcmp(s->jobs[i]->id, id) == 0) {
+            fn(s->jobs[i], status_at(s->jobs[i], now), ctx);
+            found = true;
+        }
+    }
+    pthread_mutex_unlock(&s->lock);
+    return found;
+}
+
+bool lp_store_seen(lp_store *s, uint64_t key)
+{
+    pthread_mutex_lock(&s->lock);
+    bool seen = false;
+    for (size_t i = 0; i < s->nseen && !seen; i++)
+        seen = s->seen[i] == key;
+    if (!seen) {
+        s->seen[s->seen_at] = key;
+        s->seen_at = (s->seen_at + 1) % SEEN_MAX;
+        if (s->nseen < SEEN_MAX)
+            s->nseen++;
+    }
+    pthread_mutex_unlock(&s->lock);
+    return seen;
+}
+
+void lp_store_metrics(buf *out, void *arg)
+{
+    lp_store *s = arg;
+    size_t counts[LP_NSTATUS] = {0};
+    uint64_t now = timer_now_ms();
+    pthread_mutex_lock(&s->lock);
+    for (size_t i = 0; i < s->n; i++)
+        counts[status_at(s->jobs[i], now)]++;
+    pthread_mutex_unlock(&s->lock);
+    buf_puts(out, "# HELP mock_jobs Parse jobs in the store, by state.\n# TYPE mock_jobs gauge\n");
+    for (int st = 0; st < LP_NSTATUS; st++)
+        buf_printf(out, "mock_jobs{state=\"%s\"} %zu\n", status_names[st], counts[st]);
+}

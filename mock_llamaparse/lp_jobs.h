@@ -1,0 +1,68 @@
+/* lp_jobs: the parse job store. A job's content is computed when it is
+ * accepted and never changes; its status follows the clock (PENDING until
+ * its ready time, then its outcome), so no thread drives the state machine.
+ * Bounded: at most max_jobs; finished jobs older than the TTL are evicted
+ * first, and a full store refuses new jobs (the caller answers 429), so
+ * nothing accepted is lost before its TTL.
+ *
+ *     lp_store *s = lp_store_new(10000, 3600 * 1000);
+ *     lp_store_add(s, job);                         // the store owns it now
+ *     lp_store_with(s, id, write_status, &out);     // under the store's lock
+ */
+#ifndef LP_JOBS_H
+#define LP_JOBS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "buf.h"
+#include "lp_content.h"
+
+typedef enum { LP_PENDING, LP_SUCCESS, LP_ERROR, LP_PARTIAL_SUCCESS, LP_CANCELLED, LP_NSTATUS } lp_status;
+
+typedef struct lp_job {
+    char id[37];
+    uint64_t created_ms, ready_ms; /* monotonic milliseconds */
+    time_t created_at;             /* wall clock, for details */
+    lp_status outcome;             /* the status once ready */
+    const char *error_code;        /* static string, NULL unless ERROR */
+    char *error_message;
+    lp_doc *doc;
+    char *filename;
+    size_t bytes;
+    bool cache_hit;
+    char *params;    /* the upload's form fields as a JSON object */
+    char *separator; /* page_separator */
+    const char *tier;
+} lp_job;
+
+typedef struct lp_store lp_store;
+typedef void (*lp_job_fn)(const lp_job *job, lp_status status, void *ctx);
+
+lp_store *lp_store_new(size_t max_jobs, uint64_t ttl_ms);
+void lp_store_free(lp_store *s);
+
+/* Drop every job (a reset hook: takes the store as void *). */
+void lp_store_clear(void *s);
+
+/* Take the job (the store owns it on success); false when the store is
+ * full of jobs still inside their TTL. */
+bool lp_store_add(lp_store *s, lp_job *job);
+
+/* Run fn on the job with its current status, under the lock; false when
+ * there is no such job. */
+bool lp_store_with(lp_store *s, const char *id, lp_job_fn fn, void *ctx);
+
+/* Was this content key (bytes + options) parsed before? Records it. */
+bool lp_store_seen(lp_store *s, uint64_t key);
+
+/* Prometheus lines for jobs by state (a metrics writer). */
+void lp_store_metrics(buf *out, void *s);
+
+const char *lp_status_name(lp_status st);
+
+lp_job *lp_job_new(void);
+void lp_job_free(lp_job *job);
+
+#endif

@@ -1,0 +1,248 @@
+/* POST .../upload: the multipart form streamed in (the file held once, in
+ * one buffer), validated, turned into a job. */
+#include <cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <xxhash.h>
+
+#include "lp_ctx.h"
+#include "multipart.h"
+#include "timer.h"
+
+typedef struct upload {
+    srv_multipart *mp;
+    buf file;
+    char *filename;
+    bool has_file;
+    cJSON *fields; /* plain fields; a repeated name becomes an array */
+    char name[128];  /* the plain field being read */
+    buf value;
+} upload;
+
+static void upload_free(void *p)
+{
+    upload *u = p;
+    srv_multipart_free(u->mp);
+    buf_free(&u->file);
+    buf_free(&u->value);
+    free(u->filename);
+    cJSON_Delete(u->fields);
+    free(u);
+}
+
+/* The plain field read so far goes into fields (as an array when repeated). */
+static bool flush_field(upload *u)
+{
+    if (!u->name[0])
+        return true;
+    cJSON *v = cJSON_CreateString(u->value.data ? u->value.data : "");
+    cJSON *old = cJSON_GetObjectItemCaseSensitive(u->fields, u->name);
+    bool ok = v != NULL;
+    if (ok && !old) {
+        ok = cJSON_AddItemToObject(u->fields, u->name, v);
+    } else if (ok && cJSON_IsArray(old)) {
+        ok = cJSON_AddItemToArray(old, v);
+    } else if (ok) {
+        cJSON *arr = cJSON_CreateArray();
+        ok = arr && cJSON_AddItemToArray(arr, cJSON_Duplicate(old, true)) && cJSON_AddItemToArray(arr, v) &&
+             cJSON_ReplaceItemInObjectCaseSensitive(u->fields, u->name, arr);
+    }
+    u->name[0] = '\0';
+    buf_clear(&u->value);
+    return ok;
+}
+
+static bool on_part(void *ctx, const srv_part *p)
+{
+    upload *u = ctx;
+    if (p->filename) {
+        if (!u->has_file) {
+            u->has_file = true;
+            u->filename = strdup(p->filename);
+        }
+        return !p->len || buf_append(&u->file, p->data, p->len);
+    }
+    /* libmicrohttpd may open a field with an empty chunk, then send its data
+     * from offset 0 again: a new field starts at offset 0 only once the
+     * current one has data, or under another name. */
+    if (strcmp(p->name, u->name) != 0 || (p->offset == 0 && u->value.len > 0)) {
+        if (!flush_field(u))
+            return false;
+        snprintf(u->name, sizeof u->name, "%s", p->name);
+    }
+    return !p->len || buf_append(&u->value, p->data, p->len);
+}
+
+bool lp_upload_body(srv_req *r, const char *data, size_t len, void *ctx)
+{
+    (void)ctx;
+    upload *u = srv_req_state(r);
+    if (!u) {
+        u = calloc(1, sizeof *u);
+        if (!u)
+            return false;
+        u->fields = cJSON_CreateObject();
+        u->mp = srv_multipart_new(r, on_part, u);
+        srv_req_set_state(r, u, upload_free);
+    }
+    return u->mp && srv_multipart_feed(u->mp, data, len);
+}
+
+/* Pydantic-style 422 for a known field with a bad value. */
+static void unprocessable(srv_req *r, const char *field, const char *type, const char *msg, const char *input)
+{
+    srv_resp_status(r, 422);
+    buf *b = srv_resp_body(r);
+    buf_clear(b);
+    buf_printf(b, "{\"detail\":[{\"type\":\"%s\",\"loc\":[\"body\",\"%s\"],\"msg\":\"%s\",\"input\":", type, field, msg);
+    buf_json_str(b, input, strlen(input));
+    buf_puts(b, "}]}");
+}
+
+static const char *field_str(const upload *u, const char *name)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(u->fields, name);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* The known fields whose values the service checks; booleans and numbers
+ * arrive as strings. */
+static bool validate(srv_req *r, const upload *u)
+{
+    static const char *const bools[] = {"do_not_cache", "invalidate_cache", "premium_mode", "fast_mode",
+                                        "output_tables_as_HTML", "disable_ocr", "skip_diagonal_text",
+                                        "continuous_mode", "gpt4o_mode", "use_vendor_multimodal_model"};
+    for (size_t i = 0; i < sizeof bools / sizeof bools[0]; i++) {
+        const char *v = field_str(u, bools[i]);
+        if (v && strcasecmp(v, "true") && strcasecmp(v, "false") && strcmp(v, "1") && strcmp(v, "0")) {
+            unprocessable(r, bools[i], "bool_parsing", "Input should be a valid boolean, unable to interpret input", v);
+            return false;
+        }
+    }
+    const char *mp = field_str(u, "max_pages");
+    char *end;
+    if (mp && *mp && (strtol(mp, &end, 10) < 0 || *end)) {
+        unprocessable(r, "max_pages", "int_parsing", "Input should be a valid integer, unable to parse string as an integer", mp);
+        return false;
+    }
+    const char *tier = field_str(u, "tier");
+    if (tier && strcmp(tier, "fast") && strcmp(tier, "cost_effective") && strcmp(tier, "agentic") && strcmp(tier, "agentic_plus")) {
+        unprocessable(r, "tier", "enum", "Input should be 'fast', 'cost_effective', 'agentic' or 'agentic_plus'", tier);
+        return false;
+    }
+    return true;
+}
+
+static bool is_true(const char *v)
+{
+    return v && (!strcasecmp(v, "true") || !strcmp(v, "1"));
+}
+
+/* The tier as a static string (the form's strings die with the request). */
+static const char *tier_of(const upload *u)
+{
+    static const char *const tiers[] = {"fast", "cost_effective", "agentic", "agentic_plus"};
+    const char *t = field_str(u, "tier");
+    for (size_t i = 0; t && i < sizeof tiers / sizeof tiers[0]; i++) {
+        if (strcmp(t, tiers[i]) == 0)
+            return tiers[i];
+    }
+    if (is_true(field_str(u, "fast_mode")))
+        return "fast";
+    return is_true(field_str(u, "premium_mode")) ? "agentic" : "cost_effective";
+}
+
+/* Same bytes with the same result-shaping options: a cache hit. */
+static uint64_t content_key(const upload *u)
+{
+    const char *opts[] = {field_str(u, "page_separator"), field_str(u, "max_pages"), tier_of(u)};
+    uint64_t h = XXH3_64bits(u->file.data ? u->file.data : "", u->file.len);
+    for (size_t i = 0; i < 3; i++)
+        h = XXH3_64bits_withSeed(opts[i] ? opts[i] : "", opts[i] ? strlen(opts[i]) : 0, h);
+    return h;
+}
+
+static void cut_pages(lp_doc *d, const char *max_pages)
+{
+    long max = max_pages && *max_pages ? strtol(max_pages, NULL, 10) : 0;
+    while (max > 0 && d->npages > (size_t)max) {
+        d->npages--;
+        free(d->pages[d->npages].md);
+        free(d->pages[d->npages].text);
+    }
+}
+
+static lp_job *make_job(const lp_ctx *c, upload *u)
+{
+    lp_job *j = lp_job_new();
+    if (!j)
+        return NULL;
+    j->doc = lp_doc_parse(u->filename, u->file.data ? u->file.data : "", u->file.len);
+    j->filename = strdup(u->filename ? u->filename : "");
+    const char *sep = field_str(u, "page_separator");
+    j->separator = strdup(sep ? sep : "\n---\n");
+    j->params = cJSON_PrintUnformatted(u->fields);
+    if (!j->doc || !j->filename || !j->separator || !j->params) {
+        lp_job_free(j);
+        return NULL;
+    }
+    cut_pages(j->doc, field_str(u, "max_pages"));
+    j->bytes = u->file.len;
+    j->tier = tier_of(u);
+    j->ready_ms = j->created_ms + (uint64_t)c->job_delay_ms + (uint64_t)c->job_ms_per_page * j->doc->npages;
+    if (j->doc->npages == 0) {
+        j->outcome = LP_ERROR;
+        j->error_code = "NO_DATA_FOUND_IN_FILE";
+        j->error_message = strdup("No data found in file.");
+    }
+    j->cache_hit = lp_store_seen(c->store, content_key(u));
+    return j;
+}
+
+static bool check_form(srv_req *r, upload *u)
+{
+    if (!u || !u->mp) {
+        lp_detail(r, 400, "Expected a multipart/form-data body with a file (or input_url) field.");
+        return false;
+    }
+    if (!srv_multipart_finish(u->mp) || !flush_field(u)) {
+        lp_detail(r, 400, "The multipart body is incomplete or malformed.");
+        return false;
+    }
+    if (!validate(r, u))
+        return false;
+    if (!u->has_file && field_str(u, "input_url")) {
+        lp_detail(r, 400, "input_url is not supported by this version of the mock yet: upload the file instead.");
+        return false;
+    }
+    if (!u->has_file) {
+        lp_detail(r, 400, "Either file or input_url must be provided.");
+        return false;
+    }
+    return true;
+}
+
+void lp_handle_upload(srv_req *r, void *ctx)
+{
+    const lp_ctx *c = ctx;
+    upload *u = srv_req_state(r);
+    if (!lp_auth_check(r, c) || !check_form(r, u))
+        return;
+    lp_job *j = make_job(c, u);
+    if (!j) {
+        lp_detail(r, 500, "Out of memory while parsing the upload.");
+        return;
+    }
+    buf answer = BUF_INIT; /* written before the store shares the job */
+    lp_job_status_json(&answer, j, timer_now_ms() < j->ready_ms ? LP_PENDING : j->outcome);
+    if (!lp_store_add(c->store, j)) {
+        lp_job_free(j);
+        lp_detail(r, 429, "Too many jobs: the job store is full (--max-jobs); try again later.");
+        srv_resp_header(r, "retry-after", "1");
+    } else if (answer.data) {
+        buf_append(srv_resp_body(r), answer.data, answer.len);
+    }
+    buf_free(&answer);
+}

@@ -1,0 +1,177 @@
+// mock_llamaparse's v1 parsing API over HTTP: uploads (multipart), jobs that
+// follow the clock, deterministic results, errors in the API's own format.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { repoRoot, startServer } from '../lib/server.mjs';
+
+const DATA = path.join(repoRoot, 'tests', 'data');
+const AUTH = { authorization: 'Bearer llx-test' };
+let lp;
+
+before(async () => { lp = await startServer('mock_llamaparse', ['--job-delay-ms', '0', '--job-ms-per-page', '0']); });
+after(() => lp.stop());
+
+function form(file, fields = {}, name = file) {
+  const fd = new FormData();
+  for (const [k, v] of Object.entries(fields)) {
+    for (const one of [].concat(v)) fd.append(k, one);
+  }
+  if (file) fd.append('file', new Blob([fs.readFileSync(path.join(DATA, file))]), name);
+  return fd;
+}
+
+async function upload(url, file, fields, prefix = '/api/v1/parsing') {
+  const res = await fetch(`${url}${prefix}/upload`, { method: 'POST', headers: AUTH, body: form(file, fields) });
+  return { res, json: await res.json() };
+}
+
+const get = (url, p) => fetch(`${url}/api/v1/parsing${p}`, { headers: AUTH });
+
+test('upload, poll, and read markdown, text and json results', async () => {
+  const { res, json } = await upload(lp.url, 'policy-basic.txt', { language: 'en' });
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get('content-type'), /^application\/json/);
+  assert.match(json.id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  assert.deepEqual(Object.keys(json), ['id', 'status', 'error_code', 'error_message']);
+  const status = await (await get(lp.url, `/job/${json.id}`)).json();
+  assert.equal(status.status, 'SUCCESS');
+  const md = await (await get(lp.url, `/job/${json.id}/result/markdown`)).json();
+  assert.match(md.markdown, /^# ALDERWICK HEALTH MUTUAL\n/);
+  assert.match(md.markdown, /END OF POLICY/);
+  assert.ok(md.job_metadata.job_pages >= 3);
+  assert.equal(md.job_metadata.credits_used, md.job_metadata.job_pages * 3);
+  const pages = md.markdown.split('\n---\n');
+  assert.equal(pages.length, md.job_metadata.job_pages);
+  const text = await (await get(lp.url, `/job/${json.id}/result/text`)).json();
+  assert.match(text.text, /^ALDERWICK HEALTH MUTUAL\n/);
+  const js = await (await get(lp.url, `/job/${json.id}/result/json`)).json();
+  assert.equal(js.pages.length, md.job_metadata.job_pages);
+  const p1 = js.pages[0];
+  assert.equal(p1.page, 1);
+  assert.deepEqual([p1.width, p1.height, p1.status], [612, 792, 'OK']);
+  assert.deepEqual(p1.items[0], { type: 'heading', lvl: 1, value: 'ALDERWICK HEALTH MUTUAL', md: '# ALDERWICK HEALTH MUTUAL', bBox: { x: 36, y: 36, w: 540, h: 12 } });
+  const raw = await get(lp.url, `/job/${json.id}/result/raw/markdown`);
+  assert.match(raw.headers.get('content-type'), /^text\/markdown/);
+  assert.equal(await raw.text(), md.markdown);
+});
+
+test('csv becomes a markdown table; the json result has table items', async () => {
+  const { json } = await upload(lp.url, 'claims.csv');
+  const md = (await (await get(lp.url, `/job/${json.id}/result/markdown`)).json()).markdown;
+  assert.match(md, /^\| claim_id \| member_id \| member_name \|/);
+  assert.match(md, /\| Okafor, Chinedu \|/);
+  assert.match(md, /Linked to sleep study claim \\\| prior auth PA-57319 pending/);
+  const js = await (await get(lp.url, `/job/${json.id}/result/json`)).json();
+  const table = js.pages[0].items.find((i) => i.type === 'table');
+  assert.equal(table.rows[0][0], 'claim_id');
+  assert.equal(table.rows[1][2], 'Okafor, Chinedu');
+});
+
+test('PDF page counts come from the file', async () => {
+  for (const [file, pages] of [['policy-1page.pdf', 1], ['policy-12pages.pdf', 12], ['scanned.pdf', 2]]) {
+    const { json } = await upload(lp.url, file);
+    const md = await (await get(lp.url, `/job/${json.id}/result/markdown`)).json();
+    assert.equal(md.job_metadata.job_pages, pages, file);
+  }
+});
+
+test('results are byte-identical across restarts; a repeat is a cache hit', async () => {
+  const other = await startServer('mock_llamaparse', ['--job-delay-ms', '0', '--job-ms-per-page', '0']);
+  try {
+    for (const file of ['benefits.md', 'binary.bin', 'large-150k.txt']) {
+      const a = (await upload(lp.url, file)).json;
+      const b = (await upload(other.url, file)).json;
+      const ja = await (await get(lp.url, `/job/${a.id}/result/json`)).text();
+      const jb = await (await get(other.url, `/job/${b.id}/result/json`)).text();
+      assert.equal(ja.replace(/"job_is_cache_hit":(true|false)/, ''), jb.replace(/"job_is_cache_hit":(true|false)/, ''), file);
+    }
+    const again = (await upload(other.url, 'benefits.md')).json;
+    const meta = (await (await get(other.url, `/job/${again.id}/result/markdown`)).json()).job_metadata;
+    assert.equal(meta.job_is_cache_hit, true);
+  } finally {
+    await other.stop();
+  }
+});
+
+test('jobs follow the clock: PENDING, then SUCCESS; no result before', async () => {
+  const slow = await startServer('mock_llamaparse', ['--job-delay-ms', '400']);
+  try {
+    const { json } = await upload(slow.url, 'small-10k.txt');
+    assert.equal(json.status, 'PENDING');
+    const early = await get(slow.url, `/job/${json.id}/result/markdown`);
+    assert.equal(early.status, 400);
+    assert.match((await early.json()).detail, /not finished/);
+    await new Promise((r) => setTimeout(r, 700));
+    assert.equal((await (await get(slow.url, `/job/${json.id}`)).json()).status, 'SUCCESS');
+  } finally {
+    await slow.stop();
+  }
+});
+
+test('legacy /api/parsing prefix, parameters, page_separator and max_pages', async () => {
+  const { json } = await upload(lp.url, 'large-150k.txt', { language: ['en', 'fr'], page_separator: '<<PAGE>>', max_pages: '3', gpt4o_mode: 'false' }, '/api/parsing');
+  const res = await fetch(`${lp.url}/api/parsing/job/${json.id}/result/markdown`, { headers: AUTH });
+  const md = await res.json();
+  assert.equal(md.job_metadata.job_pages, 3);
+  assert.equal(md.markdown.split('<<PAGE>>').length, 3);
+  const params = await (await get(lp.url, `/job/${json.id}/parameters`)).json();
+  assert.deepEqual(params.language, ['en', 'fr']);
+  assert.equal(params.gpt4o_mode, 'false');
+  const ext = await (await get(lp.url, '/supported_file_extensions')).json();
+  assert.ok(ext.includes('.pdf') && ext.includes('.csv'));
+});
+
+test('an empty file ends in ERROR with NO_DATA_FOUND_IN_FILE', async () => {
+  const { json } = await upload(lp.url, 'empty.txt');
+  const st = await (await get(lp.url, `/job/${json.id}`)).json();
+  assert.equal(st.status, 'ERROR');
+  assert.equal(st.error_code, 'NO_DATA_FOUND_IN_FILE');
+  const r = await get(lp.url, `/job/${json.id}/result/text`);
+  assert.equal(r.status, 400);
+  assert.deepEqual(Object.keys(await r.json()), ['detail']);
+});
+
+test('errors: 401, 404, 400, 422, 413 and 429, all as {"detail": ...}', async () => {
+  const noKey = await fetch(`${lp.url}/api/v1/parsing/upload`, { method: 'POST', body: form('claims.csv') });
+  assert.equal(noKey.status, 401);
+  assert.equal((await get(lp.url, '/job/00000000-0000-4000-8000-000000000000')).status, 404);
+  assert.equal((await get(lp.url, '/job/x/result/pdf')).status, 404);
+  const noFile = await upload(lp.url, null, { language: 'en' });
+  assert.equal(noFile.res.status, 400);
+  assert.equal(noFile.json.detail, 'Either file or input_url must be provided.');
+  const bad = await upload(lp.url, 'claims.csv', { do_not_cache: 'maybe' });
+  assert.equal(bad.res.status, 422);
+  assert.deepEqual(bad.json.detail[0].loc, ['body', 'do_not_cache']);
+  const notForm = await fetch(`${lp.url}/api/v1/parsing/upload`, { method: 'POST', headers: { ...AUTH, 'content-type': 'application/json' }, body: '{}' });
+  assert.equal(notForm.status, 400);
+  const cut = await fetch(`${lp.url}/api/v1/parsing/upload`, {
+    method: 'POST', headers: { ...AUTH, 'content-type': 'multipart/form-data; boundary=mwBoundary42' },
+    body: '--mwBoundary42\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\nhello',
+  });
+  assert.equal(cut.status, 400);
+  assert.match((await cut.json()).detail, /incomplete/);
+
+  const small = await startServer('mock_llamaparse', ['--max-upload', '10k', '--max-jobs', '2', '--job-delay-ms', '0', '--job-ms-per-page', '0']);
+  try {
+    assert.equal((await upload(small.url, 'large-150k.txt')).res.status, 413);
+    assert.equal((await upload(small.url, 'benefits.md')).res.status, 200);
+    assert.equal((await upload(small.url, 'benefits.md')).res.status, 200);
+    const full = await upload(small.url, 'benefits.md');
+    assert.equal(full.res.status, 429);
+    assert.match(full.json.detail, /full/);
+    await fetch(`${small.url}/__control/reset`, { method: 'POST' });
+    assert.equal((await upload(small.url, 'benefits.md')).res.status, 200, 'reset empties the job store');
+  } finally {
+    await small.stop();
+  }
+});
+
+test('faults apply to uploads before any job is made', async () => {
+  const res = await fetch(`${lp.url}/api/v1/parsing/upload`, { method: 'POST', headers: { ...AUTH, 'x-mock-fault': 'status=503' }, body: form('claims.csv') });
+  assert.equal(res.status, 503);
+  assert.deepEqual(Object.keys(await res.json()), ['detail']);
+  const metrics = await (await fetch(`${lp.url}/metrics`)).text();
+  assert.match(metrics, /mock_jobs\{state="SUCCESS"\} \d+/);
+});

@@ -1,0 +1,163 @@
+/* LlamaParse content: real text for text formats, markdown tables for
+ * csv/tsv, page counts from PDFs, deterministic synthetic documents. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check_main.h"
+#include "lp_content.h"
+
+static char *slurp(const char *name, size_t *len)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", getenv("MOCKWORKS_DATA"), name);
+    FILE *f = fopen(path, "rb");
+    ck_assert_msg(f != NULL, "cannot open %s", path);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    rewind(f);
+    char *data = malloc((size_t)n + 1);
+    ck_assert_uint_eq(fread(data, 1, (size_t)n, f), (size_t)n);
+    fclose(f);
+    data[n] = '\0';
+    *len = (size_t)n;
+    return data;
+}
+
+static lp_doc *parse_file(const char *name)
+{
+    size_t len;
+    char *data = slurp(name, &len);
+    lp_doc *d = lp_doc_parse(name, data, len);
+    free(data);
+    ck_assert_ptr_nonnull(d);
+    return d;
+}
+
+static bool doc_contains(const lp_doc *d, const char *needle)
+{
+    for (size_t i = 0; i < d->npages; i++) {
+        if (strstr(d->pages[i].md, needle))
+            return true;
+    }
+    return false;
+}
+
+START_TEST(csv_becomes_a_table)
+{
+    const char csv[] = "a,b,c\n\"Okafor, Chinedu\",\"said \"\"hi\"\"\",x|y\n1,,3\n";
+    buf b = BUF_INIT;
+    lp_table_md(&b, csv, sizeof csv - 1, ',');
+    ck_assert_str_eq(b.data, "| a | b | c |\n| --- | --- | --- |\n| Okafor, Chinedu | said \"hi\" | x\\|y |\n| 1 |  | 3 |\n");
+    buf_free(&b);
+    lp_doc *d = parse_file("claims.csv");
+    ck_assert_ptr_nonnull(strstr(d->pages[0].md, "| claim_id | member_id |"));
+    ck_assert(doc_contains(d, "| Lindqvist, Zoë |"));
+    ck_assert(doc_contains(d, "Linked to sleep study claim \\| prior auth PA-57319 pending"));
+    lp_doc_free(d);
+}
+END_TEST
+
+START_TEST(tsv_and_csv_give_the_same_cells)
+{
+    lp_doc *c = parse_file("claims.csv"), *t = parse_file("claims.tsv");
+    ck_assert_uint_eq(c->npages, t->npages);
+    for (size_t i = 0; i < c->npages; i++)
+        ck_assert_str_eq(c->pages[i].md, t->pages[i].md);
+    lp_doc_free(c);
+    lp_doc_free(t);
+}
+END_TEST
+
+START_TEST(text_keeps_content_and_marks_headings)
+{
+    lp_doc *d = parse_file("policy-basic.txt");
+    ck_assert_int_eq(strncmp(d->pages[0].md, "# ALDERWICK HEALTH MUTUAL\n", 26), 0);
+    ck_assert_int_eq(strncmp(d->pages[0].text, "ALDERWICK HEALTH MUTUAL\n", 24), 0);
+    ck_assert_ptr_nonnull(strstr(d->pages[d->npages - 1].md, "END OF POLICY"));
+    lp_doc_free(d);
+}
+END_TEST
+
+START_TEST(long_text_is_paginated_without_loss)
+{
+    size_t len;
+    char *data = slurp("large-150k.txt", &len);
+    lp_doc *d = lp_doc_parse("large-150k.txt", data, len);
+    ck_assert_uint_ge(d->npages, 40);
+    size_t total_text = 0;
+    for (size_t i = 0; i < d->npages; i++) {
+        ck_assert_uint_le(strlen(d->pages[i].md), 2 * LP_PAGE_CHARS);
+        total_text += strlen(d->pages[i].text);
+    }
+    ck_assert_uint_ge(total_text, len * 95 / 100); /* heading marks dropped, nothing else */
+    ck_assert_ptr_nonnull(strstr(d->pages[d->npages - 1].text, "END OF MANUAL"));
+    lp_doc_free(d);
+    free(data);
+}
+END_TEST
+
+START_TEST(pdf_page_counts_from_the_file)
+{
+    const struct {
+        const char *name;
+        size_t pages;
+    } pdfs[] = {{"policy-1page.pdf", 1}, {"policy-1page-uncompressed.pdf", 1}, {"policy-12pages.pdf", 12}, {"scanned.pdf", 2}};
+    for (size_t i = 0; i < 4; i++) {
+        lp_doc *d = parse_file(pdfs[i].name);
+        ck_assert_msg(d->npages == pdfs[i].pages, "%s: %zu pages", pdfs[i].name, d->npages);
+        ck_assert_ptr_nonnull(strstr(d->pages[0].md, "# Section 1:"));
+        lp_doc_free(d);
+    }
+}
+END_TEST
+
+START_TEST(synthetic_is_deterministic_and_seeded)
+{
+    lp_doc *a = parse_file("binary.bin"), *b = parse_file("binary.bin");
+    ck_assert_uint_eq(a->npages, 2);
+    ck_assert_str_eq(a->pages[1].md, b->pages[1].md);
+    ck_assert_ptr_nonnull(strstr(a->pages[0].md, "\n- "));
+    ck_assert_ptr_nonnull(strstr(a->pages[0].md, "| --- |"));
+    lp_doc *c = lp_doc_parse("other.bin", "different bytes", 15);
+    ck_assert_str_ne(a->pages[0].md, c->pages[0].md);
+    lp_doc_free(a);
+    lp_doc_free(b);
+    lp_doc_free(c);
+}
+END_TEST
+
+START_TEST(empty_file_has_no_pages)
+{
+    lp_doc *d = lp_doc_parse("empty.txt", "", 0);
+    ck_assert_uint_eq(d->npages, 0);
+    lp_doc_free(d);
+}
+END_TEST
+
+START_TEST(md_to_text)
+{
+    buf b = BUF_INIT;
+    lp_md_to_text(&b, "## Title\nSome **bold** text\n| a | b\\|c |\n| --- | --- |\n");
+    ck_assert_str_eq(b.data, "Title\nSome bold text\n a  b|c \n");
+    buf_free(&b);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *s = suite_create("lp_content");
+    TCase *t = tcase_create("core");
+    tcase_add_test(t, csv_becomes_a_table);
+    tcase_add_test(t, tsv_and_csv_give_the_same_cells);
+    tcase_add_test(t, text_keeps_content_and_marks_headings);
+    tcase_add_test(t, long_text_is_paginated_without_loss);
+    tcase_add_test(t, pdf_page_counts_from_the_file);
+    tcase_add_test(t, synthetic_is_deterministic_and_seeded);
+    tcase_add_test(t, empty_file_has_no_pages);
+    tcase_add_test(t, md_to_text);
+    suite_add_tcase(s, t);
+    return s;
+}
+
+CHECK_MAIN(suite)
