@@ -1,0 +1,49 @@
+// The official LlamaParse TypeScript reader (llama-cloud-services) against
+// mock_llamaparse, unmodified: upload, poll, results, one document per page.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { LlamaParseReader } from 'llama-cloud-services';
+import { repoRoot, startServer } from '../lib/server.mjs';
+
+const DATA = path.join(repoRoot, 'tests', 'data');
+
+describe('llama-cloud-services LlamaParseReader', () => {
+  let lp;
+  before(async () => { lp = await startServer('mock_llamaparse', ['--job-delay-ms', '300', '--job-ms-per-page', '0']); });
+  after(() => lp.stop());
+
+  const reader = (opts) => new LlamaParseReader({ apiKey: 'llx-test', baseUrl: lp.url, verbose: false, checkInterval: 0.2, ...opts });
+
+  it('loads markdown, one document per page, as the server pages it', async () => {
+    const docs = await reader({ resultType: 'markdown' }).loadData(path.join(DATA, 'policy-basic.txt'));
+    assert.ok(docs.length >= 3, `${docs.length} documents`);
+    assert.match(docs[0].text, /^# ALDERWICK HEALTH MUTUAL\n/);
+    assert.match(docs.at(-1).text, /END OF POLICY/);
+    const { requests } = await (await fetch(`${lp.url}/__control/requests`)).json();
+    const upload = requests.find((r) => r.path === '/api/v1/parsing/upload');
+    assert.equal(upload.status, 200);
+    assert.ok(requests.some((r) => /\/result\/markdown$/.test(r.path) && r.status === 200));
+    assert.ok(requests.some((r) => /\/job\/[0-9a-f-]+$/.test(r.path)), 'the reader polled the job');
+  });
+
+  it('loads text from a csv as table rows', async () => {
+    const docs = await reader({ resultType: 'text' }).loadData(path.join(DATA, 'claims.csv'));
+    const all = docs.map((d) => d.text).join('\n');
+    assert.match(all, /claim_id/);
+    assert.match(all, /Okafor, Chinedu/);
+  });
+
+  it('loads the json result with pages and items', async () => {
+    const json = await reader({ resultType: 'json' }).loadJson(path.join(DATA, 'policy-12pages.pdf'));
+    assert.equal(json.length, 1);
+    assert.equal(json[0].pages.length, 12);
+    assert.equal(json[0].pages[0].items[0].type, 'heading');
+  });
+
+  it('gives the same text on every run', async () => {
+    const a = await reader({ resultType: 'markdown' }).loadData(path.join(DATA, 'benefits.md'));
+    const b = await reader({ resultType: 'markdown' }).loadData(path.join(DATA, 'benefits.md'));
+    assert.deepEqual(a.map((d) => d.text), b.map((d) => d.text));
+  });
+});
