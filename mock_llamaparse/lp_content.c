@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "lp_html.h"
 #include "lp_synth.h"
 
 static const char *extension(const char *filename)
@@ -141,8 +142,10 @@ lp_doc *lp_doc_parse(const char *filename, const char *data, size_t len)
         lp_table_md(&md, data, len, ',');
     else if (!strcasecmp(ext, "tsv"))
         lp_table_md(&md, data, len, '\t');
+    else if (!strcasecmp(ext, "html") || !strcasecmp(ext, "htm"))
+        lp_html_md(&md, data, len);
     else
-        fenced(&md, strncasecmp(ext, "htm", 3) ? ext : "html", data, len);
+        fenced(&md, ext, data, len);
     bool ok = md.data && paginate(d, md.data, md.len);
     buf_free(&md);
     if (!ok) {
