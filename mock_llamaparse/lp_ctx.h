@@ -20,7 +20,20 @@ bool lp_auth_check(srv_req *r, const lp_ctx *c);
 /* {"detail":"..."} with a status. */
 void lp_detail(srv_req *r, int status, const char *detail);
 
+/* The job for this request's streamed upload (v1 fields, or v2 with its
+ * "configuration" JSON), or NULL with the error answer written. */
+lp_job *lp_upload_job(srv_req *r, const lp_ctx *c);
+
+/* Hand the job to the store; false (429 written, job freed) when full. */
+bool lp_upload_store(srv_req *r, const lp_ctx *c, lp_job *j);
+
 void lp_handle_upload(srv_req *r, void *ctx);
+void lp_v2_upload(srv_req *r, void *ctx);
+void lp_v2_create(srv_req *r, void *ctx);
+void lp_v2_get(srv_req *r, void *ctx);
+void lp_v2_list(srv_req *r, void *ctx);
+void lp_v2_cancel(srv_req *r, void *ctx);
+void lp_v2_delete(srv_req *r, void *ctx);
 bool lp_upload_body(srv_req *r, const char *data, size_t len, void *ctx);
 void lp_handle_job(srv_req *r, void *ctx);
 void lp_handle_result(srv_req *r, void *ctx);

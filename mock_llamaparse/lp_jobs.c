@@ -137,19 +137,17 @@ bool lp_store_add(lp_store *s, lp_job *job)
     return ok;
 }
 
+static lp_job *find(lp_store *s, const char *id, size_t *at);
+
 bool lp_store_with(lp_store *s, const char *id, lp_job_fn fn, void *ctx)
 {
     pthread_mutex_lock(&s->lock);
-    bool found = false;
-    uint64_t now = timer_now_ms();
-    for (size_t i = 0; i < s->n && !found; i++) {
-        if (strcmp(s->jobs[i]->id, id) == 0) {
-            fn(s->jobs[i], status_at(s->jobs[i], now), ctx);
-            found = true;
-        }
-    }
+    size_t at;
+    lp_job *j = find(s, id, &at);
+    if (j)
+        fn(j, status_at(j, timer_now_ms()), ctx);
     pthread_mutex_unlock(&s->lock);
-    return found;
+    return j != NULL;
 }
 
 bool lp_store_seen(lp_store *s, uint64_t key)
@@ -180,4 +178,56 @@ void lp_store_metrics(buf *out, void *arg)
     buf_puts(out, "# HELP mock_jobs Parse jobs in the store, by state.\n# TYPE mock_jobs gauge\n");
     for (int st = 0; st < LP_NSTATUS; st++)
         buf_printf(out, "mock_jobs{state=\"%s\"} %zu\n", status_names[st], counts[st]);
+}
+
+static lp_job *find(lp_store *s, const char *id, size_t *at)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        if (strcmp(s->jobs[i]->id, id) == 0) {
+            *at = i;
+            return s->jobs[i];
+        }
+    }
+    return NULL;
+}
+
+bool lp_store_cancel(lp_store *s, const char *id, lp_status *st)
+{
+    pthread_mutex_lock(&s->lock);
+    size_t at;
+    uint64_t now = timer_now_ms();
+    lp_job *j = find(s, id, &at);
+    bool ok = j && status_at(j, now) == LP_PENDING;
+    if (ok) {
+        j->outcome = LP_CANCELLED;
+        j->ready_ms = now;
+    }
+    *st = j ? status_at(j, now) : LP_ERROR;
+    pthread_mutex_unlock(&s->lock);
+    return ok;
+}
+
+bool lp_store_remove(lp_store *s, const char *id, bool *found)
+{
+    pthread_mutex_lock(&s->lock);
+    size_t at;
+    lp_job *j = find(s, id, &at);
+    *found = j != NULL;
+    bool ok = j && status_at(j, timer_now_ms()) != LP_PENDING;
+    if (ok) {
+        lp_job_free(j);
+        memmove(&s->jobs[at], &s->jobs[at + 1], (s->n - at - 1) * sizeof *s->jobs);
+        s->n--;
+    }
+    pthread_mutex_unlock(&s->lock);
+    return ok;
+}
+
+void lp_store_each(lp_store *s, lp_job_fn fn, void *ctx)
+{
+    pthread_mutex_lock(&s->lock);
+    uint64_t now = timer_now_ms();
+    for (size_t i = 0; i < s->n; i++)
+        fn(s->jobs[i], status_at(s->jobs[i], now), ctx);
+    pthread_mutex_unlock(&s->lock);
 }

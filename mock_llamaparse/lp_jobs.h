@@ -54,6 +54,17 @@ bool lp_store_add(lp_store *s, lp_job *job);
  * there is no such job. */
 bool lp_store_with(lp_store *s, const char *id, lp_job_fn fn, void *ctx);
 
+/* Cancel a job that is not finished yet: false (and *st = its status)
+ * when there is no such job or it already finished. */
+bool lp_store_cancel(lp_store *s, const char *id, lp_status *st);
+
+/* Remove a finished job; false (*found tells why) when it is missing or
+ * still running. */
+bool lp_store_remove(lp_store *s, const char *id, bool *found);
+
+/* Run fn on every job, oldest first, under the lock. */
+void lp_store_each(lp_store *s, lp_job_fn fn, void *ctx);
+
 /* Was this content key (bytes + options) parsed before? Records it. */
 bool lp_store_seen(lp_store *s, uint64_t key);
 

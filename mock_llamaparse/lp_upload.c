@@ -201,6 +201,31 @@ static lp_job *make_job(const lp_ctx *c, upload *u)
     return j;
 }
 
+/* v2 sends its options as one JSON object in the "configuration" field:
+ * they join the form fields (scalars as strings, as v1 sends them). */
+static bool merge_configuration(srv_req *r, upload *u)
+{
+    const char *conf = field_str(u, "configuration");
+    if (!conf)
+        return true;
+    cJSON *j = cJSON_Parse(conf);
+    bool ok = cJSON_IsObject(j);
+    for (const cJSON *v = ok ? j->child : NULL; v; v = v->next) {
+        char num[32];
+        const char *text = cJSON_IsString(v) ? v->valuestring : cJSON_IsTrue(v) ? "true" : cJSON_IsFalse(v) ? "false" : NULL;
+        if (cJSON_IsNumber(v)) {
+            snprintf(num, sizeof num, "%.17g", v->valuedouble);
+            text = num;
+        }
+        if (text && !cJSON_GetObjectItemCaseSensitive(u->fields, v->string))
+            cJSON_AddStringToObject(u->fields, v->string, text);
+    }
+    cJSON_Delete(j);
+    if (!ok)
+        unprocessable(r, "configuration", "json_invalid", "Invalid JSON: configuration must be a JSON object", conf);
+    return ok;
+}
+
 static bool check_form(srv_req *r, upload *u)
 {
     if (!u || !u->mp) {
@@ -211,7 +236,7 @@ static bool check_form(srv_req *r, upload *u)
         lp_detail(r, 400, "The multipart body is incomplete or malformed.");
         return false;
     }
-    if (!validate(r, u))
+    if (!merge_configuration(r, u) || !validate(r, u))
         return false;
     if (!u->has_file && field_str(u, "input_url")) {
         lp_detail(r, 400, "input_url is not supported by this version of the mock yet: upload the file instead.");
@@ -224,25 +249,36 @@ static bool check_form(srv_req *r, upload *u)
     return true;
 }
 
+lp_job *lp_upload_job(srv_req *r, const lp_ctx *c)
+{
+    upload *u = srv_req_state(r);
+    if (!lp_auth_check(r, c) || !check_form(r, u))
+        return NULL;
+    lp_job *j = make_job(c, u);
+    if (!j)
+        lp_detail(r, 500, "Out of memory while parsing the upload.");
+    return j;
+}
+
+bool lp_upload_store(srv_req *r, const lp_ctx *c, lp_job *j)
+{
+    if (lp_store_add(c->store, j))
+        return true;
+    lp_job_free(j);
+    lp_detail(r, 429, "Too many jobs: the job store is full (--max-jobs); try again later.");
+    srv_resp_header(r, "retry-after", "1");
+    return false;
+}
+
 void lp_handle_upload(srv_req *r, void *ctx)
 {
     const lp_ctx *c = ctx;
-    upload *u = srv_req_state(r);
-    if (!lp_auth_check(r, c) || !check_form(r, u))
+    lp_job *j = lp_upload_job(r, c);
+    if (!j)
         return;
-    lp_job *j = make_job(c, u);
-    if (!j) {
-        lp_detail(r, 500, "Out of memory while parsing the upload.");
-        return;
-    }
     buf answer = BUF_INIT; /* written before the store shares the job */
     lp_job_status_json(&answer, j, timer_now_ms() < j->ready_ms ? LP_PENDING : j->outcome);
-    if (!lp_store_add(c->store, j)) {
-        lp_job_free(j);
-        lp_detail(r, 429, "Too many jobs: the job store is full (--max-jobs); try again later.");
-        srv_resp_header(r, "retry-after", "1");
-    } else if (answer.data) {
+    if (lp_upload_store(r, c, j) && answer.data)
         buf_append(srv_resp_body(r), answer.data, answer.len);
-    }
     buf_free(&answer);
 }

@@ -7,7 +7,8 @@
 #include "lp_ctx.h"
 
 #define V1_ROUTES 8
-#define LP_NROUTES (2 + 2 * V1_ROUTES)
+#define V2_ROUTES 6
+#define LP_NROUTES (2 + 2 * V1_ROUTES + V2_ROUTES)
 
 static void health(srv_req *r, void *ctx)
 {
@@ -53,6 +54,16 @@ static int serve(app_common *c, lp_ctx *ctx, faults *f, journal *j, metrics *m)
     size_t n = 2;
     n += v1_routes(routes + n, v1, ctx);
     n += v1_routes(routes + n, legacy, ctx);
+    const srv_route v2[V2_ROUTES] = {
+        {"POST", "/api/v2/parse/upload", lp_v2_upload, ctx, lp_upload_body},
+        {"POST", "/api/v2/parse", lp_v2_create, ctx},
+        {"GET", "/api/v2/parse", lp_v2_list, ctx},
+        {"GET", "/api/v2/parse/{id}", lp_v2_get, ctx},
+        {"POST", "/api/v2/parse/{id}/cancel", lp_v2_cancel, ctx},
+        {"DELETE", "/api/v2/parse/{id}", lp_v2_delete, ctx},
+    };
+    memcpy(routes + n, v2, sizeof v2);
+    n += V2_ROUTES;
     n += faults_control_routes(f, routes + n, FAULTS_NROUTES);
     srv_config cfg = {.service = "mock-llamaparse", .routes = routes, .nroutes = n, .on_error = lp_error,
                       .pre_dispatch = faults_pre_dispatch, .pre_ctx = f, .journal = j, .metrics = m,

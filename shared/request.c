@@ -33,6 +33,27 @@ const char *srv_req_query(const srv_req *r, const char *name)
     return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
+typedef struct query_each {
+    const char *name;
+    void (*fn)(const char *value, void *ctx);
+    void *ctx;
+} query_each;
+
+static enum MHD_Result each_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    (void)kind;
+    query_each *q = cls;
+    if (strcmp(key, q->name) == 0)
+        q->fn(value ? value : "", q->ctx);
+    return MHD_YES;
+}
+
+void srv_req_query_each(const srv_req *r, const char *name, void (*fn)(const char *value, void *ctx), void *ctx)
+{
+    query_each q = {name, fn, ctx};
+    MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, each_arg, &q);
+}
+
 const char *srv_req_param(const srv_req *r, const char *name)
 {
     return router_param_get(&r->match, name);

@@ -84,6 +84,8 @@ const char *srv_req_path(const srv_req *r);
 const char *srv_req_header(const srv_req *r, const char *name); /* case-insensitive */
 const char *srv_req_query(const srv_req *r, const char *name);
 const char *srv_req_param(const srv_req *r, const char *name);  /* from "{name}" */
+/* Every value of a repeated query parameter (?a=1&a=2), in order. */
+void srv_req_query_each(const srv_req *r, const char *name, void (*fn)(const char *value, void *ctx), void *ctx);
 const char *srv_req_body(const srv_req *r, size_t *len);
 const char *srv_req_id(const srv_req *r);
 double srv_req_elapsed_ms(const srv_req *r);

@@ -175,3 +175,30 @@ test('faults apply to uploads before any job is made', async () => {
   const metrics = await (await fetch(`${lp.url}/metrics`)).text();
   assert.match(metrics, /mock_jobs\{state="SUCCESS"\} \d+/);
 });
+
+test('v2: upload with configuration, expand repeated or comma-separated, 404s', async () => {
+  const fd = form('claims.csv');
+  fd.append('configuration', JSON.stringify({ tier: 'agentic', version: 'latest' }));
+  const up = await fetch(`${lp.url}/api/v2/parse/upload`, { method: 'POST', headers: AUTH, body: fd });
+  assert.equal(up.status, 200);
+  const job = await up.json();
+  assert.deepEqual(Object.keys(job), ['id', 'project_id', 'status', 'created_at', 'updated_at', 'error_message', 'name', 'tier']);
+  assert.equal(job.tier, 'agentic');
+  const repeated = await (await fetch(`${lp.url}/api/v2/parse/${job.id}?expand=text&expand=markdown`, { headers: AUTH })).json();
+  const comma = await (await fetch(`${lp.url}/api/v2/parse/${job.id}?expand=text,markdown`, { headers: AUTH })).json();
+  assert.deepEqual(repeated, comma);
+  assert.equal(repeated.job.status, 'COMPLETED');
+  assert.match(repeated.markdown.pages[0].markdown, /^\| claim_id \|/);
+  assert.equal(repeated.text.pages.length, repeated.markdown.pages.length);
+  const bare = await (await fetch(`${lp.url}/api/v2/parse/${job.id}`, { headers: AUTH })).json();
+  assert.deepEqual(Object.keys(bare), ['job']);
+  assert.equal((await fetch(`${lp.url}/api/v2/parse/nope`, { headers: AUTH })).status, 404);
+  const badConf = new FormData();
+  badConf.append('configuration', '{not json');
+  badConf.append('file', new Blob(['x']), 'a.txt');
+  const bad = await fetch(`${lp.url}/api/v2/parse/upload`, { method: 'POST', headers: AUTH, body: badConf });
+  assert.equal(bad.status, 422);
+  assert.deepEqual((await bad.json()).detail[0].loc, ['body', 'configuration']);
+  const byUrl = await fetch(`${lp.url}/api/v2/parse`, { method: 'POST', headers: { ...AUTH, 'content-type': 'application/json' }, body: '{"source_url":"http://127.0.0.1:9/x.pdf"}' });
+  assert.equal(byUrl.status, 400);
+});
