@@ -189,3 +189,12 @@ void lp_md_to_text(buf *out, const char *md)
         p = *e ? e + 1 : e;
     }
 }
+
+void lp_doc_truncate(lp_doc *d, long max)
+{
+    while (max > 0 && d->npages > (size_t)max) {
+        d->npages--;
+        free(d->pages[d->npages].md);
+        free(d->pages[d->npages].text);
+    }
+}

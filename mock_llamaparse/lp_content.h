@@ -33,6 +33,9 @@ typedef struct lp_doc {
 lp_doc *lp_doc_parse(const char *filename, const char *data, size_t len);
 void lp_doc_free(lp_doc *d);
 
+/* Keep the first max pages (max <= 0: all). */
+void lp_doc_truncate(lp_doc *d, long max);
+
 /* Markdown table from delimited text (sep ',' with RFC 4180 quotes, or '\t'
  * taken literally); cells have '|' escaped. Appends to out. */
 #include "buf.h"

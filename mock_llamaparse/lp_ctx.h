@@ -7,8 +7,11 @@
 #include "faults.h"
 #include "lp_jobs.h"
 
+struct lp_fetcher;
+
 typedef struct lp_ctx {
     lp_store *store;
+    struct lp_fetcher *fetcher; /* URL jobs' documents */
     const cli_list *api_keys; /* empty: any non-empty bearer key */
     long job_delay_ms;        /* every job takes this long ... */
     long job_ms_per_page;     /* ... plus this per page */
@@ -24,7 +27,20 @@ void lp_detail(srv_req *r, int status, const char *detail);
  * "configuration" JSON), or NULL with the error answer written. */
 lp_job *lp_upload_job(srv_req *r, const lp_ctx *c);
 
-/* Hand the job to the store; false (429 written, job freed) when full. */
+/* URL jobs (lp_url.c). */
+bool lp_url_valid(const char *url);
+lp_job *lp_url_job(const char *id, const char *url, const char *tier, const char *separator, long max_pages,
+                   const char *params);
+/* lp_fetch's callback: ctx is the lp_ctx. */
+void lp_on_fetched(void *ctx, const char *job_id, const char *url, const char *data, size_t len, const char *error);
+bool lp_url_fetch(const lp_ctx *c, const char *job_id, const char *url);
+
+/* Old mock contract (lp_legacy.c). */
+void lp_legacy_parse(srv_req *r, void *ctx);
+void lp_legacy_job(srv_req *r, void *ctx);
+
+/* Hand the job to the store (and queue its fetch for a URL job); false
+ * (429 written, job freed) when the store is full. */
 bool lp_upload_store(srv_req *r, const lp_ctx *c, lp_job *j);
 
 void lp_handle_upload(srv_req *r, void *ctx);

@@ -62,6 +62,8 @@ void lp_job_free(lp_job *j)
     free(j->filename);
     free(j->params);
     free(j->separator);
+    free(j->source_url);
+    free(j->webhook_url);
     free(j);
 }
 
@@ -230,4 +232,36 @@ void lp_store_each(lp_store *s, lp_job_fn fn, void *ctx)
     for (size_t i = 0; i < s->n; i++)
         fn(s->jobs[i], status_at(s->jobs[i], now), ctx);
     pthread_mutex_unlock(&s->lock);
+}
+
+void lp_store_fetched(lp_store *s, const char *id, lp_doc *doc, const char *error, uint64_t delay_ms,
+                      uint64_t ms_per_page)
+{
+    pthread_mutex_lock(&s->lock);
+    size_t at;
+    lp_job *j = find(s, id, &at);
+    if (j && j->fetching) {
+        uint64_t now = timer_now_ms();
+        j->fetching = false;
+        if (doc) {
+            lp_doc_truncate(doc, j->max_pages);
+            lp_doc_free(j->doc);
+            j->doc = doc;
+            doc = NULL;
+        }
+        if (error || j->doc->npages == 0) {
+            char msg[600];
+            snprintf(msg, sizeof msg, error ? "Failed to fetch %s: %s" : "No data found in %s%s", j->source_url,
+                     error ? error : ".");
+            j->outcome = LP_ERROR;
+            j->error_code = error ? "ERROR_DURING_PROCESSING" : "NO_DATA_FOUND_IN_FILE";
+            free(j->error_message);
+            j->error_message = strdup(msg);
+            j->ready_ms = now;
+        } else {
+            j->ready_ms = now + delay_ms + ms_per_page * j->doc->npages;
+        }
+    }
+    pthread_mutex_unlock(&s->lock);
+    lp_doc_free(doc);
 }

@@ -21,8 +21,10 @@
 
 typedef enum { LP_PENDING, LP_SUCCESS, LP_ERROR, LP_PARTIAL_SUCCESS, LP_CANCELLED, LP_NSTATUS } lp_status;
 
+#define LP_ID_MAX 64
+
 typedef struct lp_job {
-    char id[37];
+    char id[LP_ID_MAX + 1];
     uint64_t created_ms, ready_ms; /* monotonic milliseconds */
     time_t created_at;             /* wall clock, for details */
     lp_status outcome;             /* the status once ready */
@@ -35,6 +37,10 @@ typedef struct lp_job {
     char *params;    /* the upload's form fields as a JSON object */
     char *separator; /* page_separator */
     const char *tier;
+    long max_pages;    /* 0 = all */
+    bool fetching;     /* waiting for its document from source_url */
+    char *source_url;  /* set for jobs given by URL */
+    char *webhook_url; /* old contract: where the job's end is reported */
 } lp_job;
 
 typedef struct lp_store lp_store;
@@ -64,6 +70,11 @@ bool lp_store_remove(lp_store *s, const char *id, bool *found);
 
 /* Run fn on every job, oldest first, under the lock. */
 void lp_store_each(lp_store *s, lp_job_fn fn, void *ctx);
+
+/* A URL job's document arrived (doc) or could not be had (error): the job
+ * starts its processing time now, or ends in ERROR. Takes doc. */
+void lp_store_fetched(lp_store *s, const char *id, lp_doc *doc, const char *error, uint64_t delay_ms,
+                      uint64_t ms_per_page);
 
 /* Was this content key (bytes + options) parsed before? Records it. */
 bool lp_store_seen(lp_store *s, uint64_t key);

@@ -164,18 +164,16 @@ static uint64_t content_key(const upload *u)
     return h;
 }
 
-static void cut_pages(lp_doc *d, const char *max_pages)
-{
-    long max = max_pages && *max_pages ? strtol(max_pages, NULL, 10) : 0;
-    while (max > 0 && d->npages > (size_t)max) {
-        d->npages--;
-        free(d->pages[d->npages].md);
-        free(d->pages[d->npages].text);
-    }
-}
-
 static lp_job *make_job(const lp_ctx *c, upload *u)
 {
+    if (!u->has_file) { /* input_url: the document is fetched off the request path */
+        const char *mp = field_str(u, "max_pages");
+        char *params = cJSON_PrintUnformatted(u->fields);
+        lp_job *j = lp_url_job(NULL, field_str(u, "input_url"), tier_of(u), field_str(u, "page_separator"),
+                               mp && *mp ? strtol(mp, NULL, 10) : 0, params);
+        free(params);
+        return j;
+    }
     lp_job *j = lp_job_new();
     if (!j)
         return NULL;
@@ -188,7 +186,9 @@ static lp_job *make_job(const lp_ctx *c, upload *u)
         lp_job_free(j);
         return NULL;
     }
-    cut_pages(j->doc, field_str(u, "max_pages"));
+    const char *mp = field_str(u, "max_pages");
+    j->max_pages = mp && *mp ? strtol(mp, NULL, 10) : 0;
+    lp_doc_truncate(j->doc, j->max_pages);
     j->bytes = u->file.len;
     j->tier = tier_of(u);
     j->ready_ms = j->created_ms + (uint64_t)c->job_delay_ms + (uint64_t)c->job_ms_per_page * j->doc->npages;
@@ -238,11 +238,12 @@ static bool check_form(srv_req *r, upload *u)
     }
     if (!merge_configuration(r, u) || !validate(r, u))
         return false;
-    if (!u->has_file && field_str(u, "input_url")) {
-        lp_detail(r, 400, "input_url is not supported by this version of the mock yet: upload the file instead.");
+    const char *url = field_str(u, "input_url");
+    if (!u->has_file && url && !lp_url_valid(url)) {
+        unprocessable(r, "input_url", "url_parsing", "Input should be a valid URL (http or https)", url);
         return false;
     }
-    if (!u->has_file) {
+    if (!u->has_file && !url) {
         lp_detail(r, 400, "Either file or input_url must be provided.");
         return false;
     }
@@ -262,8 +263,22 @@ lp_job *lp_upload_job(srv_req *r, const lp_ctx *c)
 
 bool lp_upload_store(srv_req *r, const lp_ctx *c, lp_job *j)
 {
-    if (lp_store_add(c->store, j))
+    /* Copies: once stored, a reset may free the job at any time. */
+    char id[LP_ID_MAX + 1], *url = j->fetching ? strdup(j->source_url) : NULL;
+    snprintf(id, sizeof id, "%s", j->id);
+    bool fetching = j->fetching;
+    if (fetching && !url) {
+        lp_job_free(j);
+        lp_detail(r, 500, "Out of memory.");
+        return false;
+    }
+    if (lp_store_add(c->store, j)) {
+        if (fetching)
+            lp_url_fetch(c, id, url);
+        free(url);
         return true;
+    }
+    free(url);
     lp_job_free(j);
     lp_detail(r, 429, "Too many jobs: the job store is full (--max-jobs); try again later.");
     srv_resp_header(r, "retry-after", "1");

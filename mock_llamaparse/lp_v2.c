@@ -1,7 +1,9 @@
 /* The v2 parse API (@llamaindex/llama-cloud's parsing.parse): upload with a
  * JSON configuration, get with ?expand=, list, cancel, delete. Jobs are the
  * v1 jobs, their states in v2's names. */
+#include <cJSON.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lp_ctx.h"
@@ -68,11 +70,44 @@ void lp_v2_upload(srv_req *r, void *ctx)
     buf_free(&answer);
 }
 
+/* POST /api/v2/parse {"source_url": ..., "tier": ...}: the document is
+ * fetched off the request path. (file_id needs a files API we do not have.) */
 void lp_v2_create(srv_req *r, void *ctx)
 {
-    if (lp_auth_check(r, ctx))
-        lp_detail(r, 400, "source_url and file_id are not supported by this version of the mock yet: "
-                          "upload the file with POST /api/v2/parse/upload.");
+    const lp_ctx *c = ctx;
+    if (!lp_auth_check(r, c))
+        return;
+    size_t len;
+    const char *body = srv_req_body(r, &len);
+    cJSON *j = cJSON_ParseWithLength(body, len);
+    const cJSON *url = cJSON_GetObjectItemCaseSensitive(j, "source_url");
+    const cJSON *tier = cJSON_GetObjectItemCaseSensitive(j, "tier");
+    const char *t = cJSON_IsString(tier) ? tier->valuestring : "cost_effective";
+    const char *known = !strcmp(t, "fast") ? "fast" : !strcmp(t, "agentic") ? "agentic"
+                        : !strcmp(t, "agentic_plus") ? "agentic_plus" : !strcmp(t, "cost_effective") ? "cost_effective" : NULL;
+    if (!cJSON_IsObject(j)) {
+        lp_detail(r, 400, "The body must be a JSON object with source_url.");
+    } else if (!cJSON_IsString(url) || !lp_url_valid(url->valuestring)) {
+        lp_detail(r, cJSON_GetObjectItemCaseSensitive(j, "file_id") ? 400 : 422,
+                  cJSON_GetObjectItemCaseSensitive(j, "file_id")
+                      ? "file_id is not supported by this mock: use source_url or POST /api/v2/parse/upload."
+                      : "source_url must be an http or https URL.");
+    } else if (!known) {
+        lp_detail(r, 422, "tier must be fast, cost_effective, agentic or agentic_plus.");
+    } else {
+        char *params = cJSON_PrintUnformatted(j);
+        lp_job *job = lp_url_job(NULL, url->valuestring, known, NULL, 0, params);
+        free(params);
+        buf answer = BUF_INIT;
+        if (job)
+            write_job(&answer, job, LP_PENDING);
+        if (!job)
+            lp_detail(r, 500, "Out of memory.");
+        else if (lp_upload_store(r, c, job) && answer.data)
+            buf_append(srv_resp_body(r), answer.data, answer.len);
+        buf_free(&answer);
+    }
+    cJSON_Delete(j);
 }
 
 /* expand=text&expand=markdown or expand=text,markdown */

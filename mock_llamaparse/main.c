@@ -5,10 +5,12 @@
 #include "app.h"
 #include "faults.h"
 #include "lp_ctx.h"
+#include "lp_fetch.h"
 
 #define V1_ROUTES 8
 #define V2_ROUTES 6
-#define LP_NROUTES (2 + 2 * V1_ROUTES + V2_ROUTES)
+#define LEGACY_ROUTES 2
+#define LP_NROUTES (2 + 2 * V1_ROUTES + V2_ROUTES + LEGACY_ROUTES)
 
 static void health(srv_req *r, void *ctx)
 {
@@ -64,6 +66,12 @@ static int serve(app_common *c, lp_ctx *ctx, faults *f, journal *j, metrics *m)
     };
     memcpy(routes + n, v2, sizeof v2);
     n += V2_ROUTES;
+    const srv_route legacy_contract[LEGACY_ROUTES] = {
+        {"POST", "/parse", lp_legacy_parse, ctx},
+        {"GET", "/jobs/{job_id}", lp_legacy_job, ctx},
+    };
+    memcpy(routes + n, legacy_contract, sizeof legacy_contract);
+    n += LEGACY_ROUTES;
     n += faults_control_routes(f, routes + n, FAULTS_NROUTES);
     srv_config cfg = {.service = "mock-llamaparse", .routes = routes, .nroutes = n, .on_error = lp_error,
                       .pre_dispatch = faults_pre_dispatch, .pre_ctx = f, .journal = j, .metrics = m,
@@ -77,12 +85,14 @@ static int serve_observed(app_common *c, lp_ctx *ctx, faults *f, long max_jobs, 
     journal *j = journal_new((size_t)c->journal_size);
     metrics *m = metrics_new();
     ctx->store = lp_store_new((size_t)max_jobs, (uint64_t)ttl_s * 1000u);
+    ctx->fetcher = ctx->store ? lp_fetcher_start(c->max_upload, 30000, lp_on_fetched, ctx) : NULL;
     int rc = 1;
-    if (!j || !m || !ctx->store || !faults_attach_journal(f, j) || !faults_on_reset(f, lp_store_clear, ctx->store) ||
+    if (!j || !m || !ctx->store || !ctx->fetcher || !faults_attach_journal(f, j) || !faults_on_reset(f, lp_store_clear, ctx->store) ||
         !metrics_add_writer(m, lp_store_metrics, ctx->store))
         fprintf(stderr, "mock_llamaparse: out of memory\n");
     else
         rc = serve(c, ctx, f, j, m);
+    lp_fetcher_stop(ctx->fetcher); /* before the store its callback writes to */
     journal_free(j);
     metrics_free(m);
     lp_store_free(ctx->store);

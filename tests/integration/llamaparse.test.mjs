@@ -199,6 +199,90 @@ test('v2: upload with configuration, expand repeated or comma-separated, 404s', 
   const bad = await fetch(`${lp.url}/api/v2/parse/upload`, { method: 'POST', headers: AUTH, body: badConf });
   assert.equal(bad.status, 422);
   assert.deepEqual((await bad.json()).detail[0].loc, ['body', 'configuration']);
-  const byUrl = await fetch(`${lp.url}/api/v2/parse`, { method: 'POST', headers: { ...AUTH, 'content-type': 'application/json' }, body: '{"source_url":"http://127.0.0.1:9/x.pdf"}' });
-  assert.equal(byUrl.status, 400);
+  const byFileId = await fetch(`${lp.url}/api/v2/parse`, { method: 'POST', headers: { ...AUTH, 'content-type': 'application/json' }, body: '{"file_id":"f-1"}' });
+  assert.equal(byFileId.status, 400);
+  assert.match((await byFileId.json()).detail, /file_id is not supported/);
+});
+
+// A small file server for documents given by URL.
+async function fileServer() {
+  const http = await import('node:http');
+  const srv = http.createServer((req, res) => {
+    const file = path.join(DATA, path.basename(req.url.split('?')[0]));
+    if (!fs.existsSync(file)) {
+      res.writeHead(404).end('missing');
+      return;
+    }
+    res.writeHead(200).end(fs.readFileSync(file));
+  });
+  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
+  return { base: `http://127.0.0.1:${srv.address().port}`, close: () => new Promise((r) => srv.close(r)) };
+}
+
+async function waitStatus(url, want, tries = 50) {
+  for (let i = 0; i < tries; i++) {
+    const st = await (await fetch(url, { headers: AUTH })).json();
+    if (want.includes(st.status)) return st;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`never reached ${want}`);
+}
+
+test('the old contract: POST /parse with source_url, GET /jobs/{id}, 400 for missing fields', async () => {
+  const files = await fileServer();
+  try {
+    const jobId = '6f1c2a4e-1111-4222-8333-444455556666';
+    const res = await fetch(`${lp.url}/parse`, { method: 'POST', body: JSON.stringify({ job_id: jobId, source_url: `${files.base}/policy-basic.txt`, webhook_url: 'http://127.0.0.1:9/hook' }) });
+    assert.equal(res.status, 200);
+    assert.deepEqual(await res.json(), { parse_job_id: `mock-parse-${jobId}`, status: 'queued', estimated_completion: 0 });
+    const done = await waitStatus(`${lp.url}/jobs/${jobId}`, ['completed', 'failed']);
+    assert.equal(done.status, 'completed');
+    assert.ok(!Number.isNaN(Date.parse(done.completed_at)));
+    const md = await (await get(lp.url, `/job/${jobId}/result/markdown`)).json();
+    assert.match(md.markdown, /^# ALDERWICK HEALTH MUTUAL/);
+    assert.equal((await fetch(`${lp.url}/parse`, { method: 'POST', body: JSON.stringify({ job_id: jobId, source_url: `${files.base}/x.txt` }) })).status, 409);
+    for (const body of ['{}', '{"job_id":"a"}', '{"source_url":"http://x/y"}', '{"job_id":"a","source_url":"ftp://x/y"}', 'not json']) {
+      const bad = await fetch(`${lp.url}/parse`, { method: 'POST', body });
+      assert.equal(bad.status, 400, body);
+      assert.deepEqual(Object.keys(await bad.json()), ['detail']);
+    }
+    assert.equal((await fetch(`${lp.url}/jobs/unknown`)).status, 404);
+  } finally {
+    await files.close();
+  }
+});
+
+test('URL jobs: v1 input_url and v2 source_url parse like uploads; bad URLs end in ERROR', async () => {
+  const files = await fileServer();
+  try {
+    const up = await upload(lp.url, null, { input_url: `${files.base}/claims.csv` });
+    assert.equal(up.res.status, 200);
+    await waitStatus(`${lp.url}/api/v1/parsing/job/${up.json.id}`, ['SUCCESS']);
+    const fromUrl = (await (await get(lp.url, `/job/${up.json.id}/result/markdown`)).json()).markdown;
+    const direct = (await upload(lp.url, 'claims.csv')).json;
+    assert.equal(fromUrl, (await (await get(lp.url, `/job/${direct.id}/result/markdown`)).json()).markdown);
+
+    const v2 = await (await fetch(`${lp.url}/api/v2/parse`, { method: 'POST', headers: AUTH, body: JSON.stringify({ source_url: `${files.base}/benefits.md`, tier: 'fast' }) })).json();
+    const got = await (async () => {
+      for (let i = 0; i < 50; i++) {
+        const r = await (await fetch(`${lp.url}/api/v2/parse/${v2.id}?expand=markdown`, { headers: AUTH })).json();
+        if (r.job.status === 'COMPLETED') return r;
+        await new Promise((res) => setTimeout(res, 50));
+      }
+      throw new Error('v2 URL job never completed');
+    })();
+    assert.match(got.markdown_full, /^# Silver Choice PPO 2500/);
+
+    const missing = await upload(lp.url, null, { input_url: `${files.base}/nope.pdf` });
+    const failed = await waitStatus(`${lp.url}/api/v1/parsing/job/${missing.json.id}`, ['ERROR']);
+    assert.equal(failed.error_code, 'ERROR_DURING_PROCESSING');
+    assert.match(failed.error_message, /HTTP 404/);
+    const unreachable = await upload(lp.url, null, { input_url: 'http://127.0.0.1:9/x.pdf' });
+    const down = await waitStatus(`${lp.url}/api/v1/parsing/job/${unreachable.json.id}`, ['ERROR']);
+    assert.match(down.error_message, /^Failed to fetch http:\/\/127\.0\.0\.1:9\/x\.pdf: /);
+    const notHttp = await upload(lp.url, null, { input_url: 'file:///etc/passwd' });
+    assert.equal(notHttp.res.status, 422);
+  } finally {
+    await files.close();
+  }
 });

@@ -1,0 +1,103 @@
+/* The old pipeline mock's contract, kept working beside the real API:
+ * POST /parse {job_id, source_url, webhook_url} and GET /jobs/{job_id}.
+ * Missing or wrong fields are 400 (the old mock answered 500). */
+#include <cJSON.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "lp_ctx.h"
+#include "timer.h"
+
+static const char *str_field(const cJSON *j, const char *name)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, name);
+    return cJSON_IsString(v) && v->valuestring[0] ? v->valuestring : NULL;
+}
+
+/* job_id and source_url are required, webhook_url optional; returns the
+ * message for a 400, or NULL when the body is good. */
+static const char *check(const cJSON *j, const char **id, const char **url, const char **hook)
+{
+    if (!cJSON_IsObject(j))
+        return "The body must be a JSON object: {\"job_id\", \"source_url\", \"webhook_url\"}.";
+    *id = str_field(j, "job_id");
+    *url = str_field(j, "source_url");
+    *hook = str_field(j, "webhook_url");
+    if (!*id)
+        return "Missing or invalid field: job_id (a non-empty string).";
+    if (strlen(*id) > LP_ID_MAX || strpbrk(*id, "/?#%"))
+        return "Invalid job_id: at most 64 characters, no '/', '?', '#' or '%'.";
+    if (!*url || !lp_url_valid(*url))
+        return "Missing or invalid field: source_url (an http or https URL).";
+    if (cJSON_GetObjectItemCaseSensitive(j, "webhook_url") && (!*hook || !lp_url_valid(*hook)))
+        return "Invalid field: webhook_url (an http or https URL).";
+    return NULL;
+}
+
+static void exists(const lp_job *j, lp_status st, void *ctx)
+{
+    (void)j;
+    (void)st;
+    *(bool *)ctx = true;
+}
+
+void lp_legacy_parse(srv_req *r, void *ctx)
+{
+    const lp_ctx *c = ctx;
+    size_t len;
+    const char *body = srv_req_body(r, &len);
+    cJSON *j = cJSON_ParseWithLength(body, len);
+    const char *id = NULL, *url = NULL, *hook = NULL, *bad = check(j, &id, &url, &hook);
+    bool taken = false;
+    if (!bad && lp_store_with(c->store, id, exists, &taken) && taken) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "A job with job_id %s already exists.", id);
+        lp_detail(r, 409, msg);
+    } else if (bad) {
+        lp_detail(r, 400, bad);
+    } else {
+        lp_job *job = lp_url_job(id, url, "cost_effective", NULL, 0, "{}");
+        if (job && hook && !(job->webhook_url = strdup(hook))) {
+            lp_job_free(job);
+            job = NULL;
+        }
+        if (!job)
+            lp_detail(r, 500, "Out of memory.");
+        else if (lp_upload_store(r, c, job))
+            buf_printf(srv_resp_body(r), "{\"parse_job_id\":\"mock-parse-%s\",\"status\":\"queued\",\"estimated_completion\":%ld}",
+                       id, (c->job_delay_ms + 999) / 1000);
+    }
+    cJSON_Delete(j);
+}
+
+static void iso(time_t t, char out[32])
+{
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static void write_legacy(const lp_job *j, lp_status st, void *ctx)
+{
+    srv_req *r = ctx;
+    const char *status = st == LP_PENDING ? (j->fetching ? "queued" : "processing")
+                         : st == LP_SUCCESS || st == LP_PARTIAL_SUCCESS ? "completed" : "failed";
+    char created[32], done[32];
+    iso(j->created_at, created);
+    iso(j->created_at + (time_t)((j->ready_ms - j->created_ms) / 1000), done);
+    buf *b = srv_resp_body(r);
+    buf_puts(b, "{\"job_id\":");
+    buf_json_str(b, j->id, strlen(j->id));
+    buf_printf(b, ",\"status\":\"%s\",\"created_at\":\"%s\",\"completed_at\":", status, created);
+    buf_puts(b, st == LP_PENDING ? "null" : "\"");
+    if (st != LP_PENDING)
+        buf_printf(b, "%s\"", done);
+    buf_puts(b, "}");
+}
+
+void lp_legacy_job(srv_req *r, void *ctx)
+{
+    const lp_ctx *c = ctx;
+    if (!lp_store_with(c->store, srv_req_param(r, "job_id"), write_legacy, r))
+        lp_detail(r, 404, "Job not found.");
+}
