@@ -8,10 +8,13 @@
 #include "lp_jobs.h"
 
 struct lp_fetcher;
+struct lp_hooks;
 
 typedef struct lp_ctx {
     lp_store *store;
     struct lp_fetcher *fetcher; /* URL jobs' documents */
+    struct lp_hooks *hooks;     /* webhook deliveries */
+    faults *faults;             /* for the control API's token check */
     const cli_list *api_keys; /* empty: any non-empty bearer key */
     long job_delay_ms;        /* every job takes this long ... */
     long job_ms_per_page;     /* ... plus this per page */
@@ -34,6 +37,9 @@ lp_job *lp_url_job(const char *id, const char *url, const char *tier, const char
 /* lp_fetch's callback: ctx is the lp_ctx. */
 void lp_on_fetched(void *ctx, const char *job_id, const char *url, const char *data, size_t len, const char *error);
 bool lp_url_fetch(const lp_ctx *c, const char *job_id, const char *url);
+
+/* GET /__control/webhooks: every delivery attempt. */
+void lp_handle_webhooks(srv_req *r, void *ctx);
 
 /* Old mock contract (lp_legacy.c). */
 void lp_legacy_parse(srv_req *r, void *ctx);

@@ -265,3 +265,18 @@ void lp_store_fetched(lp_store *s, const char *id, lp_doc *doc, const char *erro
     pthread_mutex_unlock(&s->lock);
     lp_doc_free(doc);
 }
+
+void lp_store_take_webhooks(lp_store *s, lp_job_fn fn, void *ctx)
+{
+    pthread_mutex_lock(&s->lock);
+    uint64_t now = timer_now_ms();
+    for (size_t i = 0; i < s->n; i++) {
+        lp_job *j = s->jobs[i];
+        lp_status st = status_at(j, now);
+        if (j->webhook_url && !j->hook_taken && st != LP_PENDING) {
+            j->hook_taken = true;
+            fn(j, st, ctx);
+        }
+    }
+    pthread_mutex_unlock(&s->lock);
+}

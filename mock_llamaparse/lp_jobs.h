@@ -40,7 +40,9 @@ typedef struct lp_job {
     long max_pages;    /* 0 = all */
     bool fetching;     /* waiting for its document from source_url */
     char *source_url;  /* set for jobs given by URL */
-    char *webhook_url; /* old contract: where the job's end is reported */
+    char *webhook_url; /* where the job's end is reported */
+    bool legacy_hook;  /* the old contract's payload, not v1's */
+    bool hook_taken;   /* handed to the webhook sender */
 } lp_job;
 
 typedef struct lp_store lp_store;
@@ -75,6 +77,10 @@ void lp_store_each(lp_store *s, lp_job_fn fn, void *ctx);
  * starts its processing time now, or ends in ERROR. Takes doc. */
 void lp_store_fetched(lp_store *s, const char *id, lp_doc *doc, const char *error, uint64_t delay_ms,
                       uint64_t ms_per_page);
+
+/* Hand every finished job with an unsent webhook to fn (once each), under
+ * the lock. */
+void lp_store_take_webhooks(lp_store *s, lp_job_fn fn, void *ctx);
 
 /* Was this content key (bytes + options) parsed before? Records it. */
 bool lp_store_seen(lp_store *s, uint64_t key);

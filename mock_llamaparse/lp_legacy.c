@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lp_ctx.h"
+#include "lp_webhook.h"
 #include "timer.h"
 
 static const char *str_field(const cJSON *j, const char *name)
@@ -57,6 +58,8 @@ void lp_legacy_parse(srv_req *r, void *ctx)
         lp_detail(r, 400, bad);
     } else {
         lp_job *job = lp_url_job(id, url, "cost_effective", NULL, 0, "{}");
+        if (job)
+            job->legacy_hook = true;
         if (job && hook && !(job->webhook_url = strdup(hook))) {
             lp_job_free(job);
             job = NULL;
@@ -100,4 +103,11 @@ void lp_legacy_job(srv_req *r, void *ctx)
     const lp_ctx *c = ctx;
     if (!lp_store_with(c->store, srv_req_param(r, "job_id"), write_legacy, r))
         lp_detail(r, 404, "Job not found.");
+}
+
+void lp_handle_webhooks(srv_req *r, void *ctx)
+{
+    const lp_ctx *c = ctx;
+    if (faults_control_authorised(c->faults, r))
+        lp_hooks_write_json(c->hooks, srv_resp_body(r));
 }

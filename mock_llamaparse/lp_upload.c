@@ -238,6 +238,11 @@ static bool check_form(srv_req *r, upload *u)
     }
     if (!merge_configuration(r, u) || !validate(r, u))
         return false;
+    const char *hook = field_str(u, "webhook_url");
+    if (hook && !lp_url_valid(hook)) {
+        unprocessable(r, "webhook_url", "url_parsing", "Input should be a valid URL (http or https)", hook);
+        return false;
+    }
     const char *url = field_str(u, "input_url");
     if (!u->has_file && url && !lp_url_valid(url)) {
         unprocessable(r, "input_url", "url_parsing", "Input should be a valid URL (http or https)", url);
@@ -256,6 +261,11 @@ lp_job *lp_upload_job(srv_req *r, const lp_ctx *c)
     if (!lp_auth_check(r, c) || !check_form(r, u))
         return NULL;
     lp_job *j = make_job(c, u);
+    const char *hook = j ? field_str(u, "webhook_url") : NULL;
+    if (j && hook && !(j->webhook_url = strdup(hook))) {
+        lp_job_free(j);
+        j = NULL;
+    }
     if (!j)
         lp_detail(r, 500, "Out of memory while parsing the upload.");
     return j;

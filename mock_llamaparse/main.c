@@ -6,10 +6,11 @@
 #include "faults.h"
 #include "lp_ctx.h"
 #include "lp_fetch.h"
+#include "lp_webhook.h"
 
 #define V1_ROUTES 8
 #define V2_ROUTES 6
-#define LEGACY_ROUTES 2
+#define LEGACY_ROUTES 3
 #define LP_NROUTES (2 + 2 * V1_ROUTES + V2_ROUTES + LEGACY_ROUTES)
 
 static void health(srv_req *r, void *ctx)
@@ -69,6 +70,7 @@ static int serve(app_common *c, lp_ctx *ctx, faults *f, journal *j, metrics *m)
     const srv_route legacy_contract[LEGACY_ROUTES] = {
         {"POST", "/parse", lp_legacy_parse, ctx},
         {"GET", "/jobs/{job_id}", lp_legacy_job, ctx},
+        {"GET", "/__control/webhooks", lp_handle_webhooks, ctx},
     };
     memcpy(routes + n, legacy_contract, sizeof legacy_contract);
     n += LEGACY_ROUTES;
@@ -80,19 +82,23 @@ static int serve(app_common *c, lp_ctx *ctx, faults *f, journal *j, metrics *m)
 }
 
 /* Journal, metrics and the job store, all cleared by the control API's reset. */
-static int serve_observed(app_common *c, lp_ctx *ctx, faults *f, long max_jobs, long ttl_s)
+static int serve_observed(app_common *c, lp_ctx *ctx, faults *f, long max_jobs, long ttl_s,
+                          const lp_hooks_config *hooks)
 {
     journal *j = journal_new((size_t)c->journal_size);
     metrics *m = metrics_new();
     ctx->store = lp_store_new((size_t)max_jobs, (uint64_t)ttl_s * 1000u);
     ctx->fetcher = ctx->store ? lp_fetcher_start(c->max_upload, 30000, lp_on_fetched, ctx) : NULL;
+    ctx->hooks = ctx->store ? lp_hooks_start(ctx->store, hooks) : NULL;
+    ctx->faults = f;
     int rc = 1;
-    if (!j || !m || !ctx->store || !ctx->fetcher || !faults_attach_journal(f, j) || !faults_on_reset(f, lp_store_clear, ctx->store) ||
+    if (!j || !m || !ctx->store || !ctx->fetcher || !ctx->hooks || !faults_on_reset(f, lp_hooks_clear, ctx->hooks) || !faults_attach_journal(f, j) || !faults_on_reset(f, lp_store_clear, ctx->store) ||
         !metrics_add_writer(m, lp_store_metrics, ctx->store))
         fprintf(stderr, "mock_llamaparse: out of memory\n");
     else
         rc = serve(c, ctx, f, j, m);
     lp_fetcher_stop(ctx->fetcher); /* before the store its callback writes to */
+    lp_hooks_stop(ctx->hooks);
     journal_free(j);
     metrics_free(m);
     lp_store_free(ctx->store);
@@ -105,6 +111,7 @@ int main(int argc, char **argv)
     cli_list keys = {0};
     lp_ctx ctx = {.api_keys = &keys, .job_delay_ms = 1000, .job_ms_per_page = 50};
     long max_jobs = 10000, ttl_s = 3600;
+    lp_hooks_config hooks = {NULL, 3, 5000, 500};
     const cli_opt opts[] = {
         APP_COMMON_OPTS(c),
         {"api-key", "MOCK_API_KEYS", CLI_LIST, &keys,
@@ -114,6 +121,11 @@ int main(int argc, char **argv)
         {"job-ms-per-page", "MOCK_JOB_MS_PER_PAGE", CLI_INT, &ctx.job_ms_per_page, "extra time per page", 0, 3600000},
         {"max-jobs", "MOCK_MAX_JOBS", CLI_INT, &max_jobs, "jobs kept; when full (none past its TTL) uploads get 429", 1, 10000000},
         {"job-ttl", "MOCK_JOB_TTL", CLI_INT, &ttl_s, "seconds a finished job is kept", 1, 31536000},
+        {"webhook-secret", "MOCK_WEBHOOK_SECRET", CLI_STR, &hooks.secret,
+         "sign webhooks: X-Webhook-Signature (old contract) / LC-Signature (v1), hex HMAC-SHA256 of the body", 0, 0},
+        {"webhook-retries", "MOCK_WEBHOOK_RETRIES", CLI_INT, &hooks.retries, "attempts after the first on connection errors and 5xx", 0, 20},
+        {"webhook-timeout-ms", "MOCK_WEBHOOK_TIMEOUT_MS", CLI_INT, &hooks.timeout_ms, "time one delivery attempt may take", 1, 600000},
+        {"webhook-backoff-ms", "MOCK_WEBHOOK_BACKOFF_MS", CLI_INT, &hooks.backoff_ms, "wait before the first retry; doubles each time", 0, 600000},
     };
     const cli_about about = {"mock_llamaparse", MOCKWORKS_VERSION, "a fake LlamaParse API for tests"};
     cli_result parsed = cli_parse(opts, sizeof opts / sizeof opts[0], argc, argv, &about);
@@ -123,7 +135,7 @@ int main(int argc, char **argv)
     if (parsed == CLI_OK && !(f = faults_from_config(c.faults_file, c.control_token, err, sizeof err)))
         fprintf(stderr, "mock_llamaparse: %s\n", err);
     else if (parsed == CLI_OK)
-        rc = serve_observed(&c, &ctx, f, max_jobs, ttl_s);
+        rc = serve_observed(&c, &ctx, f, max_jobs, ttl_s, &hooks);
     faults_free(f);
     cli_list_free(&keys);
     return rc;

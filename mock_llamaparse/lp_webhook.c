@@ -1,0 +1,331 @@
+#include "lp_webhook.h"
+
+#include <curl/curl.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+
+#include "lp_ctx.h"
+#include "timer.h"
+
+#define SCAN_MS 25
+#define LOG_MAX 1000
+
+typedef struct delivery {
+    char *job_id, *url, *body;
+    size_t len;
+    bool legacy;
+    struct delivery *next;
+} delivery;
+
+typedef struct attempt {
+    char time[32];
+    char *job_id, *url;
+    int n;
+    long status;
+    char error[128];
+    bool delivered;
+} attempt;
+
+struct lp_hooks {
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    pthread_t thread;
+    bool stop;
+    lp_store *store;
+    lp_hooks_config cfg;
+    attempt log[LOG_MAX];
+    size_t nlog, log_at;
+};
+
+static void hex(const unsigned char *d, size_t n, char *out)
+{
+    static const char digits[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = digits[d[i] >> 4];
+        out[2 * i + 1] = digits[d[i] & 15];
+    }
+    out[2 * n] = '\0';
+}
+
+void lp_hmac_hex(const char *key, const char *data, size_t len, char out[65])
+{
+    unsigned char mac[32];
+    unsigned int n = 0;
+    HMAC(EVP_sha256(), key, (int)strlen(key), (const unsigned char *)data, len, mac, &n);
+    hex(mac, n == 32 ? 32 : 0, out);
+}
+
+static void sha256_hex(const char *data, size_t len, char out[65])
+{
+    unsigned char d[32];
+    unsigned int n = 0;
+    EVP_Digest(data, len, d, &n, EVP_sha256(), NULL);
+    hex(d, n == 32 ? 32 : 0, out);
+}
+
+static void joined(buf *out, const lp_job *j, bool md)
+{
+    for (size_t i = 0; i < j->doc->npages; i++) {
+        buf_puts(out, i ? j->separator : "");
+        buf_puts(out, md ? j->doc->pages[i].md : j->doc->pages[i].text);
+    }
+}
+
+void lp_hooks_legacy_payload(buf *out, const lp_job *j, lp_status st)
+{
+    bool ok = st == LP_SUCCESS || st == LP_PARTIAL_SUCCESS;
+    buf_puts(out, "{\"job_id\":");
+    buf_json_str(out, j->id, strlen(j->id));
+    buf_puts(out, ",\"document_id\":");
+    buf_json_str(out, j->id, strlen(j->id));
+    buf_printf(out, ",\"status\":\"%s\",\"artifacts\":[", ok ? "parsed" : "failed");
+    if (ok) {
+        buf md = BUF_INIT;
+        joined(&md, j, true);
+        char sum[65];
+        sha256_hex(md.data ? md.data : "", md.len, sum);
+        buf_puts(out, "{\"type\":\"markdown\",\"content\":");
+        buf_json_str(out, md.data ? md.data : "", md.len);
+        buf_printf(out, ",\"sha256\":\"%s\",\"bytes\":%zu}", sum, md.len);
+        buf_free(&md);
+    }
+    buf_puts(out, "],\"meta\":{\"parser_name\":\"llamaparse\",\"parser_version\":\"2025-08-01\"}}");
+}
+
+static void v1_payload(buf *out, const lp_job *j, lp_status st)
+{
+    buf_printf(out, "{\"job_id\":\"%s\",\"status\":\"%s\",\"txt\":", j->id, lp_status_name(st));
+    buf t = BUF_INIT;
+    joined(&t, j, false);
+    buf_json_str(out, t.data ? t.data : "", t.len);
+    buf_clear(&t);
+    joined(&t, j, true);
+    buf_puts(out, ",\"md\":");
+    buf_json_str(out, t.data ? t.data : "", t.len);
+    buf_free(&t);
+    buf_puts(out, ",\"json\":");
+    lp_pages_json(out, j->doc);
+    buf_puts(out, ",\"images\":[]}");
+}
+
+/* Under the store's lock: copy what the sender needs. */
+static void take(const lp_job *j, lp_status st, void *ctx)
+{
+    delivery **list = ctx;
+    delivery *d = calloc(1, sizeof *d);
+    buf body = BUF_INIT;
+    if (j->legacy_hook)
+        lp_hooks_legacy_payload(&body, j, st);
+    else
+        v1_payload(&body, j, st);
+    if (!d || !body.data || !(d->job_id = strdup(j->id)) || !(d->url = strdup(j->webhook_url))) {
+        if (d) {
+            free(d->job_id);
+            free(d);
+        }
+        buf_free(&body);
+        return; /* out of memory: this report is lost, the job is not */
+    }
+    d->len = body.len;
+    d->body = buf_release(&body);
+    d->legacy = j->legacy_hook;
+    d->next = *list;
+    *list = d;
+}
+
+static void log_attempt(lp_hooks *h, const delivery *d, int n, long status, const char *error, bool ok)
+{
+    struct timeval tv;
+    struct tm tm;
+    gettimeofday(&tv, NULL);
+    gmtime_r(&tv.tv_sec, &tm);
+    pthread_mutex_lock(&h->lock);
+    attempt *a = &h->log[h->log_at];
+    free(a->job_id);
+    free(a->url);
+    strftime(a->time, sizeof a->time, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    a->job_id = strdup(d->job_id);
+    a->url = strdup(d->url);
+    a->n = n;
+    a->status = status;
+    snprintf(a->error, sizeof a->error, "%s", error ? error : "");
+    a->delivered = ok;
+    h->log_at = (h->log_at + 1) % LOG_MAX;
+    h->nlog += h->nlog < LOG_MAX;
+    pthread_mutex_unlock(&h->lock);
+}
+
+static size_t discard(char *p, size_t size, size_t n, void *cls)
+{
+    (void)p;
+    (void)cls;
+    return size * n;
+}
+
+/* One POST; returns the HTTP status (0 when none came) and fills err. */
+static long post(lp_hooks *h, const delivery *d, char err[CURL_ERROR_SIZE])
+{
+    CURL *c = curl_easy_init();
+    if (!c) {
+        snprintf(err, CURL_ERROR_SIZE, "out of memory");
+        return 0;
+    }
+    struct curl_slist *hdr = curl_slist_append(NULL, "Content-Type: application/json");
+    char sig[128], mac[65];
+    if (h->cfg.secret) {
+        lp_hmac_hex(h->cfg.secret, d->body, d->len, mac);
+        snprintf(sig, sizeof sig, d->legacy ? "X-Webhook-Signature: %s" : "LC-Signature: sha256=%s", mac);
+        hdr = curl_slist_append(hdr, sig);
+    }
+    curl_easy_setopt(c, CURLOPT_URL, d->url);
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, d->body);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)d->len);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, h->cfg.timeout_ms);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, err);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
+    long status = 0;
+    CURLcode rc = curl_easy_perform(c);
+    if (rc == CURLE_OK)
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    else if (!err[0])
+        snprintf(err, CURL_ERROR_SIZE, "%s", curl_easy_strerror(rc));
+    curl_slist_free_all(hdr);
+    curl_easy_cleanup(c);
+    return status;
+}
+
+/* Wait ms unless stopping; false when the sender is stopping. */
+static bool pause_ms(lp_hooks *h, long ms)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_sec += ms / 1000;
+    ts.tv_nsec += (ms % 1000) * 1000000L;
+    if (ts.tv_nsec >= 1000000000L) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&h->lock);
+    if (!h->stop)
+        pthread_cond_timedwait(&h->wake, &h->lock, &ts);
+    bool go = !h->stop;
+    pthread_mutex_unlock(&h->lock);
+    return go;
+}
+
+/* Connection errors and 5xx are retried with doubling waits; 2xx ends it,
+ * anything else is final too (the receiver refused it). */
+static void deliver(lp_hooks *h, const delivery *d)
+{
+    long wait = h->cfg.backoff_ms;
+    for (int n = 1; n <= h->cfg.retries + 1; n++) {
+        char err[CURL_ERROR_SIZE] = "";
+        long status = post(h, d, err);
+        bool ok = status >= 200 && status < 300;
+        if (!ok && status && !err[0])
+            snprintf(err, sizeof err, "HTTP %ld", status);
+        log_attempt(h, d, n, status, ok ? NULL : err, ok);
+        if (ok || (status && status < 500) || !pause_ms(h, wait))
+            return;
+        wait *= 2;
+    }
+}
+
+static void *run(void *arg)
+{
+    lp_hooks *h = arg;
+    while (pause_ms(h, SCAN_MS)) {
+        delivery *list = NULL;
+        lp_store_take_webhooks(h->store, take, &list);
+        while (list) {
+            delivery *d = list;
+            list = d->next;
+            deliver(h, d);
+            free(d->job_id);
+            free(d->url);
+            free(d->body);
+            free(d);
+        }
+    }
+    return NULL;
+}
+
+lp_hooks *lp_hooks_start(lp_store *store, const lp_hooks_config *cfg)
+{
+    lp_hooks *h = calloc(1, sizeof *h);
+    if (!h)
+        return NULL;
+    pthread_mutex_init(&h->lock, NULL);
+    pthread_cond_init(&h->wake, NULL);
+    h->store = store;
+    h->cfg = *cfg;
+    if (h->cfg.secret && !*h->cfg.secret)
+        h->cfg.secret = NULL; /* an empty MOCK_WEBHOOK_SECRET means unsigned */
+    if (pthread_create(&h->thread, NULL, run, h) != 0) {
+        pthread_mutex_destroy(&h->lock);
+        pthread_cond_destroy(&h->wake);
+        free(h);
+        return NULL;
+    }
+    return h;
+}
+
+void lp_hooks_clear(void *arg)
+{
+    lp_hooks *h = arg;
+    pthread_mutex_lock(&h->lock);
+    for (size_t i = 0; i < LOG_MAX; i++) {
+        free(h->log[i].job_id);
+        free(h->log[i].url);
+        h->log[i].job_id = h->log[i].url = NULL;
+    }
+    h->nlog = h->log_at = 0;
+    pthread_mutex_unlock(&h->lock);
+}
+
+void lp_hooks_stop(lp_hooks *h)
+{
+    if (!h)
+        return;
+    pthread_mutex_lock(&h->lock);
+    h->stop = true;
+    pthread_cond_broadcast(&h->wake);
+    pthread_mutex_unlock(&h->lock);
+    pthread_join(h->thread, NULL);
+    lp_hooks_clear(h);
+    pthread_mutex_destroy(&h->lock);
+    pthread_cond_destroy(&h->wake);
+    free(h);
+}
+
+void lp_hooks_write_json(lp_hooks *h, buf *out)
+{
+    pthread_mutex_lock(&h->lock);
+    buf_puts(out, "{\"deliveries\":[");
+    size_t first = h->nlog < LOG_MAX ? 0 : h->log_at;
+    for (size_t k = 0; k < h->nlog; k++) {
+        const attempt *a = &h->log[(first + k) % LOG_MAX];
+        buf_printf(out, "%s{\"time\":\"%s\",\"job_id\":", k ? "," : "", a->time);
+        buf_json_str(out, a->job_id ? a->job_id : "", a->job_id ? strlen(a->job_id) : 0);
+        buf_puts(out, ",\"url\":");
+        buf_json_str(out, a->url ? a->url : "", a->url ? strlen(a->url) : 0);
+        buf_printf(out, ",\"attempt\":%d,\"status\":%ld,\"delivered\":%s,\"error\":", a->n, a->status,
+                   a->delivered ? "true" : "false");
+        if (a->error[0])
+            buf_json_str(out, a->error, strlen(a->error));
+        else
+            buf_puts(out, "null");
+        buf_puts(out, "}");
+    }
+    buf_puts(out, "]}");
+    pthread_mutex_unlock(&h->lock);
+}

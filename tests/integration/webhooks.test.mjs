@@ -1,0 +1,131 @@
+// Webhooks from mock_llamaparse to a receiver in the test: payloads,
+// sha256 and signatures, retries with backoff, the delivery log.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { repoRoot, startServer } from '../lib/server.mjs';
+
+const DATA = path.join(repoRoot, 'tests', 'data');
+const SECRET = 'whsec-test';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+let lp;
+let recv;
+
+// Serves the sample documents on GET and records webhook POSTs; the
+// first `failFirst` POSTs to /flaky get 503.
+function receiver() {
+  const calls = [];
+  let failFirst = 0;
+  const srv = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => { body += d; });
+    req.on('end', () => {
+      if (req.method === 'GET') {
+        const file = path.join(DATA, path.basename(req.url));
+        res.writeHead(fs.existsSync(file) ? 200 : 404).end(fs.existsSync(file) ? fs.readFileSync(file) : '');
+        return;
+      }
+      calls.push({ path: req.url, headers: req.headers, body });
+      if (req.url === '/flaky' && failFirst > 0) {
+        failFirst--;
+        res.writeHead(503).end('busy');
+        return;
+      }
+      res.writeHead(req.url === '/refuse' ? 410 : 200).end('ok');
+    });
+  });
+  return new Promise((resolve) => srv.listen(0, '127.0.0.1', () => resolve({
+    base: `http://127.0.0.1:${srv.address().port}`,
+    calls,
+    failNext: (n) => { failFirst = n; },
+    close: () => new Promise((r) => srv.close(r)),
+  })));
+}
+
+before(async () => {
+  recv = await receiver();
+  lp = await startServer('mock_llamaparse', ['--job-delay-ms', '100', '--job-ms-per-page', '0',
+    '--webhook-secret', SECRET, '--webhook-backoff-ms', '50', '--webhook-retries', '3']);
+});
+after(async () => { await lp.stop(); await recv.close(); });
+
+async function until(fn, what) {
+  for (let i = 0; i < 100; i++) {
+    const v = await fn();
+    if (v) return v;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+const parse = (body) => fetch(`${lp.url}/parse`, { method: 'POST', body: JSON.stringify(body) });
+const hmac = (body) => crypto.createHmac('sha256', SECRET).update(body).digest('hex');
+
+test('old contract: the webhook carries the markdown artifact, its sha256 and a signature', async () => {
+  const id = crypto.randomUUID();
+  assert.equal((await parse({ job_id: id, source_url: `${recv.base}/policy-basic.txt`, webhook_url: `${recv.base}/hook` })).status, 200);
+  const call = await until(() => recv.calls.find((c) => c.body.includes(id)), 'the webhook');
+  const payload = JSON.parse(call.body);
+  assert.equal(payload.job_id, id);
+  assert.match(payload.document_id, UUID);
+  assert.equal(payload.status, 'parsed');
+  const [art] = payload.artifacts;
+  assert.equal(art.type, 'markdown');
+  assert.match(art.content, /^# ALDERWICK HEALTH MUTUAL/);
+  assert.match(art.sha256, /^[a-f0-9]{64}$/);
+  assert.equal(art.sha256, crypto.createHash('sha256').update(art.content).digest('hex'));
+  assert.equal(art.bytes, Buffer.byteLength(art.content));
+  assert.deepEqual(payload.meta, { parser_name: 'llamaparse', parser_version: '2025-08-01' });
+  assert.equal(call.headers['x-webhook-signature'], hmac(call.body));
+  assert.equal(call.headers['content-type'], 'application/json');
+});
+
+test('a failed job reports status failed with no artifacts', async () => {
+  const id = crypto.randomUUID();
+  await parse({ job_id: id, source_url: `${recv.base}/missing.pdf`, webhook_url: `${recv.base}/hook` });
+  const call = await until(() => recv.calls.find((c) => c.body.includes(id)), 'the failure webhook');
+  const payload = JSON.parse(call.body);
+  assert.equal(payload.status, 'failed');
+  assert.deepEqual(payload.artifacts, []);
+});
+
+test('5xx answers are retried with backoff; every attempt is in /__control/webhooks', async () => {
+  recv.failNext(2);
+  const id = crypto.randomUUID();
+  await parse({ job_id: id, source_url: `${recv.base}/benefits.md`, webhook_url: `${recv.base}/flaky` });
+  // the log entry is written once the receiver's answer is in
+  const mine = await until(async () => {
+    const { deliveries } = await (await fetch(`${lp.url}/__control/webhooks`)).json();
+    const m = deliveries.filter((d) => d.job_id === id);
+    return m.length === 3 && m;
+  }, 'three logged attempts');
+  assert.equal(recv.calls.filter((c) => c.body.includes(id)).length, 3);
+  assert.deepEqual(mine.map((d) => [d.attempt, d.status, d.delivered]), [[1, 503, false], [2, 503, false], [3, 200, true]]);
+  assert.equal(mine[0].error, 'HTTP 503');
+});
+
+test('a 4xx answer is final: no retry', async () => {
+  const id = crypto.randomUUID();
+  await parse({ job_id: id, source_url: `${recv.base}/benefits.md`, webhook_url: `${recv.base}/refuse` });
+  await until(() => recv.calls.find((c) => c.body.includes(id)), 'the webhook');
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(recv.calls.filter((c) => c.body.includes(id)).length, 1);
+});
+
+test('v1 upload with webhook_url: txt, md, json pages, signed in LC-Signature', async () => {
+  const fd = new FormData();
+  fd.append('webhook_url', `${recv.base}/v1hook`);
+  fd.append('file', new Blob([fs.readFileSync(path.join(DATA, 'claims.csv'))]), 'claims.csv');
+  const up = await (await fetch(`${lp.url}/api/v1/parsing/upload`, { method: 'POST', headers: { authorization: 'Bearer k' }, body: fd })).json();
+  const call = await until(() => recv.calls.find((c) => c.path === '/v1hook' && c.body.includes(up.id)), 'the v1 webhook');
+  const payload = JSON.parse(call.body);
+  assert.equal(payload.status, 'SUCCESS');
+  assert.match(payload.md, /^\| claim_id \|/);
+  assert.match(payload.txt, /claim_id/);
+  assert.ok(payload.json.length >= 1 && payload.json[0].page === 1);
+  assert.deepEqual(payload.images, []);
+  assert.equal(call.headers['lc-signature'], `sha256=${hmac(call.body)}`);
+});
