@@ -43,6 +43,13 @@ faults *faults_from_config(const char *file, const char *control_token, char *er
 /* Serve the journal at /__control/requests and clear it on reset. */
 bool faults_attach_journal(faults *f, journal *j);
 
+/* A server's own rule field (mock_llamaparse's job_status, say): check
+ * validates a value given as text (false with a message in err). When a
+ * rule with the field fires, its value reaches the handler as the request
+ * note of the same name (srv_req_note). Register before serving. */
+typedef bool (*faults_field_check)(const char *value, char *err, size_t errlen);
+bool faults_add_field(faults *f, const char *name, faults_field_check check);
+
 /* Something else to clear on POST /__control/reset (journal, jobs...). */
 bool faults_on_reset(faults *f, void (*fn)(void *ctx), void *ctx);
 

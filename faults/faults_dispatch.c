@@ -38,10 +38,10 @@ static const char *body_model(srv_req *r, lazy_model *lm)
 
 /* A one-request rule from the header; a bad header is a 400 in the API's
  * format, so a typo never passes silently. */
-static bool header_fault(srv_req *r, const char *kv)
+static bool header_fault(const faults *f, srv_req *r, const char *kv)
 {
     char err[300];
-    faults_rule *rule = faults_rule_from_header(kv, err, sizeof err);
+    faults_rule *rule = faults_rule_from_header(kv, f->ext, f->next, err, sizeof err);
     if (!rule) {
         char msg[400];
         snprintf(msg, sizeof msg, "Invalid x-mock-fault header: %s", err);
@@ -62,7 +62,7 @@ bool faults_pre_dispatch(srv_req *r, void *ctx)
         return true;
     const char *kv = srv_req_header(r, "x-mock-fault");
     if (kv)
-        return header_fault(r, kv);
+        return header_fault(f, r, kv);
     lazy_model lm = {false, NULL, NULL};
     bool run = true;
     uint64_t now = timer_now_ms();

@@ -21,6 +21,8 @@ struct faults {
     unsigned long next_id;
     const char *control_token;
     journal *journal;          /* set up before serving, read-only after */
+    faults_ext ext[16];        /* likewise */
+    size_t next;
     faults_reset_hook *resets; /* likewise */
     size_t nresets;
 };

@@ -152,7 +152,37 @@ static faults_rule *new_rule(void)
     return r;
 }
 
-faults_rule *faults_rule_from_json(const void *obj, char *err, size_t errlen)
+/* A server-specific field: its value as text, checked by the server. */
+static bool read_extra(faults_rule *r, const faults_ext *x, const cJSON *v, char *err, size_t errlen)
+{
+    char num[32], why[200] = "";
+    const char *text = cJSON_IsString(v) ? v->valuestring : NULL;
+    if (cJSON_IsNumber(v)) {
+        snprintf(num, sizeof num, "%.17g", v->valuedouble);
+        text = num;
+    }
+    if (!text || !x->check(text, why, sizeof why))
+        return fail(err, errlen, "invalid '%s': %s", x->name, why[0] ? why : "expected a string or a number");
+    faults_pair *grown = realloc(r->extras, (r->nextras + 1) * sizeof *grown);
+    if (!grown)
+        return fail(err, errlen, "out of memory reading '%s'%s", x->name, "");
+    r->extras = grown;
+    faults_pair *p = &r->extras[r->nextras++];
+    p->name = strdup(x->name);
+    p->value = strdup(text);
+    return p->name && p->value;
+}
+
+static const faults_ext *find_ext(const faults_ext *ext, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(ext[i].name, name) == 0)
+            return &ext[i];
+    }
+    return NULL;
+}
+
+faults_rule *faults_rule_from_json(const void *obj, const faults_ext *ext, size_t next, char *err, size_t errlen)
 {
     const cJSON *o = obj;
     if (!cJSON_IsObject(o)) {
@@ -163,9 +193,13 @@ faults_rule *faults_rule_from_json(const void *obj, char *err, size_t errlen)
     bool ok = r != NULL;
     for (const cJSON *v = o->child; ok && v; v = v->next) {
         const field *f = find_field(v->string);
-        ok = f ? read_field(r, f, v, err, errlen) : fail(err, errlen, "unknown field '%.100s'%s", v->string, "");
+        const faults_ext *x = f ? NULL : find_ext(ext, next, v->string);
+        ok = f   ? read_field(r, f, v, err, errlen)
+             : x ? read_extra(r, x, v, err, errlen)
+                 : fail(err, errlen, "unknown field '%.100s'%s", v->string, "");
     }
-    if (ok && r->status == 0 && r->delay_ms == 0 && r->kind == SRV_DELIVER_NORMAL && r->nheaders == 0)
+    if (ok && r->status == 0 && r->delay_ms == 0 && r->kind == SRV_DELIVER_NORMAL && r->nheaders == 0 &&
+        r->nextras == 0)
         ok = fail(err, errlen, "a rule needs an action: %s%s", "status, delay_ms, kind or headers", "");
     if (ok && r->kind_param && r->kind == SRV_DELIVER_NORMAL)
         ok = fail(err, errlen, "'%s' needs a matching 'kind'%s", "drip_bytes_per_s/truncate_bytes/hang_ms", "");
@@ -182,7 +216,7 @@ faults_rule *faults_rule_from_json(const void *obj, char *err, size_t errlen)
 
 /* "status=503;delay_ms=800" → {"status":503,"delay_ms":800}: numeric
  * fields become numbers, the rest strings; then the JSON path validates. */
-faults_rule *faults_rule_from_header(const char *kv, char *err, size_t errlen)
+faults_rule *faults_rule_from_header(const char *kv, const faults_ext *ext, size_t next, char *err, size_t errlen)
 {
     err[0] = '\0';
     cJSON *o = cJSON_CreateObject();
@@ -206,7 +240,7 @@ faults_rule *faults_rule_from_header(const char *kv, char *err, size_t errlen)
         bool numeric = f && (f->type == T_INT || f->type == T_PROB) && end != eq + 1 && *end == '\0';
         ok = (numeric ? cJSON_AddNumberToObject(o, item, d) : cJSON_AddStringToObject(o, item, eq + 1)) != NULL;
     }
-    faults_rule *r = ok ? faults_rule_from_json(o, err, errlen) : NULL;
+    faults_rule *r = ok ? faults_rule_from_json(o, ext, next, err, errlen) : NULL;
     if (!ok && copy && o && !err[0])
         snprintf(err, errlen, "out of memory");
     cJSON_Delete(o);
@@ -234,5 +268,6 @@ void faults_rule_free(faults_rule *r)
     free(r->body);
     free_pairs(r->match_headers, r->nmatch);
     free_pairs(r->headers, r->nheaders);
+    free_pairs(r->extras, r->nextras);
     free(r);
 }

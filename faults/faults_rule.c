@@ -96,6 +96,8 @@ static void apply_status(const faults_rule *rule, srv_req *r)
 
 bool faults_rule_apply(const faults_rule *rule, unsigned delay_ms, srv_req *r)
 {
+    for (size_t i = 0; i < rule->nextras; i++)
+        srv_req_note_set(r, rule->extras[i].name, rule->extras[i].value);
     if (delay_ms)
         srv_resp_delay(r, delay_ms);
     for (size_t i = 0; i < rule->nheaders; i++)
@@ -118,5 +120,7 @@ const char *faults_rule_kind_name(const faults_rule *rule)
         return names[rule->kind];
     if (rule->status)
         return "status";
-    return rule->delay_ms || rule->jitter_ms ? "delay" : "headers";
+    if (rule->delay_ms || rule->jitter_ms)
+        return "delay";
+    return rule->nextras ? rule->extras[0].name : "headers";
 }

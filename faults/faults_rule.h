@@ -13,6 +13,12 @@ typedef struct faults_pair {
     char *value;
 } faults_pair;
 
+/* Server-specific fields a rule may carry (faults_add_field). */
+typedef struct faults_ext {
+    const char *name;
+    bool (*check)(const char *value, char *err, size_t errlen);
+} faults_ext;
+
 typedef struct faults_rule {
     unsigned long id;
     void *json; /* the rule as given (cJSON), echoed by the control API */
@@ -25,6 +31,8 @@ typedef struct faults_rule {
     char *body;
     faults_pair *headers;
     size_t nheaders;
+    faults_pair *extras; /* server-specific fields, as text */
+    size_t nextras;
     long delay_ms, jitter_ms;
     srv_delivery kind;
     long kind_param; /* drip_bytes_per_s, truncate_bytes or hang_ms */
@@ -38,10 +46,10 @@ typedef struct faults_rule {
 
 /* Parse a JSON object (a cJSON *) into a new rule; NULL with a message
  * naming the field when it is invalid. */
-faults_rule *faults_rule_from_json(const void *obj, char *err, size_t errlen);
+faults_rule *faults_rule_from_json(const void *obj, const faults_ext *ext, size_t next, char *err, size_t errlen);
 
 /* Parse the x-mock-fault header form, "status=503;delay_ms=800". */
-faults_rule *faults_rule_from_header(const char *kv, char *err, size_t errlen);
+faults_rule *faults_rule_from_header(const char *kv, const faults_ext *ext, size_t next, char *err, size_t errlen);
 
 void faults_rule_free(faults_rule *r);
 

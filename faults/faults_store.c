@@ -88,7 +88,7 @@ bool faults_add_parsed(faults *f, const void *json, unsigned long *first_id, siz
     size_t i = 0;
     for (const cJSON *item = array ? j->child : j; ok && i < n; item = item->next, i++) {
         char why[300];
-        rules[i] = faults_rule_from_json(item, why, sizeof why);
+        rules[i] = faults_rule_from_json(item, f->ext, f->next, why, sizeof why);
         if (!rules[i] && array)
             snprintf(err, errlen, "rule %zu: %s", i, why);
         else if (!rules[i])
@@ -166,6 +166,14 @@ bool faults_remove(faults *f, unsigned long id)
     }
     pthread_mutex_unlock(&f->lock);
     return found;
+}
+
+bool faults_add_field(faults *f, const char *name, faults_field_check check)
+{
+    if (f->next == sizeof f->ext / sizeof f->ext[0])
+        return false;
+    f->ext[f->next++] = (faults_ext){name, check};
+    return true;
 }
 
 bool faults_attach_journal(faults *f, journal *j)

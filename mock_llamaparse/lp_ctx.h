@@ -38,6 +38,11 @@ lp_job *lp_url_job(const char *id, const char *url, const char *tier, const char
 void lp_on_fetched(void *ctx, const char *job_id, const char *url, const char *data, size_t len, const char *error);
 bool lp_url_fetch(const lp_ctx *c, const char *job_id, const char *url);
 
+/* Job-level fault fields (lp_job_faults.c): register them with the fault
+ * module, and apply a request's to the job it creates. */
+bool lp_job_faults_register(faults *f);
+void lp_job_faults_apply(srv_req *r, lp_job *j);
+
 /* GET /__control/webhooks: every delivery attempt. */
 void lp_handle_webhooks(srv_req *r, void *ctx);
 

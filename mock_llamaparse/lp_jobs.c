@@ -50,6 +50,8 @@ lp_job *lp_job_new(void)
     j->created_ms = j->ready_ms = timer_now_ms();
     j->created_at = time(NULL);
     j->outcome = LP_SUCCESS;
+    j->delay_override = -1;
+    j->forced = -1;
     return j;
 }
 
@@ -64,6 +66,7 @@ void lp_job_free(lp_job *j)
     free(j->separator);
     free(j->source_url);
     free(j->webhook_url);
+    free(j->forced_message);
     free(j);
 }
 
@@ -259,7 +262,7 @@ void lp_store_fetched(lp_store *s, const char *id, lp_doc *doc, const char *erro
             j->error_message = strdup(msg);
             j->ready_ms = now;
         } else {
-            j->ready_ms = now + delay_ms + ms_per_page * j->doc->npages;
+            lp_job_schedule(j, now, delay_ms, ms_per_page);
         }
     }
     pthread_mutex_unlock(&s->lock);
@@ -279,4 +282,25 @@ void lp_store_take_webhooks(lp_store *s, lp_job_fn fn, void *ctx)
         }
     }
     pthread_mutex_unlock(&s->lock);
+}
+
+void lp_job_schedule(lp_job *j, uint64_t now, uint64_t delay_ms, uint64_t ms_per_page)
+{
+    if (j->stuck) {
+        j->ready_ms = UINT64_MAX;
+        return;
+    }
+    j->ready_ms = now + (j->delay_override >= 0 ? (uint64_t)j->delay_override : delay_ms + ms_per_page * j->doc->npages);
+    if (j->forced < 0 || j->outcome == LP_ERROR)
+        return; /* a document with no data stays an ERROR */
+    j->outcome = (lp_status)j->forced;
+    if (j->outcome != LP_ERROR)
+        return;
+    if (!j->code_buf[0])
+        snprintf(j->code_buf, sizeof j->code_buf, "%s", j->expired ? "EXPIRED" : "ERROR_DURING_PROCESSING");
+    j->error_code = j->code_buf;
+    free(j->error_message);
+    j->error_message = strdup(j->forced_message ? j->forced_message
+                              : j->expired      ? "The job ran past its job_timeout_in_seconds."
+                                                : "An injected fault failed this job.");
 }

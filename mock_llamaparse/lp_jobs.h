@@ -28,7 +28,8 @@ typedef struct lp_job {
     uint64_t created_ms, ready_ms; /* monotonic milliseconds */
     time_t created_at;             /* wall clock, for details */
     lp_status outcome;             /* the status once ready */
-    const char *error_code;        /* static string, NULL unless ERROR */
+    const char *error_code;        /* static string or code_buf; NULL unless ERROR */
+    char code_buf[65];
     char *error_message;
     lp_doc *doc;
     char *filename;
@@ -43,7 +44,21 @@ typedef struct lp_job {
     char *webhook_url; /* where the job's end is reported */
     bool legacy_hook;  /* the old contract's payload, not v1's */
     bool hook_taken;   /* handed to the webhook sender */
+    /* job-level faults (lp_job_faults.c) */
+    bool stuck;           /* PENDING forever */
+    long delay_override;  /* ms, or -1 */
+    int forced;           /* an lp_status to end in, or -1 */
+    bool expired;         /* ERROR with EXPIRED */
+    char *forced_message;
+    int hook_mode;        /* LP_HOOK_* */
+    long hook_param;
 } lp_job;
+
+enum { LP_HOOK_NORMAL, LP_HOOK_DROP, LP_HOOK_DUPLICATE, LP_HOOK_DELAY, LP_HOOK_STATUS };
+
+/* Set the job's ready time (and forced outcome) from now: the configured
+ * delay plus per page, unless a job fault says otherwise. */
+void lp_job_schedule(lp_job *j, uint64_t now, uint64_t delay_ms, uint64_t ms_per_page);
 
 typedef struct lp_store lp_store;
 typedef void (*lp_job_fn)(const lp_job *job, lp_status status, void *ctx);

@@ -58,8 +58,10 @@ void lp_legacy_parse(srv_req *r, void *ctx)
         lp_detail(r, 400, bad);
     } else {
         lp_job *job = lp_url_job(id, url, "cost_effective", NULL, 0, "{}");
-        if (job)
+        if (job) {
             job->legacy_hook = true;
+            lp_job_faults_apply(r, job);
+        }
         if (job && hook && !(job->webhook_url = strdup(hook))) {
             lp_job_free(job);
             job = NULL;

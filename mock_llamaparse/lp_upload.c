@@ -191,7 +191,6 @@ static lp_job *make_job(const lp_ctx *c, upload *u)
     lp_doc_truncate(j->doc, j->max_pages);
     j->bytes = u->file.len;
     j->tier = tier_of(u);
-    j->ready_ms = j->created_ms + (uint64_t)c->job_delay_ms + (uint64_t)c->job_ms_per_page * j->doc->npages;
     if (j->doc->npages == 0) {
         j->outcome = LP_ERROR;
         j->error_code = "NO_DATA_FOUND_IN_FILE";
@@ -266,8 +265,13 @@ lp_job *lp_upload_job(srv_req *r, const lp_ctx *c)
         lp_job_free(j);
         j = NULL;
     }
-    if (!j)
+    if (!j) {
         lp_detail(r, 500, "Out of memory while parsing the upload.");
+        return NULL;
+    }
+    lp_job_faults_apply(r, j);
+    if (!j->fetching)
+        lp_job_schedule(j, j->created_ms, (uint64_t)c->job_delay_ms, (uint64_t)c->job_ms_per_page);
     return j;
 }
 

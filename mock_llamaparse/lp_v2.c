@@ -98,6 +98,8 @@ void lp_v2_create(srv_req *r, void *ctx)
         char *params = cJSON_PrintUnformatted(j);
         lp_job *job = lp_url_job(NULL, url->valuestring, known, NULL, 0, params);
         free(params);
+        if (job)
+            lp_job_faults_apply(r, job);
         buf answer = BUF_INIT;
         if (job)
             write_job(&answer, job, LP_PENDING);

@@ -20,6 +20,8 @@ typedef struct delivery {
     char *job_id, *url, *body;
     size_t len;
     bool legacy;
+    int mode; /* LP_HOOK_*: a webhook fault */
+    long param;
     struct delivery *next;
 } delivery;
 
@@ -135,6 +137,8 @@ static void take(const lp_job *j, lp_status st, void *ctx)
     d->len = body.len;
     d->body = buf_release(&body);
     d->legacy = j->legacy_hook;
+    d->mode = j->hook_mode;
+    d->param = j->hook_param;
     d->next = *list;
     *list = d;
 }
@@ -223,13 +227,17 @@ static bool pause_ms(lp_hooks *h, long ms)
 }
 
 /* Connection errors and 5xx are retried with doubling waits; 2xx ends it,
- * anything else is final too (the receiver refused it). */
-static void deliver(lp_hooks *h, const delivery *d)
+ * anything else is final too (the receiver refused it). A "status=N" fault
+ * plays the first answer instead of sending. */
+static void attempts(lp_hooks *h, const delivery *d)
 {
     long wait = h->cfg.backoff_ms;
     for (int n = 1; n <= h->cfg.retries + 1; n++) {
         char err[CURL_ERROR_SIZE] = "";
-        long status = post(h, d, err);
+        bool pretend = n == 1 && d->mode == LP_HOOK_STATUS;
+        long status = pretend ? d->param : post(h, d, err);
+        if (pretend)
+            snprintf(err, sizeof err, "HTTP %ld (injected, not sent)", status);
         bool ok = status >= 200 && status < 300;
         if (!ok && status && !err[0])
             snprintf(err, sizeof err, "HTTP %ld", status);
@@ -237,6 +245,26 @@ static void deliver(lp_hooks *h, const delivery *d)
         if (ok || (status && status < 500) || !pause_ms(h, wait))
             return;
         wait *= 2;
+    }
+}
+
+static void deliver(lp_hooks *h, const delivery *d)
+{
+    switch (d->mode) {
+    case LP_HOOK_DROP:
+        log_attempt(h, d, 0, 0, "dropped by an injected fault", false);
+        return;
+    case LP_HOOK_DELAY:
+        if (pause_ms(h, d->param))
+            attempts(h, d);
+        return;
+    case LP_HOOK_DUPLICATE:
+        attempts(h, d);
+        attempts(h, d);
+        return;
+    default:
+        attempts(h, d);
+        return;
     }
 }
 

@@ -1,5 +1,6 @@
 /* mock_llamaparse: a fake LlamaParse (LlamaCloud parsing) API for tests. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "app.h"
@@ -105,6 +106,47 @@ static int serve_observed(app_common *c, lp_ctx *ctx, faults *f, long max_jobs, 
     return rc;
 }
 
+/* The old mock's MOCK_LLAMAPARSE_DELAY (seconds before a job completes):
+ * the default job delay; --job-delay-ms and MOCK_JOB_DELAY_MS still win. */
+static void legacy_delay(lp_ctx *ctx)
+{
+    const char *d = getenv("MOCK_LLAMAPARSE_DELAY");
+    char *end;
+    double s = d && *d ? strtod(d, &end) : -1;
+    if (d && *d && !*end && s >= 0 && s <= 86400)
+        ctx->job_delay_ms = (long)(s * 1000);
+    else if (d && *d)
+        fprintf(stderr, "mock_llamaparse: ignoring MOCK_LLAMAPARSE_DELAY='%s' (seconds expected)\n", d);
+}
+
+/* The fault store with the job-level fields registered before any rule is
+ * read (--faults FILE may use them), plus MOCK_LLAMAPARSE_FAILURE_RATE as a
+ * rule: that share of new jobs ends in ERROR. */
+static faults *faults_with_job_fields(const app_common *c, char *err, size_t errlen)
+{
+    faults *f = faults_from_config(NULL, c->control_token, err, errlen);
+    if (!f)
+        return NULL;
+    const char *rate = getenv("MOCK_LLAMAPARSE_FAILURE_RATE");
+    char rule[160];
+    char *end;
+    double p = rate && *rate ? strtod(rate, &end) : 0;
+    bool ok = lp_job_faults_register(f);
+    if (ok && rate && *rate) {
+        snprintf(rule, sizeof rule, "{\"method\":\"POST\",\"job_status\":\"ERROR\",\"probability\":%.6f}", p);
+        ok = !*end && faults_add_json(f, rule, strlen(rule), err, errlen);
+        if (!ok)
+            snprintf(err, errlen, "MOCK_LLAMAPARSE_FAILURE_RATE must be a number from 0 to 1");
+    }
+    if (ok && c->faults_file && *c->faults_file)
+        ok = faults_load_file(f, c->faults_file, err, errlen);
+    if (!ok) {
+        faults_free(f);
+        return NULL;
+    }
+    return f;
+}
+
 int main(int argc, char **argv)
 {
     app_common c = APP_COMMON_DEFAULTS(8001);
@@ -128,11 +170,12 @@ int main(int argc, char **argv)
         {"webhook-backoff-ms", "MOCK_WEBHOOK_BACKOFF_MS", CLI_INT, &hooks.backoff_ms, "wait before the first retry; doubles each time", 0, 600000},
     };
     const cli_about about = {"mock_llamaparse", MOCKWORKS_VERSION, "a fake LlamaParse API for tests"};
+    legacy_delay(&ctx);
     cli_result parsed = cli_parse(opts, sizeof opts / sizeof opts[0], argc, argv, &about);
     int rc = parsed == CLI_EXIT ? 0 : 2;
     char err[512];
     faults *f = NULL;
-    if (parsed == CLI_OK && !(f = faults_from_config(c.faults_file, c.control_token, err, sizeof err)))
+    if (parsed == CLI_OK && !(f = faults_with_job_fields(&c, err, sizeof err)))
         fprintf(stderr, "mock_llamaparse: %s\n", err);
     else if (parsed == CLI_OK)
         rc = serve_observed(&c, &ctx, f, max_jobs, ttl_s, &hooks);

@@ -41,6 +41,7 @@ struct srv_req {
     buf headers; /* "name\0value\0" pairs, one allocation for all of them */
     buf resp;
     size_t sent_bytes;
+    buf notes;           /* "name\0value\0" pairs: srv_req_note_set */
     bool recorded;       /* in the journal and metrics already */
     char fault_rule[24]; /* "" when no fault acted */
     char fault_kind[16];

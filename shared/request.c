@@ -157,3 +157,20 @@ void *srv_req_state(const srv_req *r)
 {
     return r->app_state;
 }
+
+bool srv_req_note_set(srv_req *r, const char *name, const char *value)
+{
+    return buf_append(&r->notes, name, strlen(name) + 1) && buf_append(&r->notes, value, strlen(value) + 1);
+}
+
+const char *srv_req_note(const srv_req *r, const char *name)
+{
+    const char *found = NULL;
+    for (size_t off = 0; off < r->notes.len;) {
+        const char *n = r->notes.data + off, *v = n + strlen(n) + 1;
+        if (strcmp(n, name) == 0)
+            found = v; /* the last one set wins */
+        off = (size_t)(v + strlen(v) + 1 - r->notes.data);
+    }
+    return found;
+}

@@ -11,7 +11,6 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "log.h"
 #include "req_internal.h"
@@ -62,6 +61,7 @@ static void req_free(srv_req *r)
     buf_free(&r->body);
     buf_free(&r->headers);
     buf_free(&r->resp);
+    buf_free(&r->notes);
     free(r);
 }
 
@@ -256,6 +256,10 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
         *req_cls = r;
         r->routed = router_match(s->cfg.routes, s->cfg.nroutes, method, url, &r->match);
         r->streaming = r->routed == ROUTE_FOUND && r->match.route->body;
+        if (srv_stopping(s)) {
+            srv_resp_error(r, 503, "The server is shutting down.");
+            return send_response(r); /* at once: the connection closes */
+        }
         if (!declared_too_large(conn, body_limit(r)))
             return MHD_YES; /* respond on a later call: keeps keep-alive */
         r->body_too_large = true;
@@ -442,10 +446,10 @@ void srv_stop(srv *s, unsigned grace_ms)
 {
     if (!s)
         return;
+    /* No MHD_quiesce_daemon: with a thread pool on epoll, libmicrohttpd
+     * 0.9.75 can abort there ("Failed to remove listen FD from epoll set").
+     * The listener stays open instead and new requests get a 503. */
     atomic_store(&s->stopping, true);
-    MHD_socket fd = MHD_quiesce_daemon(s->daemon);
-    if (fd != MHD_INVALID_SOCKET)
-        close(fd);
     /* Held responses go out now rather than vanish (libmicrohttpd must not
      * be stopped with suspended connections); the rest get the grace time. */
     timer_fire_all(s->timers);

@@ -68,9 +68,9 @@ unsigned srv_port(const srv *s);
 /* Requests accepted whose response has not finished. */
 size_t srv_inflight(srv *s);
 
-/* Graceful stop: close the listening socket, wait up to grace_ms for
- * in-flight requests (held ones included) to finish, release any still held,
- * then stop the threads and free everything. */
+/* Graceful stop: new requests get 503, held responses are released, then
+ * up to grace_ms for in-flight requests to finish; then the threads stop and
+ * everything is freed. */
 void srv_stop(srv *s, unsigned grace_ms);
 
 /* Per-request state a streaming route keeps between its body chunks and its
@@ -127,6 +127,11 @@ void srv_resp_deliver(srv_req *r, srv_delivery how, unsigned long param);
 /* Note that a fault acted on this request (journal and metrics show it):
  * rule is "3" for rule 3 or "header" for x-mock-fault; kind is what it did. */
 void srv_req_mark_fault(srv_req *r, const char *rule, const char *kind);
+
+/* Notes one module leaves for another on a request (a fault rule's
+ * server-specific fields for the handler, e.g. "job_status"). */
+bool srv_req_note_set(srv_req *r, const char *name, const char *value);
+const char *srv_req_note(const srv_req *r, const char *name); /* NULL if absent */
 
 /* GET /metrics: the Prometheus text of the metrics given as ctx. */
 void srv_metrics_handler(srv_req *r, void *metrics);

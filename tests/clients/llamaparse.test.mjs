@@ -46,4 +46,34 @@ describe('llama-cloud-services LlamaParseReader', () => {
     const b = await reader({ resultType: 'markdown' }).loadData(path.join(DATA, 'benefits.md'));
     assert.deepEqual(a.map((d) => d.text), b.map((d) => d.text));
   });
+
+  it('an ERROR job fails the reader (and ignoreErrors gives no documents)', async () => {
+    await fetch(`${lp.url}/__control/faults`, { method: 'POST', body: JSON.stringify({ path: '/api/v1/parsing/upload', job_status: 'ERROR', times: 2 }) });
+    await assert.rejects(
+      reader({ resultType: 'markdown', ignoreErrors: false }).loadData(path.join(DATA, 'benefits.md')),
+      /Failed to parse the file: [0-9a-f-]+, status: ERROR/,
+    );
+    const docs = await reader({ resultType: 'markdown' }).loadData(path.join(DATA, 'benefits.md'));
+    assert.deepEqual(docs, []);
+  });
+
+  it('a stuck job keeps the reader polling until it is cancelled', async () => {
+    await fetch(`${lp.url}/__control/requests`, { method: 'DELETE' });
+    await fetch(`${lp.url}/__control/faults`, { method: 'POST', body: JSON.stringify({ path: '/api/v1/parsing/upload', job_status: 'stuck', times: 1 }) });
+    const parsing = reader({ resultType: 'markdown', ignoreErrors: false, backoffPattern: 'constant' }).loadData(path.join(DATA, 'benefits.md'));
+    const outcome = parsing.then(() => 'resolved', (e) => e.message);
+    let polls = [];
+    for (let i = 0; i < 50 && polls.length < 3; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      const { requests } = await (await fetch(`${lp.url}/__control/requests?method=GET`)).json();
+      polls = requests.filter((r) => /\/api\/v1\/parsing\/job\/[0-9a-f-]+$/.test(r.path));
+    }
+    assert.ok(polls.length >= 3, `only ${polls.length} polls`);
+    const jobId = polls[0].path.split('/').pop();
+    const st = await (await fetch(`${lp.url}/api/v1/parsing/job/${jobId}`, { headers: { authorization: 'Bearer k' } })).json();
+    assert.equal(st.status, 'PENDING');
+    const cancel = await fetch(`${lp.url}/api/v2/parse/${jobId}/cancel`, { method: 'POST', headers: { authorization: 'Bearer k' } });
+    assert.equal(cancel.status, 200);
+    assert.match(await outcome, /status: CANCELLED/);
+  });
 });

@@ -1,6 +1,7 @@
 /* Fault rules: parsing with errors that name the field, the header form,
  * and the trigger logic (times, after, every, seeded probability, expiry). */
 #include <cJSON.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "check_main.h"
@@ -10,7 +11,7 @@ static faults_rule *parse(const char *json, char *err)
 {
     cJSON *j = cJSON_Parse(json);
     ck_assert_ptr_nonnull(j);
-    faults_rule *r = faults_rule_from_json(j, err, 300);
+    faults_rule *r = faults_rule_from_json(j, NULL, 0, err, 300);
     cJSON_Delete(j);
     return r;
 }
@@ -62,18 +63,42 @@ START_TEST(rejects_with_field_named)
 }
 END_TEST
 
+static bool colour_check(const char *v, char *err, size_t n)
+{
+    if (strcmp(v, "red") == 0 || strcmp(v, "blue") == 0)
+        return true;
+    snprintf(err, n, "expected red or blue");
+    return false;
+}
+
+START_TEST(server_fields)
+{
+    const faults_ext ext[] = {{"colour", colour_check}};
+    char err[300];
+    faults_rule *r = faults_rule_from_header("colour=red", ext, 1, err, sizeof err);
+    ck_assert_msg(r != NULL, "%s", err);
+    ck_assert_uint_eq(r->nextras, 1);
+    ck_assert_str_eq(r->extras[0].value, "red");
+    faults_rule_free(r);
+    ck_assert_ptr_null(faults_rule_from_header("colour=green", ext, 1, err, sizeof err));
+    ck_assert_str_eq(err, "invalid 'colour': expected red or blue");
+    ck_assert_ptr_null(faults_rule_from_header("colour=red", NULL, 0, err, sizeof err));
+    ck_assert_ptr_nonnull(strstr(err, "unknown field 'colour'"));
+}
+END_TEST
+
 START_TEST(header_form)
 {
     char err[300];
-    faults_rule *r = faults_rule_from_header("delay_ms=800; status=429;kind=truncate", err, sizeof err);
+    faults_rule *r = faults_rule_from_header("delay_ms=800; status=429;kind=truncate", NULL, 0, err, sizeof err);
     ck_assert_msg(r != NULL, "%s", err);
     ck_assert_int_eq(r->delay_ms, 800);
     ck_assert_int_eq(r->status, 429);
     ck_assert_int_eq(r->kind, SRV_DELIVER_TRUNCATE);
     faults_rule_free(r);
-    ck_assert_ptr_null(faults_rule_from_header("status=abc", err, sizeof err));
+    ck_assert_ptr_null(faults_rule_from_header("status=abc", NULL, 0, err, sizeof err));
     ck_assert_ptr_nonnull(strstr(err, "invalid 'status'"));
-    ck_assert_ptr_null(faults_rule_from_header("status", err, sizeof err));
+    ck_assert_ptr_null(faults_rule_from_header("status", NULL, 0, err, sizeof err));
     ck_assert_ptr_nonnull(strstr(err, "expected key=value"));
 }
 END_TEST
@@ -128,7 +153,7 @@ END_TEST
 
 START_TEST(duration_expires)
 {
-    faults_rule *r = faults_rule_from_header("status=500;duration_ms=100", (char[300]){0}, 300);
+    faults_rule *r = faults_rule_from_header("status=500;duration_ms=100", NULL, 0, (char[300]){0}, 300);
     r->created_ms = 1000;
     ck_assert(faults_rule_fires(r, 1050));
     ck_assert(!faults_rule_fires(r, 1100));
@@ -166,6 +191,7 @@ static Suite *suite(void)
     tcase_add_test(t, parses_every_field);
     tcase_add_loop_test(t, rejects_with_field_named, 0, sizeof bad / sizeof bad[0]);
     tcase_add_test(t, header_form);
+    tcase_add_test(t, server_fields);
     tcase_add_test(t, triggers);
     tcase_add_test(t, seeded_probability_repeats);
     tcase_add_test(t, duration_expires);
