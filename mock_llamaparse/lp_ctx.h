@@ -18,6 +18,7 @@ typedef struct lp_ctx {
     const cli_list *api_keys; /* empty: any non-empty bearer key */
     long job_delay_ms;        /* every job takes this long ... */
     long job_ms_per_page;     /* ... plus this per page */
+    const char *fixtures;     /* --fixtures DIR, or NULL */
 } lp_ctx;
 
 /* Bearer key check; false with the 401 written. */

@@ -8,6 +8,7 @@
 #include <xxhash.h>
 
 #include "lp_ctx.h"
+#include "lp_fixtures.h"
 #include "multipart.h"
 #include "timer.h"
 
@@ -177,7 +178,10 @@ static lp_job *make_job(const lp_ctx *c, upload *u)
     lp_job *j = lp_job_new();
     if (!j)
         return NULL;
-    j->doc = lp_doc_parse(u->filename, u->file.data ? u->file.data : "", u->file.len);
+    const char *data = u->file.data ? u->file.data : "";
+    j->doc = lp_fixture_doc(c->fixtures, u->filename, data, u->file.len);
+    if (!j->doc)
+        j->doc = lp_doc_parse(u->filename, data, u->file.len);
     j->filename = strdup(u->filename ? u->filename : "");
     const char *sep = field_str(u, "page_separator");
     j->separator = strdup(sep ? sep : "\n---\n");

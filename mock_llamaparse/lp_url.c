@@ -8,6 +8,7 @@
 
 #include "lp_ctx.h"
 #include "lp_fetch.h"
+#include "lp_fixtures.h"
 
 bool lp_url_valid(const char *url)
 {
@@ -54,7 +55,9 @@ void lp_on_fetched(void *ctx, const char *job_id, const char *url, const char *d
     lp_doc *doc = NULL;
     if (!error) {
         char *name = name_of(url);
-        doc = lp_doc_parse(name ? name : "", data, len);
+        doc = lp_fixture_doc(c->fixtures, name, data, len);
+        if (!doc)
+            doc = lp_doc_parse(name ? name : "", data, len);
         free(name);
         if (!doc)
             error = "out of memory while parsing";

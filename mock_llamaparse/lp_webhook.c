@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "lp_ctx.h"
+#include "lp_fixtures.h"
 #include "timer.h"
 
 #define SCAN_MS 25
@@ -63,7 +64,7 @@ void lp_hmac_hex(const char *key, const char *data, size_t len, char out[65])
     hex(mac, n == 32 ? 32 : 0, out);
 }
 
-static void sha256_hex(const char *data, size_t len, char out[65])
+void lp_sha256_hex(const char *data, size_t len, char out[65])
 {
     unsigned char d[32];
     unsigned int n = 0;
@@ -91,7 +92,7 @@ void lp_hooks_legacy_payload(buf *out, const lp_job *j, lp_status st)
         buf md = BUF_INIT;
         joined(&md, j, true);
         char sum[65];
-        sha256_hex(md.data ? md.data : "", md.len, sum);
+        lp_sha256_hex(md.data ? md.data : "", md.len, sum);
         buf_puts(out, "{\"type\":\"markdown\",\"content\":");
         buf_json_str(out, md.data ? md.data : "", md.len);
         buf_printf(out, ",\"sha256\":\"%s\",\"bytes\":%zu}", sum, md.len);

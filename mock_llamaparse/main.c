@@ -163,6 +163,8 @@ int main(int argc, char **argv)
         {"job-ms-per-page", "MOCK_JOB_MS_PER_PAGE", CLI_INT, &ctx.job_ms_per_page, "extra time per page", 0, 3600000},
         {"max-jobs", "MOCK_MAX_JOBS", CLI_INT, &max_jobs, "jobs kept; when full (none past its TTL) uploads get 429", 1, 10000000},
         {"job-ttl", "MOCK_JOB_TTL", CLI_INT, &ttl_s, "seconds a finished job is kept", 1, 31536000},
+        {"fixtures", "MOCK_FIXTURES", CLI_STR, &ctx.fixtures,
+         "folder of pinned results: <name>.md, <sha256>.md, or .json pages, used instead of parsing", 0, 0},
         {"webhook-secret", "MOCK_WEBHOOK_SECRET", CLI_STR, &hooks.secret,
          "sign webhooks: X-Webhook-Signature (old contract) / LC-Signature (v1), hex HMAC-SHA256 of the body", 0, 0},
         {"webhook-retries", "MOCK_WEBHOOK_RETRIES", CLI_INT, &hooks.retries, "attempts after the first on connection errors and 5xx", 0, 20},

@@ -286,3 +286,33 @@ test('URL jobs: v1 input_url and v2 source_url parse like uploads; bad URLs end 
     await files.close();
   }
 });
+
+test('--fixtures pins results by file name or sha256, and never reads outside the folder', async () => {
+  const os = await import('node:os');
+  const crypto = await import('node:crypto');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mw-fix-'));
+  fs.writeFileSync(path.join(dir, 'benefits.md.md'), '# Pinned page one\n---\n# Pinned page two\n');
+  const bytes = fs.readFileSync(path.join(DATA, 'claims.csv'));
+  const sum = crypto.createHash('sha256').update(bytes).digest('hex');
+  fs.writeFileSync(path.join(dir, `${sum}.json`), JSON.stringify([{ md: '# From JSON', text: 'From JSON' }]));
+  fs.writeFileSync(path.join(os.tmpdir(), 'outside.md.md'), '# must not be read\n');
+  const s = await startServer('mock_llamaparse', ['--job-delay-ms', '0', '--job-ms-per-page', '0', '--fixtures', dir]);
+  try {
+    const byName = (await upload(s.url, 'benefits.md')).json;
+    const md = await (await get(s.url, `/job/${byName.id}/result/markdown`)).json();
+    assert.equal(md.markdown, '# Pinned page one\n---\n# Pinned page two\n');
+    assert.equal(md.job_metadata.job_pages, 2);
+    const bySum = (await upload(s.url, 'claims.csv')).json;
+    const text = await (await get(s.url, `/job/${bySum.id}/result/text`)).json();
+    assert.equal(text.text, 'From JSON');
+    const fd = new FormData();
+    fd.append('file', new Blob(['plain']), '../outside.md');
+    const sneaky = await (await fetch(`${s.url}/api/v1/parsing/upload`, { method: 'POST', headers: AUTH, body: fd })).json();
+    const own = await (await get(s.url, `/job/${sneaky.id}/result/markdown`)).json();
+    assert.equal(own.markdown.includes('must not be read'), false);
+  } finally {
+    await s.stop();
+    fs.rmSync(dir, { recursive: true });
+    fs.rmSync(path.join(os.tmpdir(), 'outside.md.md'));
+  }
+});
