@@ -44,6 +44,10 @@ bool lp_url_fetch(const lp_ctx *c, const char *job_id, const char *url);
 bool lp_job_faults_register(faults *f);
 void lp_job_faults_apply(srv_req *r, lp_job *j);
 
+/* Checked webhook_configurations as compact JSON text (caller frees), or
+ * NULL with a message (lp_hook_config.c). */
+char *lp_hook_configs(const char *json, char *err, size_t n);
+
 /* GET /__control/webhooks: every delivery attempt. */
 void lp_handle_webhooks(srv_req *r, void *ctx);
 

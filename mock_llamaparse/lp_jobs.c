@@ -67,6 +67,7 @@ void lp_job_free(lp_job *j)
     free(j->source_url);
     free(j->webhook_url);
     free(j->forced_message);
+    free(j->hook_configs);
     free(j);
 }
 
@@ -269,16 +270,20 @@ void lp_store_fetched(lp_store *s, const char *id, lp_doc *doc, const char *erro
     lp_doc_free(doc);
 }
 
-void lp_store_take_webhooks(lp_store *s, lp_job_fn fn, void *ctx)
+void lp_store_take_webhooks(lp_store *s, lp_hook_fn fn, void *ctx)
 {
     pthread_mutex_lock(&s->lock);
     uint64_t now = timer_now_ms();
     for (size_t i = 0; i < s->n; i++) {
         lp_job *j = s->jobs[i];
         lp_status st = status_at(j, now);
-        if (j->webhook_url && !j->hook_taken && st != LP_PENDING) {
+        if (j->hook_configs && !j->start_taken) {
+            j->start_taken = true;
+            fn(j, st, true, ctx);
+        }
+        if ((j->webhook_url || j->hook_configs) && !j->hook_taken && st != LP_PENDING) {
             j->hook_taken = true;
-            fn(j, st, ctx);
+            fn(j, st, false, ctx);
         }
     }
     pthread_mutex_unlock(&s->lock);

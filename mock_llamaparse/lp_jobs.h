@@ -43,7 +43,9 @@ typedef struct lp_job {
     char *source_url;  /* set for jobs given by URL */
     char *webhook_url; /* where the job's end is reported */
     bool legacy_hook;  /* the old contract's payload, not v1's */
-    bool hook_taken;   /* handed to the webhook sender */
+    char *hook_configs; /* webhook_configurations, a checked JSON array */
+    bool hook_taken;   /* end of job handed to the webhook sender */
+    bool start_taken;  /* parse.pending handed to the webhook sender */
     /* job-level faults (lp_job_faults.c) */
     bool stuck;           /* PENDING forever */
     long delay_override;  /* ms, or -1 */
@@ -93,9 +95,11 @@ void lp_store_each(lp_store *s, lp_job_fn fn, void *ctx);
 void lp_store_fetched(lp_store *s, const char *id, lp_doc *doc, const char *error, uint64_t delay_ms,
                       uint64_t ms_per_page);
 
-/* Hand every finished job with an unsent webhook to fn (once each), under
- * the lock. */
-void lp_store_take_webhooks(lp_store *s, lp_job_fn fn, void *ctx);
+/* Hand the webhook sender, under the lock, each job's start (once, for
+ * jobs with webhook_configurations: start = true) and each finished job's
+ * end (once: start = false). */
+typedef void (*lp_hook_fn)(const lp_job *job, lp_status status, bool start, void *ctx);
+void lp_store_take_webhooks(lp_store *s, lp_hook_fn fn, void *ctx);
 
 /* Was this content key (bytes + options) parsed before? Records it. */
 bool lp_store_seen(lp_store *s, uint64_t key);

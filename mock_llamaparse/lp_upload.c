@@ -220,8 +220,10 @@ static bool merge_configuration(srv_req *r, upload *u)
             snprintf(num, sizeof num, "%.17g", v->valuedouble);
             text = num;
         }
-        if (text && !cJSON_GetObjectItemCaseSensitive(u->fields, v->string))
-            cJSON_AddStringToObject(u->fields, v->string, text);
+        char *nested = cJSON_IsArray(v) || cJSON_IsObject(v) ? cJSON_PrintUnformatted(v) : NULL;
+        if ((text || nested) && !cJSON_GetObjectItemCaseSensitive(u->fields, v->string))
+            cJSON_AddStringToObject(u->fields, v->string, text ? text : nested);
+        free(nested);
     }
     cJSON_Delete(j);
     if (!ok)
@@ -246,6 +248,14 @@ static bool check_form(srv_req *r, upload *u)
         unprocessable(r, "webhook_url", "url_parsing", "Input should be a valid URL (http or https)", hook);
         return false;
     }
+    const char *confs = field_str(u, "webhook_configurations");
+    char why[200];
+    char *checked = confs ? lp_hook_configs(confs, why, sizeof why) : NULL;
+    if (confs && !checked) {
+        unprocessable(r, "webhook_configurations", "value_error", why, confs);
+        return false;
+    }
+    free(checked);
     const char *url = field_str(u, "input_url");
     if (!u->has_file && url && !lp_url_valid(url)) {
         unprocessable(r, "input_url", "url_parsing", "Input should be a valid URL (http or https)", url);
@@ -265,6 +275,12 @@ lp_job *lp_upload_job(srv_req *r, const lp_ctx *c)
         return NULL;
     lp_job *j = make_job(c, u);
     const char *hook = j ? field_str(u, "webhook_url") : NULL;
+    const char *confs = j ? field_str(u, "webhook_configurations") : NULL;
+    char why[200];
+    if (j && confs && !(j->hook_configs = lp_hook_configs(confs, why, sizeof why))) {
+        lp_job_free(j);
+        j = NULL;
+    }
     if (j && hook && !(j->webhook_url = strdup(hook))) {
         lp_job_free(j);
         j = NULL;

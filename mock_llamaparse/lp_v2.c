@@ -95,11 +95,24 @@ void lp_v2_create(srv_req *r, void *ctx)
     } else if (!known) {
         lp_detail(r, 422, "tier must be fast, cost_effective, agentic or agentic_plus.");
     } else {
+        const cJSON *hooks = cJSON_GetObjectItemCaseSensitive(j, "webhook_configurations");
+        char *hooks_text = hooks ? cJSON_PrintUnformatted(hooks) : NULL, why[200];
+        char *checked = hooks_text ? lp_hook_configs(hooks_text, why, sizeof why) : NULL;
+        free(hooks_text);
+        if (hooks && !checked) {
+            lp_detail(r, 422, why);
+            cJSON_Delete(j);
+            return;
+        }
         char *params = cJSON_PrintUnformatted(j);
         lp_job *job = lp_url_job(NULL, url->valuestring, known, NULL, 0, params);
         free(params);
-        if (job)
+        if (job) {
+            job->hook_configs = checked;
+            checked = NULL;
             lp_job_faults_apply(r, job);
+        }
+        free(checked);
         buf answer = BUF_INIT;
         if (job)
             write_job(&answer, job, LP_PENDING);

@@ -1,5 +1,6 @@
 #include "lp_webhook.h"
 
+#include <cJSON.h>
 #include <curl/curl.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -20,7 +21,9 @@
 typedef struct delivery {
     char *job_id, *url, *body;
     size_t len;
-    bool legacy;
+    bool legacy;                /* X-Webhook-Signature instead of LC-Signature */
+    char *secret;               /* NULL: the --webhook-secret, if any */
+    struct curl_slist *headers; /* webhook_headers */
     int mode; /* LP_HOOK_*: a webhook fault */
     long param;
     struct delivery *next;
@@ -117,31 +120,143 @@ static void v1_payload(buf *out, const lp_job *j, lp_status st)
     buf_puts(out, ",\"images\":[]}");
 }
 
-/* Under the store's lock: copy what the sender needs. */
-static void take(const lp_job *j, lp_status st, void *ctx)
+static void free_delivery(delivery *d)
+{
+    free(d->job_id);
+    free(d->url);
+    free(d->body);
+    free(d->secret);
+    curl_slist_free_all(d->headers);
+    free(d);
+}
+
+/* Queue a delivery of body (taken) to url for job j. */
+static delivery *queue(delivery **list, const lp_job *j, const char *url, buf *body)
+{
+    delivery *d = calloc(1, sizeof *d);
+    if (!d || !body->data || !(d->job_id = strdup(j->id)) || !(d->url = strdup(url))) {
+        if (d)
+            free_delivery(d);
+        buf_free(body);
+        return NULL; /* out of memory: this report is lost, the job is not */
+    }
+    d->len = body->len;
+    d->body = buf_release(body);
+    d->mode = j->hook_mode;
+    d->param = j->hook_param;
+    d->next = *list;
+    *list = d;
+    return d;
+}
+
+static const char *event_of(lp_status st, bool start)
+{
+    if (start)
+        return "parse.pending";
+    switch (st) {
+    case LP_SUCCESS:
+        return "parse.success";
+    case LP_PARTIAL_SUCCESS:
+        return "parse.partial_success";
+    case LP_CANCELLED:
+        return "parse.cancelled";
+    default:
+        return "parse.error";
+    }
+}
+
+static bool subscribed(const cJSON *conf, const char *event)
+{
+    const cJSON *events = cJSON_GetObjectItemCaseSensitive(conf, "webhook_events");
+    if (!cJSON_IsArray(events) || cJSON_GetArraySize(events) == 0)
+        return true; /* all events when none are named */
+    for (const cJSON *e = events->child; e; e = e->next) {
+        if (cJSON_IsString(e) && strcmp(e->valuestring, event) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* The envelope for webhook_configurations (ours, documented in README):
+ * {"event","job_id","status","timestamp","data"}; data is the result as
+ * strings (txt, md) or pages (json), the error, or null at the start. */
+static void envelope(buf *b, const lp_job *j, lp_status st, const char *event, bool json_format)
+{
+    char ts[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    buf_printf(b, "{\"event\":\"%s\",\"job_id\":\"%s\",\"status\":\"%s\",\"timestamp\":\"%s\",\"data\":",
+               event, j->id, strcmp(event, "parse.pending") ? lp_status_name(st) : "PENDING", ts);
+    if (!strcmp(event, "parse.pending")) {
+        buf_puts(b, "null}");
+    } else if (!strcmp(event, "parse.error")) {
+        buf_printf(b, "{\"error_code\":\"%s\",\"error_message\":", j->error_code ? j->error_code : "ERROR_DURING_PROCESSING");
+        buf_json_str(b, j->error_message ? j->error_message : "", j->error_message ? strlen(j->error_message) : 0);
+        buf_puts(b, "}}");
+    } else if (json_format) {
+        buf_puts(b, "{\"pages\":");
+        lp_pages_json(b, j->doc);
+        buf_puts(b, "}}");
+    } else {
+        buf t = BUF_INIT;
+        joined(&t, j, false);
+        buf_puts(b, "{\"txt\":");
+        buf_json_str(b, t.data ? t.data : "", t.len);
+        buf_clear(&t);
+        joined(&t, j, true);
+        buf_puts(b, ",\"md\":");
+        buf_json_str(b, t.data ? t.data : "", t.len);
+        buf_free(&t);
+        buf_puts(b, "}}");
+    }
+}
+
+static void queue_configured(delivery **list, const lp_job *j, lp_status st, bool start)
+{
+    cJSON *confs = cJSON_Parse(j->hook_configs);
+    const char *event = event_of(st, start);
+    for (const cJSON *c = cJSON_IsArray(confs) ? confs->child : NULL; c; c = c->next) {
+        const cJSON *url = cJSON_GetObjectItemCaseSensitive(c, "webhook_url");
+        const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(c, "webhook_output_format");
+        const cJSON *secret = cJSON_GetObjectItemCaseSensitive(c, "webhook_signing_secret");
+        if (!cJSON_IsString(url) || !subscribed(c, event))
+            continue;
+        buf body = BUF_INIT;
+        envelope(&body, j, st, event, cJSON_IsString(fmt) && !strcmp(fmt->valuestring, "json"));
+        delivery *d = queue(list, j, url->valuestring, &body);
+        if (!d)
+            continue;
+        if (cJSON_IsString(secret))
+            d->secret = strdup(secret->valuestring);
+        const cJSON *hdrs = cJSON_GetObjectItemCaseSensitive(c, "webhook_headers");
+        for (const cJSON *h = cJSON_IsObject(hdrs) ? hdrs->child : NULL; h; h = h->next) {
+            char line[512];
+            snprintf(line, sizeof line, "%s: %s", h->string, cJSON_IsString(h) ? h->valuestring : "");
+            struct curl_slist *grown = curl_slist_append(d->headers, line);
+            d->headers = grown ? grown : d->headers;
+        }
+    }
+    cJSON_Delete(confs);
+}
+
+/* Under the store's lock: build what the sender needs. */
+static void take(const lp_job *j, lp_status st, bool start, void *ctx)
 {
     delivery **list = ctx;
-    delivery *d = calloc(1, sizeof *d);
+    if (j->hook_configs)
+        queue_configured(list, j, st, start);
+    if (start || !j->webhook_url)
+        return;
     buf body = BUF_INIT;
     if (j->legacy_hook)
         lp_hooks_legacy_payload(&body, j, st);
     else
         v1_payload(&body, j, st);
-    if (!d || !body.data || !(d->job_id = strdup(j->id)) || !(d->url = strdup(j->webhook_url))) {
-        if (d) {
-            free(d->job_id);
-            free(d);
-        }
-        buf_free(&body);
-        return; /* out of memory: this report is lost, the job is not */
-    }
-    d->len = body.len;
-    d->body = buf_release(&body);
-    d->legacy = j->legacy_hook;
-    d->mode = j->hook_mode;
-    d->param = j->hook_param;
-    d->next = *list;
-    *list = d;
+    delivery *d = queue(list, j, j->webhook_url, &body);
+    if (d)
+        d->legacy = j->legacy_hook;
 }
 
 static void log_attempt(lp_hooks *h, const delivery *d, int n, long status, const char *error, bool ok)
@@ -182,9 +297,12 @@ static long post(lp_hooks *h, const delivery *d, char err[CURL_ERROR_SIZE])
         return 0;
     }
     struct curl_slist *hdr = curl_slist_append(NULL, "Content-Type: application/json");
+    for (const struct curl_slist *x = d->headers; x; x = x->next)
+        hdr = curl_slist_append(hdr, x->data);
     char sig[128], mac[65];
-    if (h->cfg.secret) {
-        lp_hmac_hex(h->cfg.secret, d->body, d->len, mac);
+    const char *secret = d->secret ? d->secret : h->cfg.secret;
+    if (secret) {
+        lp_hmac_hex(secret, d->body, d->len, mac);
         snprintf(sig, sizeof sig, d->legacy ? "X-Webhook-Signature: %s" : "LC-Signature: sha256=%s", mac);
         hdr = curl_slist_append(hdr, sig);
     }
@@ -279,10 +397,7 @@ static void *run(void *arg)
             delivery *d = list;
             list = d->next;
             deliver(h, d);
-            free(d->job_id);
-            free(d->url);
-            free(d->body);
-            free(d);
+            free_delivery(d);
         }
     }
     return NULL;

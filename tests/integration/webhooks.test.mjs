@@ -129,3 +129,55 @@ test('v1 upload with webhook_url: txt, md, json pages, signed in LC-Signature', 
   assert.deepEqual(payload.images, []);
   assert.equal(call.headers['lc-signature'], `sha256=${hmac(call.body)}`);
 });
+
+test('webhook_configurations: events, output format, headers, per-configuration secret', async () => {
+  const confs = [
+    { webhook_url: `${recv.base}/cfg-all`, webhook_output_format: 'json', webhook_headers: { 'x-team': 'docs' }, webhook_signing_secret: 'per-hook' },
+    { webhook_url: `${recv.base}/cfg-errors`, webhook_events: ['parse.error'] },
+  ];
+  const fd = new FormData();
+  fd.append('webhook_configurations', JSON.stringify(confs));
+  fd.append('file', new Blob([fs.readFileSync(path.join(DATA, 'benefits.md'))]), 'benefits.md');
+  const up = await (await fetch(`${lp.url}/api/v1/parsing/upload`, { method: 'POST', headers: { authorization: 'Bearer k' }, body: fd })).json();
+  const mine = () => recv.calls.filter((c) => c.body.includes(up.id));
+  await until(() => mine().filter((c) => c.path === '/cfg-all').length === 2, 'pending and success');
+  const [pending, success] = mine().filter((c) => c.path === '/cfg-all').map((c) => ({ ...c, json: JSON.parse(c.body) }));
+  assert.equal(pending.json.event, 'parse.pending');
+  assert.equal(pending.json.data, null);
+  assert.equal(success.json.event, 'parse.success');
+  assert.equal(success.json.status, 'SUCCESS');
+  assert.match(success.json.data.pages[0].md, /^# Silver Choice PPO 2500/);
+  assert.equal(success.headers['x-team'], 'docs');
+  assert.equal(success.headers['lc-signature'], `sha256=${crypto.createHmac('sha256', 'per-hook').update(success.body).digest('hex')}`);
+  await new Promise((r) => setTimeout(r, 200));
+  assert.equal(mine().filter((c) => c.path === '/cfg-errors').length, 0, 'not subscribed to success');
+
+  const failing = new FormData();
+  failing.append('webhook_configurations', JSON.stringify([{ webhook_url: `${recv.base}/cfg-errors`, webhook_events: ['parse.error'] }]));
+  failing.append('file', new Blob(['x']), 'x.md');
+  const bad = await (await fetch(`${lp.url}/api/v1/parsing/upload`, { method: 'POST', headers: { authorization: 'Bearer k', 'x-mock-fault': 'job_status=ERROR' }, body: failing })).json();
+  const err = await until(() => recv.calls.find((c) => c.path === '/cfg-errors' && c.body.includes(bad.id)), 'parse.error');
+  const env = JSON.parse(err.body);
+  assert.equal(env.event, 'parse.error');
+  assert.equal(env.data.error_code, 'ERROR_DURING_PROCESSING');
+  assert.equal(err.headers['lc-signature'], `sha256=${hmac(err.body)}`, 'falls back to --webhook-secret');
+
+  const invalid = new FormData();
+  invalid.append('webhook_configurations', '[{"webhook_url":"ftp://x"}]');
+  invalid.append('file', new Blob(['x']), 'x.md');
+  const rejected = await fetch(`${lp.url}/api/v1/parsing/upload`, { method: 'POST', headers: { authorization: 'Bearer k' }, body: invalid });
+  assert.equal(rejected.status, 422);
+  assert.deepEqual((await rejected.json()).detail[0].loc, ['body', 'webhook_configurations']);
+});
+
+test('v2 source_url job with webhook_configurations in the body', async () => {
+  const res = await fetch(`${lp.url}/api/v2/parse`, {
+    method: 'POST', headers: { authorization: 'Bearer k' },
+    body: JSON.stringify({ source_url: `${recv.base}/claims.csv`, tier: 'fast', webhook_configurations: [{ webhook_url: `${recv.base}/v2hook`, webhook_events: ['parse.success'] }] }),
+  });
+  const job = await res.json();
+  const call = await until(() => recv.calls.find((c) => c.path === '/v2hook' && c.body.includes(job.id)), 'the v2 webhook');
+  const env = JSON.parse(call.body);
+  assert.equal(env.event, 'parse.success');
+  assert.match(env.data.md, /^\| claim_id \|/);
+});
