@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "lp_html.h"
+#include "lp_pdf.h"
 #include "lp_synth.h"
 
 static const char *extension(const char *filename)
@@ -109,6 +110,37 @@ static bool paginate(lp_doc *d, const char *md, size_t len)
     return start >= len || add_page(d, md + start, len - start);
 }
 
+/* Text from two-byte (CID) fonts or custom encodings comes out as control
+ * bytes: such a page is not text we can show. */
+static bool plausible(const char *s)
+{
+    size_t bad = 0, n = 0;
+    for (; s[n]; n++)
+        bad += (unsigned char)s[n] < 0x20 && s[n] != '\n' && s[n] != '\t';
+    return bad * 20 <= n;
+}
+
+/* A PDF whose pages carry text: each page's first line becomes its heading.
+ * False (d untouched) when no page has text we can read, e.g. a scan. */
+static bool pdf_with_text(lp_doc *d, const char *data, size_t len)
+{
+    char **pages;
+    size_t n;
+    bool ok = lp_pdf_text(data, len, &pages, &n) > 0;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = plausible(pages[i]);
+    for (size_t i = 0; ok && i < n; i++) {
+        buf md = BUF_INIT;
+        size_t first = strcspn(pages[i], "\n");
+        if (first)
+            buf_printf(&md, "# %.*s\n\n%s", (int)first, pages[i], pages[i][first] ? pages[i] + first + 1 : "");
+        ok = add_page(d, md.data ? md.data : "", md.len);
+        buf_free(&md);
+    }
+    lp_pdf_free(pages, n);
+    return ok;
+}
+
 static bool is_text_format(const char *ext)
 {
     static const char *const text[] = {"md", "markdown", "txt", "text", "csv", "tsv", "json", "xml", "html", "htm"};
@@ -125,6 +157,8 @@ lp_doc *lp_doc_parse(const char *filename, const char *data, size_t len)
     if (!d || len == 0)
         return d;
     const char *ext = extension(filename);
+    if (!strcasecmp(ext, "pdf") && pdf_with_text(d, data, len))
+        return d;
     if (!is_text_format(ext)) {
         size_t pages = !strcasecmp(ext, "pdf") ? pdf_pages(data, len) : 0;
         if (!lp_synth(data, len, pages, add_page, d)) {
