@@ -54,4 +54,17 @@ describe('@llamaindex/llama-cloud parsing (v2)', () => {
       (e) => e.status === 422,
     );
   });
+
+  it('an ERROR job makes parse() reject; a stuck job times out', async () => {
+    await fetch(`${lp.url}/__control/faults`, { method: 'POST', body: JSON.stringify({ path: '/api/v2/parse/upload', job_status: 'ERROR', job_error_message: 'the scanner jammed', times: 1 }) });
+    await assert.rejects(
+      client.parsing.parse({ upload_file: file('benefits.md'), tier: 'fast', version: 'latest', expand: ['markdown'] }, { pollingInterval: 0.1 }),
+      /the scanner jammed|FAILED/,
+    );
+    await fetch(`${lp.url}/__control/faults`, { method: 'POST', body: JSON.stringify({ path: '/api/v2/parse/upload', job_status: 'stuck', times: 1 }) });
+    await assert.rejects(
+      client.parsing.parse({ upload_file: file('benefits.md'), tier: 'fast', version: 'latest', expand: ['markdown'] }, { pollingInterval: 0.1, timeout: 1 }),
+      (e) => e.name === 'PollingTimeoutError',
+    );
+  });
 });
