@@ -309,3 +309,19 @@ void lp_job_schedule(lp_job *j, uint64_t now, uint64_t delay_ms, uint64_t ms_per
                               : j->expired      ? "The job ran past its job_timeout_in_seconds."
                                                 : "An injected fault failed this job.");
 }
+
+void lp_job_joined(buf *out, const lp_job *j, bool md)
+{
+    for (size_t i = 0; i < j->doc->npages; i++) {
+        if (i)
+            buf_puts(out, j->separator);
+        buf_puts(out, md ? j->doc->pages[i].md : j->doc->pages[i].text);
+    }
+}
+
+void lp_iso_time(time_t t, char out[32])
+{
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}

@@ -109,6 +109,12 @@ void lp_store_metrics(buf *out, void *s);
 
 const char *lp_status_name(lp_status st);
 
+/* The job's pages, markdown (md) or text, joined by its page separator. */
+void lp_job_joined(buf *out, const lp_job *j, bool md);
+
+/* "2026-11-28T21:08:57Z" */
+void lp_iso_time(time_t t, char out[32]);
+
 lp_job *lp_job_new(void);
 void lp_job_free(lp_job *job);
 

@@ -75,21 +75,14 @@ void lp_legacy_parse(srv_req *r, void *ctx)
     cJSON_Delete(j);
 }
 
-static void iso(time_t t, char out[32])
-{
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 static void write_legacy(const lp_job *j, lp_status st, void *ctx)
 {
     srv_req *r = ctx;
     const char *status = st == LP_PENDING ? (j->fetching ? "queued" : "processing")
                          : st == LP_SUCCESS || st == LP_PARTIAL_SUCCESS ? "completed" : "failed";
     char created[32], done[32];
-    iso(j->created_at, created);
-    iso(j->created_at + (time_t)((j->ready_ms - j->created_ms) / 1000), done);
+    lp_iso_time(j->created_at, created);
+    lp_iso_time(j->created_at + (time_t)((j->ready_ms - j->created_ms) / 1000), done);
     buf *b = srv_resp_body(r);
     buf_puts(b, "{\"job_id\":");
     buf_json_str(b, j->id, strlen(j->id));

@@ -34,16 +34,6 @@ static void metadata(buf *out, const lp_job *j)
                used, used, pages, j->cache_hit ? "true" : "false");
 }
 
-/* Pages' markdown or text joined by the job's page separator. */
-static void joined(buf *out, const lp_job *j, bool md)
-{
-    for (size_t i = 0; i < j->doc->npages; i++) {
-        if (i)
-            buf_puts(out, j->separator);
-        buf_puts(out, md ? j->doc->pages[i].md : j->doc->pages[i].text);
-    }
-}
-
 typedef struct answer {
     srv_req *r;
     const char *kind; /* markdown, text, json; or NULL for status */
@@ -80,7 +70,7 @@ static void write_result(const lp_job *j, lp_status st, void *ctx)
     bool md = !strcmp(a->kind, "markdown");
     if (a->raw) {
         srv_resp_header(a->r, "content-type", md ? "text/markdown; charset=utf-8" : "text/plain; charset=utf-8");
-        joined(b, j, md);
+        lp_job_joined(b, j, md);
         return;
     }
     if (!strcmp(a->kind, "json")) {
@@ -88,7 +78,7 @@ static void write_result(const lp_job *j, lp_status st, void *ctx)
         lp_pages_json(b, j->doc);
     } else {
         buf tmp = BUF_INIT;
-        joined(&tmp, j, md);
+        lp_job_joined(&tmp, j, md);
         buf_printf(b, "{\"%s\":", md ? "markdown" : "text");
         buf_json_str(b, tmp.data ? tmp.data : "", tmp.len);
         buf_free(&tmp);
@@ -139,9 +129,7 @@ static void write_details(const lp_job *j, lp_status st, void *ctx)
     answer *a = ctx;
     buf *b = srv_resp_body(a->r);
     char when[32];
-    struct tm tm;
-    gmtime_r(&j->created_at, &tm);
-    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    lp_iso_time(j->created_at, when);
     buf_printf(b, "{\"id\":\"%s\",\"status\":\"%s\",\"created_at\":\"%s\",\"file_name\":", j->id, lp_status_name(st), when);
     buf_json_str(b, j->filename, strlen(j->filename));
     buf_printf(b, ",\"file_size\":%zu,\"tier\":\"%s\",\"pages\":%zu,", j->bytes, j->tier, j->doc->npages);

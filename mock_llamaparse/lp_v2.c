@@ -32,9 +32,7 @@ static const char *v2_status(const lp_job *j, lp_status st)
 static void write_job(buf *b, const lp_job *j, lp_status st)
 {
     char when[32];
-    struct tm tm;
-    gmtime_r(&j->created_at, &tm);
-    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    lp_iso_time(j->created_at, when);
     buf_printf(b, "{\"id\":\"%s\",\"project_id\":\"%s\",\"status\":\"%s\",\"created_at\":\"%s\",\"updated_at\":\"%s\","
                   "\"error_message\":",
                j->id, PROJECT, v2_status(j, st), when, when);
@@ -151,10 +149,7 @@ static void pages_of(buf *b, const lp_job *j, bool md)
     }
     buf_printf(b, "]},\"%s_full\":", md ? "markdown" : "text");
     buf full = BUF_INIT;
-    for (size_t i = 0; i < j->doc->npages; i++) {
-        buf_puts(&full, i ? j->separator : "");
-        buf_puts(&full, md ? j->doc->pages[i].md : j->doc->pages[i].text);
-    }
+    lp_job_joined(&full, j, md);
     buf_json_str(b, full.data ? full.data : "", full.len);
     buf_free(&full);
 }

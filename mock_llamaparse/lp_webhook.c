@@ -75,12 +75,18 @@ void lp_sha256_hex(const char *data, size_t len, char out[65])
     hex(d, n == 32 ? 32 : 0, out);
 }
 
-static void joined(buf *out, const lp_job *j, bool md)
+/* "txt":"...","md":"..." members: the whole result as strings. */
+static void txt_md(buf *out, const lp_job *j)
 {
-    for (size_t i = 0; i < j->doc->npages; i++) {
-        buf_puts(out, i ? j->separator : "");
-        buf_puts(out, md ? j->doc->pages[i].md : j->doc->pages[i].text);
-    }
+    buf t = BUF_INIT;
+    lp_job_joined(&t, j, false);
+    buf_puts(out, "\"txt\":");
+    buf_json_str(out, t.data ? t.data : "", t.len);
+    buf_clear(&t);
+    lp_job_joined(&t, j, true);
+    buf_puts(out, ",\"md\":");
+    buf_json_str(out, t.data ? t.data : "", t.len);
+    buf_free(&t);
 }
 
 void lp_hooks_legacy_payload(buf *out, const lp_job *j, lp_status st)
@@ -93,7 +99,7 @@ void lp_hooks_legacy_payload(buf *out, const lp_job *j, lp_status st)
     buf_printf(out, ",\"status\":\"%s\",\"artifacts\":[", ok ? "parsed" : "failed");
     if (ok) {
         buf md = BUF_INIT;
-        joined(&md, j, true);
+        lp_job_joined(&md, j, true);
         char sum[65];
         lp_sha256_hex(md.data ? md.data : "", md.len, sum);
         buf_puts(out, "{\"type\":\"markdown\",\"content\":");
@@ -106,15 +112,8 @@ void lp_hooks_legacy_payload(buf *out, const lp_job *j, lp_status st)
 
 static void v1_payload(buf *out, const lp_job *j, lp_status st)
 {
-    buf_printf(out, "{\"job_id\":\"%s\",\"status\":\"%s\",\"txt\":", j->id, lp_status_name(st));
-    buf t = BUF_INIT;
-    joined(&t, j, false);
-    buf_json_str(out, t.data ? t.data : "", t.len);
-    buf_clear(&t);
-    joined(&t, j, true);
-    buf_puts(out, ",\"md\":");
-    buf_json_str(out, t.data ? t.data : "", t.len);
-    buf_free(&t);
+    buf_printf(out, "{\"job_id\":\"%s\",\"status\":\"%s\",", j->id, lp_status_name(st));
+    txt_md(out, j);
     buf_puts(out, ",\"json\":");
     lp_pages_json(out, j->doc);
     buf_puts(out, ",\"images\":[]}");
@@ -183,10 +182,7 @@ static bool subscribed(const cJSON *conf, const char *event)
 static void envelope(buf *b, const lp_job *j, lp_status st, const char *event, bool json_format)
 {
     char ts[32];
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    lp_iso_time(time(NULL), ts);
     buf_printf(b, "{\"event\":\"%s\",\"job_id\":\"%s\",\"status\":\"%s\",\"timestamp\":\"%s\",\"data\":",
                event, j->id, strcmp(event, "parse.pending") ? lp_status_name(st) : "PENDING", ts);
     if (!strcmp(event, "parse.pending")) {
@@ -200,15 +196,8 @@ static void envelope(buf *b, const lp_job *j, lp_status st, const char *event, b
         lp_pages_json(b, j->doc);
         buf_puts(b, "}}");
     } else {
-        buf t = BUF_INIT;
-        joined(&t, j, false);
-        buf_puts(b, "{\"txt\":");
-        buf_json_str(b, t.data ? t.data : "", t.len);
-        buf_clear(&t);
-        joined(&t, j, true);
-        buf_puts(b, ",\"md\":");
-        buf_json_str(b, t.data ? t.data : "", t.len);
-        buf_free(&t);
+        buf_puts(b, "{");
+        txt_md(b, j);
         buf_puts(b, "}}");
     }
 }
@@ -261,15 +250,13 @@ static void take(const lp_job *j, lp_status st, bool start, void *ctx)
 
 static void log_attempt(lp_hooks *h, const delivery *d, int n, long status, const char *error, bool ok)
 {
-    struct timeval tv;
-    struct tm tm;
-    gettimeofday(&tv, NULL);
-    gmtime_r(&tv.tv_sec, &tm);
+    char when[32];
+    lp_iso_time(time(NULL), when);
     pthread_mutex_lock(&h->lock);
     attempt *a = &h->log[h->log_at];
     free(a->job_id);
     free(a->url);
-    strftime(a->time, sizeof a->time, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    memcpy(a->time, when, sizeof a->time);
     a->job_id = strdup(d->job_id);
     a->url = strdup(d->url);
     a->n = n;
