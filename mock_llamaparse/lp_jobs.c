@@ -17,6 +17,7 @@ struct lp_store {
     uint64_t ttl_ms;
     uint64_t *seen; /* content keys, a ring */
     size_t nseen, seen_at;
+    size_t hooks_due; /* jobs whose webhooks are not all handed over yet */
 };
 
 static const char *const status_names[LP_NSTATUS] = {"PENDING", "SUCCESS", "ERROR", "PARTIAL_SUCCESS", "CANCELLED"};
@@ -97,6 +98,7 @@ void lp_store_clear(void *arg)
     for (size_t i = 0; i < s->n; i++)
         lp_job_free(s->jobs[i]);
     s->n = 0;
+    s->hooks_due = 0;
     s->nseen = s->seen_at = 0;
     pthread_mutex_unlock(&s->lock);
 }
@@ -118,13 +120,21 @@ static lp_status status_at(const lp_job *j, uint64_t now)
 }
 
 /* Under the lock: drop finished jobs whose TTL has run out. */
+/* Under the lock: forget a job the store drops. */
+static void drop(lp_store *s, lp_job *j)
+{
+    if ((j->webhook_url || j->hook_configs) && !j->hook_taken)
+        s->hooks_due--;
+    lp_job_free(j);
+}
+
 static void evict_expired(lp_store *s, uint64_t now)
 {
     size_t kept = 0;
     for (size_t i = 0; i < s->n; i++) {
         lp_job *j = s->jobs[i];
         if (now >= j->ready_ms && now - j->ready_ms >= s->ttl_ms)
-            lp_job_free(j);
+            drop(s, j);
         else
             s->jobs[kept++] = j;
     }
@@ -139,6 +149,8 @@ bool lp_store_add(lp_store *s, lp_job *job)
     bool ok = s->n < s->max;
     if (ok)
         s->jobs[s->n++] = job;
+    if (ok && (job->webhook_url || job->hook_configs))
+        s->hooks_due++;
     pthread_mutex_unlock(&s->lock);
     return ok;
 }
@@ -221,7 +233,7 @@ bool lp_store_remove(lp_store *s, const char *id, bool *found)
     *found = j != NULL;
     bool ok = j && status_at(j, timer_now_ms()) != LP_PENDING;
     if (ok) {
-        lp_job_free(j);
+        drop(s, j);
         memmove(&s->jobs[at], &s->jobs[at + 1], (s->n - at - 1) * sizeof *s->jobs);
         s->n--;
     }
@@ -274,7 +286,7 @@ void lp_store_take_webhooks(lp_store *s, lp_hook_fn fn, void *ctx)
 {
     pthread_mutex_lock(&s->lock);
     uint64_t now = timer_now_ms();
-    for (size_t i = 0; i < s->n; i++) {
+    for (size_t i = 0; s->hooks_due && i < s->n; i++) { /* no scan while no webhook is due */
         lp_job *j = s->jobs[i];
         lp_status st = status_at(j, now);
         if (j->hook_configs && !j->start_taken) {
@@ -283,6 +295,7 @@ void lp_store_take_webhooks(lp_store *s, lp_hook_fn fn, void *ctx)
         }
         if ((j->webhook_url || j->hook_configs) && !j->hook_taken && st != LP_PENDING) {
             j->hook_taken = true;
+            s->hooks_due--;
             fn(j, st, false, ctx);
         }
     }

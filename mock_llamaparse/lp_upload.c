@@ -17,6 +17,7 @@ typedef struct upload {
     buf file;
     char *filename;
     bool has_file;
+    bool file_done; /* later file parts are ignored */
     cJSON *fields; /* plain fields; a repeated name becomes an array */
     char name[128];  /* the plain field being read */
     buf value;
@@ -62,9 +63,13 @@ static bool on_part(void *ctx, const srv_part *p)
         if (!u->has_file) {
             u->has_file = true;
             u->filename = strdup(p->filename);
+        } else if (p->offset == 0 && u->file.len > 0) {
+            u->file_done = true; /* a second file: the first one is the document */
         }
-        return !p->len || buf_append(&u->file, p->data, p->len);
+        return u->file_done || !p->len || buf_append(&u->file, p->data, p->len);
     }
+    if (u->has_file)
+        u->file_done = true;
     /* libmicrohttpd may open a field with an empty chunk, then send its data
      * from offset 0 again: a new field starts at offset 0 only once the
      * current one has data, or under another name. */

@@ -316,3 +316,13 @@ test('--fixtures pins results by file name or sha256, and never reads outside th
     fs.rmSync(path.join(os.tmpdir(), 'outside.md.md'));
   }
 });
+
+test('a form with two files parses the first one only', async () => {
+  const fd = new FormData();
+  fd.append('file', new Blob(['# First\n\nthe document\n']), 'first.md');
+  fd.append('language', 'en');
+  fd.append('file', new Blob(['# Second\n']), 'second.md');
+  const up = await (await fetch(`${lp.url}/api/v1/parsing/upload`, { method: 'POST', headers: AUTH, body: fd })).json();
+  const md = await (await get(lp.url, `/job/${up.id}/result/markdown`)).json();
+  assert.equal(md.markdown, '# First\n\nthe document\n');
+});
