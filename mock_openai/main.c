@@ -10,7 +10,7 @@
 #include "oa_handlers.h"
 #include "oa_ratelimit.h"
 
-#define OA_NROUTES 7
+#define OA_NROUTES 8
 
 typedef struct oa_limits {
     long rpm, tpm;
@@ -50,6 +50,7 @@ static int serve(app_common *c, oa_ctx *ctx, faults *f, journal *j, metrics *m)
         {"GET", "/health", oa_handle_health, ctx},
         {"GET", "/metrics", srv_metrics_handler, m},
         {"POST", "/v1/embeddings", oa_handle_embeddings, ctx},
+        {"POST", "/v1/chat/completions", oa_handle_chat, ctx},
         {"GET", "/v1/models", oa_handle_models_list, ctx},
         {"GET", "/v1/models/{id}", oa_handle_model_get, ctx},
         {"GET", "/__control/ratelimit", oa_handle_ratelimit_get, ctx},
@@ -94,10 +95,12 @@ int main(int argc, char **argv)
          "add an embedding model or resize one, NAME:DIMS (repeatable; env: comma-separated)", 0, 0},
         {"rpm", "MOCK_RPM", CLI_INT, &lim.rpm, "requests per minute per API key, enforced with 429s (0 = no limit)", 0, 1e12},
         {"tpm", "MOCK_TPM", CLI_INT, &lim.tpm, "tokens per minute per API key, enforced with 429s (0 = no limit)", 0, 1e12},
+        {"ttft-ms", "MOCK_TTFT_MS", CLI_INT, &ctx.ttft_ms, "chat: time before a reply (streamed or not) starts", 0, 600000},
+        {"tokens-per-s", "MOCK_TOKENS_PER_S", CLI_INT, &ctx.tokens_per_s, "chat streams: content events per second (0 = at once)", 0, 1000000},
         {"quota-exhausted", "MOCK_QUOTA_EXHAUSTED", CLI_BOOL, &lim.quota_exhausted,
          "answer every embeddings call with 429 insufficient_quota", 0, 0},
     };
-    const cli_about about = {"mock_openai", MOCKWORKS_VERSION, "a fake OpenAI API (embeddings, models) for tests"};
+    const cli_about about = {"mock_openai", MOCKWORKS_VERSION, "a fake OpenAI API (embeddings, chat, models) for tests"};
     int rc = 2;
     char err[512];
     faults *f = NULL;

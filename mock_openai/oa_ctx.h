@@ -12,7 +12,8 @@
 
 typedef struct oa_model {
     char id[96];
-    unsigned dims;
+    unsigned dims;         /* embedding size; 0 for chat models */
+    long context;          /* chat models: context window in tokens; 0 for embedding models */
     bool shortenable; /* accepts the `dimensions` parameter */
     long created;
     const char *owned_by;
@@ -24,6 +25,8 @@ typedef struct oa_ctx {
     const cli_list *api_keys; /* empty: any non-empty bearer key is accepted */
     struct oa_ratelimit *rl;  /* rate limits and the x-ratelimit-* headers */
     struct faults *faults;    /* for the control API's token check */
+    long ttft_ms;             /* chat streams: time to the first token */
+    long tokens_per_s;        /* chat streams: pace after that (0 = at once) */
 } oa_ctx;
 
 /* Register the built-in models, then each "NAME:DIMS" of extra (a new

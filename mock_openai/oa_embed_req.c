@@ -60,6 +60,8 @@ static bool read_model(const oa_ctx *c, const cJSON *root, oa_embed_req *q, oa_e
         return oa_fail(e, 400, IRE, "model", "invalid_type",
                        "Invalid type for 'model': expected a string, but got %s instead.", oa_json_type_name(m));
     q->model = oa_model_find(c, m->valuestring);
+    if (q->model && q->model->dims == 0) /* a chat model has no embeddings */
+        q->model = NULL;
     if (!q->model)
         return oa_fail(e, 404, IRE, NULL, "model_not_found",
                        "The model `%.300s` does not exist or you do not have access to it.", m->valuestring);

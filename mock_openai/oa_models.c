@@ -9,9 +9,14 @@
 #include "oa_vector.h"
 
 static const oa_model builtin[] = {
-    {"text-embedding-3-small", 1536, true, 1705948997, "system"},
-    {"text-embedding-3-large", 3072, true, 1705953180, "system"},
-    {"text-embedding-ada-002", 1536, false, 1671217299, "openai-internal"},
+    {"text-embedding-3-small", 1536, 0, true, 1705948997, "system"},
+    {"text-embedding-3-large", 3072, 0, true, 1705953180, "system"},
+    {"text-embedding-ada-002", 1536, 0, false, 1671217299, "openai-internal"},
+    {"gpt-4o-mini", 0, 128000, false, 1721172741, "system"},
+    {"gpt-4o", 0, 128000, false, 1715367049, "system"},
+    {"gpt-4.1", 0, 1047576, false, 1744316542, "system"},
+    {"gpt-4.1-mini", 0, 1047576, false, 1744318173, "system"},
+    {"gpt-3.5-turbo", 0, 16385, false, 1677610602, "openai"},
 };
 
 /* Index of model id, or c->nmodels when there is none. */
@@ -48,7 +53,7 @@ static bool add_extra(oa_ctx *c, const char *spec, char *err, size_t errlen)
             snprintf(err, errlen, "too many models (at most %d)", OA_MAX_MODELS);
             return false;
         }
-        c->models[c->nmodels++] = (oa_model){"", 0, true, 1705948997, "system"};
+        c->models[c->nmodels++] = (oa_model){"", 0, 0, true, 1705948997, "system"};
         memcpy(c->models[i].id, id, idlen + 1);
     }
     c->models[i].dims = (unsigned)dims;

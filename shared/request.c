@@ -174,3 +174,8 @@ const char *srv_req_note(const srv_req *r, const char *name)
     }
     return found;
 }
+
+srv_delivery srv_resp_get_delivery(const srv_req *r)
+{
+    return r->delivery;
+}

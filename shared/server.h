@@ -123,6 +123,7 @@ typedef enum {
 } srv_delivery;
 
 void srv_resp_deliver(srv_req *r, srv_delivery how, unsigned long param);
+srv_delivery srv_resp_get_delivery(const srv_req *r);
 
 /* Note that a fault acted on this request (journal and metrics show it):
  * rule is "3" for rule 3 or "header" for x-mock-fault; kind is what it did. */

@@ -1,0 +1,179 @@
+/* POST /v1/chat/completions: one JSON answer, or server-sent events paced
+ * by --ttft-ms and --tokens-per-s on the timer (no thread is held). */
+#include <cJSON.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "oa_chat.h"
+#include "oa_handlers.h"
+#include "oa_ratelimit.h"
+#include "oa_tokens.h"
+
+typedef struct chat_out {
+    const oa_chat_req *q;
+    char id[40];
+    long created;
+    size_t completion_tokens;
+} chat_out;
+
+static const char *tool_name(const oa_chat_req *q)
+{
+    const cJSON *n = cJSON_GetObjectItemCaseSensitive(q->tool, "name");
+    return cJSON_IsString(n) ? n->valuestring : "tool";
+}
+
+/* "tool_calls":[{...}] for choice i with its arguments. */
+static void tool_calls(buf *b, const chat_out *o, long i, const buf *args, bool stream)
+{
+    buf_printf(b, "\"tool_calls\":[{%s\"id\":\"call_%.20s%02ld\",\"type\":\"function\",\"function\":{\"name\":",
+               stream ? "\"index\":0," : "", o->id + 9, i);
+    buf_json_str(b, tool_name(o->q), strlen(tool_name(o->q)));
+    buf_puts(b, ",\"arguments\":");
+    buf_json_str(b, args->data ? args->data : "", args->len);
+    buf_puts(b, "}}]");
+}
+
+static void usage(buf *b, const chat_out *o)
+{
+    buf_printf(b, "\"usage\":{\"prompt_tokens\":%zu,\"completion_tokens\":%zu,\"total_tokens\":%zu}",
+               o->q->prompt_tokens, o->completion_tokens, o->q->prompt_tokens + o->completion_tokens);
+}
+
+static void write_json(buf *b, chat_out *o)
+{
+    buf_printf(b, "{\"id\":\"%s\",\"object\":\"chat.completion\",\"created\":%ld,\"model\":", o->id, o->created);
+    buf_json_str(b, o->q->model->id, strlen(o->q->model->id));
+    buf_puts(b, ",\"choices\":[");
+    for (long i = 0; i < o->q->n; i++) {
+        buf reply = BUF_INIT;
+        const char *finish;
+        oa_chat_reply(o->q, i, &reply, &finish);
+        o->completion_tokens += oa_tokens_estimate(reply.data ? reply.data : "", reply.len);
+        buf_printf(b, "%s{\"index\":%ld,\"message\":{\"role\":\"assistant\",\"content\":", i ? "," : "", i);
+        if (o->q->tool) {
+            buf_puts(b, "null,\"refusal\":null,\"annotations\":[],");
+            tool_calls(b, o, i, &reply, false);
+        } else {
+            buf_json_str(b, reply.data ? reply.data : "", reply.len);
+            buf_puts(b, ",\"refusal\":null,\"annotations\":[]");
+        }
+        buf_printf(b, "},\"logprobs\":null,\"finish_reason\":\"%s\"}", finish);
+        buf_free(&reply);
+    }
+    buf_puts(b, "],");
+    usage(b, o);
+    buf_puts(b, ",\"service_tier\":\"default\",\"system_fingerprint\":null}");
+}
+
+/* One "data: {chunk}\n\n" event; delta is the JSON of the delta object. */
+static void chunk(buf *b, const chat_out *o, long i, const char *delta, const char *finish)
+{
+    buf_printf(b, "data: {\"id\":\"%s\",\"object\":\"chat.completion.chunk\",\"created\":%ld,\"model\":", o->id, o->created);
+    buf_json_str(b, o->q->model->id, strlen(o->q->model->id));
+    buf_printf(b, ",\"service_tier\":\"default\",\"system_fingerprint\":null,\"choices\":[{\"index\":%ld,\"delta\":%s,"
+                  "\"logprobs\":null,\"finish_reason\":",
+               i, delta);
+    buf_puts(b, finish ? "\"" : "null");
+    if (finish)
+        buf_printf(b, "%s\"", finish);
+    buf_puts(b, "}]");
+    buf_puts(b, o->q->include_usage ? ",\"usage\":null}\n\n" : "}\n\n");
+}
+
+/* Content deltas a word at a time (with its leading space): one token each. */
+static size_t content_chunks(buf *b, const chat_out *o, long i, const buf *text)
+{
+    size_t count = 0;
+    for (size_t p = 0; p < text->len;) {
+        size_t q = p + 1;
+        while (q < text->len && text->data[q] != ' ')
+            q++;
+        buf delta = BUF_INIT;
+        buf_puts(&delta, "{\"content\":");
+        buf_json_str(&delta, text->data + p, q - p);
+        buf_puts(&delta, "}");
+        chunk(b, o, i, delta.data, NULL);
+        buf_free(&delta);
+        count++;
+        p = q;
+    }
+    return count;
+}
+
+static size_t write_stream(buf *b, chat_out *o)
+{
+    size_t events = 0;
+    for (long i = 0; i < o->q->n; i++) {
+        buf reply = BUF_INIT;
+        const char *finish;
+        oa_chat_reply(o->q, i, &reply, &finish);
+        o->completion_tokens += oa_tokens_estimate(reply.data ? reply.data : "", reply.len);
+        chunk(b, o, i, o->q->tool ? "{\"role\":\"assistant\",\"content\":null,\"refusal\":null}"
+                                  : "{\"role\":\"assistant\",\"content\":\"\",\"refusal\":null}", NULL);
+        if (o->q->tool) {
+            buf delta = BUF_INIT;
+            buf_puts(&delta, "{");
+            tool_calls(&delta, o, i, &reply, true);
+            buf_puts(&delta, "}");
+            chunk(b, o, i, delta.data, NULL);
+            buf_free(&delta);
+            events++;
+        } else {
+            events += content_chunks(b, o, i, &reply);
+        }
+        chunk(b, o, i, "{}", finish);
+        buf_free(&reply);
+    }
+    if (o->q->include_usage) {
+        buf_printf(b, "data: {\"id\":\"%s\",\"object\":\"chat.completion.chunk\",\"created\":%ld,\"model\":", o->id, o->created);
+        buf_json_str(b, o->q->model->id, strlen(o->q->model->id));
+        buf_puts(b, ",\"service_tier\":\"default\",\"system_fingerprint\":null,\"choices\":[],");
+        usage(b, o);
+        buf_puts(b, "}\n\n");
+    }
+    buf_puts(b, "data: [DONE]\n\n");
+    return events;
+}
+
+/* --ttft-ms holds the answer back; --tokens-per-s drips the rest at that
+ * many content events a second, unless a fault already chose how the
+ * answer goes (a cut stream, a reset). */
+static void pace(srv_req *r, const oa_ctx *c, size_t bytes, size_t events)
+{
+    if (c->ttft_ms > 0)
+        srv_resp_delay(r, (unsigned)c->ttft_ms);
+    if (c->tokens_per_s > 0 && events > 0 && srv_resp_get_delivery(r) == SRV_DELIVER_NORMAL) {
+        unsigned long rate = (unsigned long)((double)bytes * (double)c->tokens_per_s / (double)events);
+        srv_resp_deliver(r, SRV_DELIVER_DRIP, rate ? rate : 1);
+    }
+}
+
+void oa_handle_chat(srv_req *r, void *ctx)
+{
+    const oa_ctx *c = ctx;
+    if (!oa_auth_check(r, c))
+        return;
+    size_t len;
+    const char *body = srv_req_body(r, &len);
+    oa_chat_req q;
+    oa_err e;
+    if (!oa_chat_parse(c, body, len, &q, &e)) {
+        oa_error_send(r, &e);
+    } else if (oa_ratelimit_take(c->rl, r, q.model->id, q.prompt_tokens)) {
+        chat_out o = {&q, "", (long)time(NULL), 0};
+        snprintf(o.id, sizeof o.id, "chatcmpl-%016llx%08llx", (unsigned long long)q.seed,
+                 (unsigned long long)(q.seed >> 17) & 0xffffffffULL);
+        buf *b = srv_resp_body(r);
+        srv_resp_header(r, "openai-model", q.model->id);
+        if (q.stream) {
+            srv_resp_header(r, "content-type", "text/event-stream; charset=utf-8");
+            srv_resp_header(r, "cache-control", "no-cache");
+            size_t events = write_stream(b, &o);
+            pace(r, c, b->len, events);
+        } else {
+            write_json(b, &o);
+        }
+    }
+    oa_chat_req_free(&q);
+}

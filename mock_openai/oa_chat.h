@@ -1,0 +1,43 @@
+/* oa_chat: POST /v1/chat/completions, deterministic.
+ *
+ * oa_chat_parse reads and checks a request (the real API's errors);
+ * oa_chat_reply makes the reply the same request always gets: text derived
+ * from the last user message (cut to max_tokens), JSON for response_format
+ * (fitting a json_schema's required properties and types), or a tool call
+ * when tool_choice names a function or requires one. */
+#ifndef OA_CHAT_H
+#define OA_CHAT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "oa_ctx.h"
+#include "oa_error.h"
+
+typedef struct oa_chat_req {
+    void *json;               /* the parsed body; the fields below point into it */
+    const oa_model *model;
+    const char *last_user;    /* text of the last user message ("" if none) */
+    size_t prompt_tokens;
+    long max_tokens;          /* 0 = no limit */
+    long n;
+    uint64_t seed;            /* from the messages, model and seed parameter */
+    bool stream, include_usage;
+    const void *schema;       /* json_schema's schema (cJSON), or NULL */
+    bool json_object;
+    const void *tool;         /* the function tool to call (cJSON), or NULL */
+} oa_chat_req;
+
+bool oa_chat_parse(const oa_ctx *c, const char *body, size_t len, oa_chat_req *q, oa_err *e);
+void oa_chat_req_free(oa_chat_req *q);
+
+/* Choice i's reply: the content text or the tool call's arguments (JSON).
+ * *finish is "stop", "length" or "tool_calls". */
+void oa_chat_reply(const oa_chat_req *q, long i, buf *out, const char **finish);
+
+/* A JSON value that fits a JSON schema (required properties and types). */
+void oa_json_for_schema(const void *schema, uint64_t *seed, buf *out, int depth);
+
+#endif

@@ -1,0 +1,131 @@
+/* Deterministic replies: the same request gets the same words. */
+#include <cJSON.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "oa_chat.h"
+#include "oa_tokens.h"
+
+static const char *const words[] = {
+    "the", "plan", "covers", "this", "request", "in", "full", "detail", "and", "answers", "with", "care",
+    "clear", "steps", "summary", "result", "based", "on", "your", "question", "document", "key", "points",
+    "are", "listed", "below", "for", "review", "mock", "response", "deterministic", "content",
+};
+#define NWORDS (sizeof words / sizeof words[0])
+
+static uint64_t next(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+/* "Mock reply to: <the first words of the question>." and a seeded sentence. */
+static void text_reply(const oa_chat_req *q, uint64_t *s, buf *out)
+{
+    const char *u = q->last_user;
+    size_t n = 0, words_seen = 0;
+    while (u[n] && words_seen < 12)
+        words_seen += u[n++] == ' ';
+    while (n > 0 && (u[n - 1] == ' ' || u[n - 1] == '\n'))
+        n--;
+    buf_puts(out, "Mock reply to: ");
+    buf_append(out, u, n);
+    buf_puts(out, n ? ". " : "your message. ");
+    size_t len = 10 + next(s) % 12;
+    for (size_t i = 0; i < len; i++) {
+        const char *w = words[next(s) % NWORDS];
+        if (i == 0)
+            buf_printf(out, "%c%s", w[0] - 32, w + 1);
+        else
+            buf_printf(out, " %s", w);
+    }
+    buf_puts(out, ".");
+}
+
+/* Cut text after the word where max_tokens is reached. */
+static bool cut_to(buf *out, long max_tokens)
+{
+    if (max_tokens <= 0 || (long)oa_tokens_estimate(out->data, out->len) <= max_tokens)
+        return false;
+    size_t keep = 0;
+    for (size_t i = 0; i <= out->len; i++) {
+        if (i == out->len || out->data[i] == ' ') {
+            if ((long)oa_tokens_estimate(out->data, i) > max_tokens)
+                break;
+            keep = i;
+        }
+    }
+    out->len = keep;
+    out->data[keep] = '\0';
+    return true;
+}
+
+void oa_json_for_schema(const void *schema_json, uint64_t *seed, buf *out, int depth)
+{
+    const cJSON *schema = schema_json;
+    const cJSON *type = cJSON_GetObjectItemCaseSensitive(schema, "type");
+    const cJSON *any = cJSON_GetObjectItemCaseSensitive(schema, "anyOf");
+    const cJSON *en = cJSON_GetObjectItemCaseSensitive(schema, "enum");
+    if (cJSON_IsArray(type)) /* ["string", "null"]: the first */
+        type = type->child;
+    const char *t = cJSON_IsString(type) ? type->valuestring : "";
+    if (depth > 8) {
+        buf_puts(out, "null");
+    } else if (cJSON_IsArray(en) && en->child) {
+        char *v = cJSON_PrintUnformatted(en->child);
+        buf_puts(out, v ? v : "null");
+        cJSON_free(v);
+    } else if (cJSON_IsArray(any) && any->child) {
+        oa_json_for_schema(any->child, seed, out, depth + 1);
+    } else if (!strcmp(t, "object") || cJSON_GetObjectItemCaseSensitive(schema, "properties")) {
+        const cJSON *props = cJSON_GetObjectItemCaseSensitive(schema, "properties");
+        buf_puts(out, "{");
+        int k = 0;
+        for (const cJSON *p = cJSON_IsObject(props) ? props->child : NULL; p; p = p->next) {
+            buf_puts(out, k++ ? "," : "");
+            buf_json_str(out, p->string, strlen(p->string));
+            buf_puts(out, ":");
+            oa_json_for_schema(p, seed, out, depth + 1);
+        }
+        buf_puts(out, "}");
+    } else if (!strcmp(t, "array")) {
+        buf_puts(out, "[");
+        oa_json_for_schema(cJSON_GetObjectItemCaseSensitive(schema, "items"), seed, out, depth + 1);
+        buf_puts(out, "]");
+    } else if (!strcmp(t, "integer")) {
+        buf_printf(out, "%u", (unsigned)(next(seed) % 100));
+    } else if (!strcmp(t, "number")) {
+        buf_printf(out, "%u.5", (unsigned)(next(seed) % 100));
+    } else if (!strcmp(t, "boolean")) {
+        buf_puts(out, next(seed) & 1 ? "true" : "false");
+    } else if (!strcmp(t, "null")) {
+        buf_puts(out, "null");
+    } else {
+        buf_printf(out, "\"mock %s\"", words[next(seed) % NWORDS]);
+    }
+}
+
+void oa_chat_reply(const oa_chat_req *q, long i, buf *out, const char **finish)
+{
+    uint64_t s = q->seed + (uint64_t)i * 0x632be59bd9b4e019ULL;
+    *finish = "stop";
+    if (q->tool) {
+        oa_json_for_schema(cJSON_GetObjectItemCaseSensitive(q->tool, "parameters"), &s, out, 0);
+        *finish = "tool_calls";
+    } else if (q->schema) {
+        oa_json_for_schema(q->schema, &s, out, 0);
+    } else if (q->json_object) {
+        buf text = BUF_INIT;
+        text_reply(q, &s, &text);
+        buf_puts(out, "{\"answer\":");
+        buf_json_str(out, text.data, text.len);
+        buf_puts(out, "}");
+        buf_free(&text);
+    } else {
+        text_reply(q, &s, out);
+        if (cut_to(out, q->max_tokens))
+            *finish = "length";
+    }
+}

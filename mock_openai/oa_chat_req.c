@@ -1,0 +1,216 @@
+/* Reading a chat completions request, with the real API's errors. */
+#include <cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <xxhash.h>
+
+#include "oa_chat.h"
+#include "oa_embed_req.h"
+#include "oa_tokens.h"
+
+#define IRE "invalid_request_error"
+
+static const char *const known_fields[] = {
+    "model", "messages", "max_tokens", "max_completion_tokens", "n", "temperature", "top_p", "seed", "stop",
+    "user", "stream", "stream_options", "response_format", "tools", "tool_choice", "frequency_penalty",
+    "presence_penalty", "logit_bias", "logprobs", "top_logprobs", "parallel_tool_calls", "store", "metadata",
+    "modalities", "reasoning_effort", "service_tier", "prediction", "audio", "functions", "function_call",
+    "web_search_options", "verbosity", "prompt_cache_key", "safety_identifier"};
+
+static bool known(const char *name)
+{
+    for (size_t i = 0; i < sizeof known_fields / sizeof known_fields[0]; i++) {
+        if (!strcmp(name, known_fields[i]))
+            return true;
+    }
+    return false;
+}
+
+/* The text of a message's content: a string, or the text parts. */
+static void content_text(const cJSON *content, buf *out)
+{
+    if (cJSON_IsString(content)) {
+        buf_puts(out, content->valuestring);
+        return;
+    }
+    for (const cJSON *p = cJSON_IsArray(content) ? content->child : NULL; p; p = p->next) {
+        const cJSON *t = cJSON_GetObjectItemCaseSensitive(p, "text");
+        if (cJSON_IsString(t))
+            buf_puts(out, t->valuestring);
+    }
+}
+
+static bool check_messages(const cJSON *msgs, oa_chat_req *q, oa_err *e)
+{
+    static const char *const roles[] = {"system", "developer", "user", "assistant", "tool", "function"};
+    if (!msgs || cJSON_IsNull(msgs))
+        return oa_fail(e, 400, IRE, "messages", "missing_required_parameter", "Missing required parameter: 'messages'.");
+    if (!cJSON_IsArray(msgs))
+        return oa_fail(e, 400, IRE, "messages", "invalid_type",
+                       "Invalid type for 'messages': expected an array of objects, but got %s instead.",
+                       oa_json_type_name(msgs));
+    if (!msgs->child)
+        return oa_fail(e, 400, IRE, "messages", "empty_array",
+                       "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty "
+                       "array instead.");
+    size_t i = 0;
+    buf all = BUF_INIT, text = BUF_INIT;
+    for (const cJSON *m = msgs->child; m; m = m->next, i++) {
+        const cJSON *role = cJSON_GetObjectItemCaseSensitive(m, "role");
+        bool ok = false;
+        for (size_t r = 0; cJSON_IsString(role) && r < sizeof roles / sizeof roles[0]; r++)
+            ok = ok || !strcmp(role->valuestring, roles[r]);
+        if (!ok) {
+            char param[48];
+            snprintf(param, sizeof param, "messages[%zu].role", i);
+            buf_free(&all);
+            buf_free(&text);
+            return oa_fail(e, 400, IRE, param, "invalid_value",
+                           "Invalid value: '%.60s'. Supported values are: 'system', 'assistant', 'user', 'function', "
+                           "'tool', and 'developer'.",
+                           cJSON_IsString(role) ? role->valuestring : "null");
+        }
+        buf_clear(&text);
+        content_text(cJSON_GetObjectItemCaseSensitive(m, "content"), &text);
+        q->prompt_tokens += 3 + oa_tokens_estimate(text.data ? text.data : "", text.len);
+        buf_puts(&all, role->valuestring); /* the conversation, roles included, seeds the reply */
+        buf_append(&all, "\0", 1);
+        buf_append(&all, text.data ? text.data : "", text.len);
+        buf_append(&all, "\0", 1);
+    }
+    q->prompt_tokens += 3;
+    q->seed = XXH3_64bits(all.data ? all.data : "", all.len);
+    buf_free(&all);
+    buf_free(&text);
+    return true;
+}
+
+/* The last user message's text, kept in the parsed body. */
+static const char *last_user_text(const cJSON *msgs)
+{
+    const char *found = "";
+    for (const cJSON *m = msgs->child; m; m = m->next) {
+        const cJSON *role = cJSON_GetObjectItemCaseSensitive(m, "role");
+        const cJSON *content = cJSON_GetObjectItemCaseSensitive(m, "content");
+        if (cJSON_IsString(role) && !strcmp(role->valuestring, "user")) {
+            if (cJSON_IsString(content))
+                found = content->valuestring;
+            for (const cJSON *p = cJSON_IsArray(content) ? content->child : NULL; p; p = p->next) {
+                const cJSON *t = cJSON_GetObjectItemCaseSensitive(p, "text");
+                if (cJSON_IsString(t))
+                    found = t->valuestring;
+            }
+        }
+    }
+    return found;
+}
+
+static bool read_int(const cJSON *root, const char *name, long lo, long hi, long *out, oa_err *e)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, name);
+    if (!v || cJSON_IsNull(v))
+        return true;
+    if (!oa_json_is_int(v, -1e15, 1e15))
+        return oa_fail(e, 400, IRE, name, "invalid_type", "Invalid type for '%s': expected an integer, but got %s instead.",
+                       name, oa_json_type_name(v));
+    if (v->valuedouble < lo || v->valuedouble > hi)
+        return oa_fail(e, 400, IRE, name, "invalid_value", "Invalid '%s': expected a value from %ld to %ld, but got %.0f instead.",
+                       name, lo, hi, v->valuedouble);
+    *out = (long)v->valuedouble;
+    return true;
+}
+
+/* tool_choice naming a function, or "required": the tool to call. */
+static bool read_tools(const cJSON *root, oa_chat_req *q, oa_err *e)
+{
+    const cJSON *tools = cJSON_GetObjectItemCaseSensitive(root, "tools");
+    const cJSON *choice = cJSON_GetObjectItemCaseSensitive(root, "tool_choice");
+    const char *want = NULL;
+    if (cJSON_IsObject(choice)) {
+        const cJSON *name = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(choice, "function"), "name");
+        want = cJSON_IsString(name) ? name->valuestring : NULL;
+    }
+    bool required = cJSON_IsString(choice) && !strcmp(choice->valuestring, "required");
+    if (!want && !required)
+        return true;
+    for (const cJSON *t = cJSON_IsArray(tools) ? tools->child : NULL; t; t = t->next) {
+        const cJSON *f = cJSON_GetObjectItemCaseSensitive(t, "function");
+        const cJSON *name = cJSON_GetObjectItemCaseSensitive(f, "name");
+        if (cJSON_IsString(name) && (!want || !strcmp(name->valuestring, want))) {
+            q->tool = f;
+            return true;
+        }
+    }
+    return oa_fail(e, 400, IRE, "tool_choice", "invalid_value",
+                   want ? "Invalid value for 'tool_choice': function '%.60s' is not in 'tools'."
+                        : "Invalid value for 'tool_choice': 'required' needs at least one function in 'tools'.%s",
+                   want ? want : "");
+}
+
+static bool read_format(const cJSON *root, oa_chat_req *q, oa_err *e)
+{
+    const cJSON *rf = cJSON_GetObjectItemCaseSensitive(root, "response_format");
+    const cJSON *type = cJSON_GetObjectItemCaseSensitive(rf, "type");
+    if (!rf || cJSON_IsNull(rf) || (cJSON_IsString(type) && !strcmp(type->valuestring, "text")))
+        return true;
+    if (cJSON_IsString(type) && !strcmp(type->valuestring, "json_object")) {
+        q->json_object = true;
+        return true;
+    }
+    const cJSON *schema = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(rf, "json_schema"), "schema");
+    if (cJSON_IsString(type) && !strcmp(type->valuestring, "json_schema") && cJSON_IsObject(schema)) {
+        q->schema = schema;
+        return true;
+    }
+    return oa_fail(e, 400, IRE, "response_format", "invalid_value",
+                   "Invalid 'response_format': expected type text, json_object, or json_schema with a schema.");
+}
+
+bool oa_chat_parse(const oa_ctx *c, const char *body, size_t len, oa_chat_req *q, oa_err *e)
+{
+    memset(q, 0, sizeof *q);
+    q->n = 1;
+    cJSON *root = cJSON_ParseWithLength(body, len);
+    q->json = root;
+    if (!cJSON_IsObject(root))
+        return oa_fail(e, 400, IRE, NULL, NULL, "We could not parse the JSON body of your request. (HINT: This likely "
+                       "means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, but "
+                       "what was sent was not valid JSON. If you have trouble figuring out how to fix this, please contact "
+                       "us through our help center at help.openai.com.)");
+    for (const cJSON *f = root->child; f; f = f->next) {
+        if (!known(f->string))
+            return oa_fail(e, 400, IRE, NULL, NULL, "Unrecognized request argument supplied: %.200s", f->string);
+    }
+    const cJSON *m = cJSON_GetObjectItemCaseSensitive(root, "model");
+    if (!cJSON_IsString(m))
+        return oa_fail(e, 400, IRE, NULL, NULL, "you must provide a model parameter");
+    q->model = oa_model_find(c, m->valuestring);
+    if (!q->model || q->model->context == 0)
+        return oa_fail(e, 404, IRE, NULL, "model_not_found",
+                       "The model `%.300s` does not exist or you do not have access to it.", m->valuestring);
+    const cJSON *msgs = cJSON_GetObjectItemCaseSensitive(root, "messages");
+    long mt = 0, mct = 0, seed = 0;
+    if (!check_messages(msgs, q, e) || !read_int(root, "max_tokens", 1, 1000000, &mt, e) ||
+        !read_int(root, "max_completion_tokens", 1, 1000000, &mct, e) || !read_int(root, "n", 1, 128, &q->n, e) ||
+        !read_int(root, "seed", -9223372036854775807L, 9223372036854775807L, &seed, e) || !read_tools(root, q, e) ||
+        !read_format(root, q, e))
+        return false;
+    if ((long)q->prompt_tokens > q->model->context)
+        return oa_fail(e, 400, IRE, "messages", "context_length_exceeded",
+                       "This model's maximum context length is %ld tokens. However, your messages resulted in %zu "
+                       "tokens. Please reduce the length of the messages.",
+                       q->model->context, q->prompt_tokens);
+    q->last_user = last_user_text(msgs);
+    q->max_tokens = mct ? mct : mt;
+    q->seed ^= (uint64_t)seed * 0x9e3779b97f4a7c15ULL ^ XXH3_64bits(q->model->id, strlen(q->model->id));
+    q->stream = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "stream"));
+    q->include_usage = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(root, "stream_options"), "include_usage"));
+    return true;
+}
+
+void oa_chat_req_free(oa_chat_req *q)
+{
+    cJSON_Delete(q->json);
+    memset(q, 0, sizeof *q);
+}

@@ -1,0 +1,150 @@
+/* Chat completions: request checks with the real errors, deterministic
+ * replies, JSON that fits a schema, max_tokens cuts. */
+#include <cJSON.h>
+#include <string.h>
+
+#include "check_main.h"
+#include "oa_chat.h"
+
+static oa_ctx ctx;
+
+static void setup(void)
+{
+    char err[100];
+    ck_assert(oa_ctx_models(&ctx, NULL, err, sizeof err));
+}
+
+static bool parse(const char *body, oa_chat_req *q, oa_err *e)
+{
+    return oa_chat_parse(&ctx, body, strlen(body), q, e);
+}
+
+static void reply(const char *body, buf *out, const char **finish)
+{
+    oa_chat_req q;
+    oa_err e;
+    ck_assert_msg(parse(body, &q, &e), "%s", e.message);
+    oa_chat_reply(&q, 0, out, finish);
+    oa_chat_req_free(&q);
+}
+
+static const char *bad[][3] = {
+    {"{\"model\":\"gpt-4o-mini\"}", "Missing required parameter: 'messages'.", "missing_required_parameter"},
+    {"{\"model\":\"gpt-4o-mini\",\"messages\":[]}", "Invalid 'messages': empty array.", "empty_array"},
+    {"{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"bot\",\"content\":\"x\"}]}", "Invalid value: 'bot'.", "invalid_value"},
+    {"{\"model\":\"gpt-9\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}", "The model `gpt-9` does not exist", "model_not_found"},
+    {"{\"model\":\"text-embedding-3-small\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}", "The model `text-embedding-3-small` does not exist", "model_not_found"},
+    {"{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"max_tokens\":0}", "Invalid 'max_tokens'", "invalid_value"},
+    {"{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"tool_choice\":\"required\"}", "Invalid value for 'tool_choice'", "invalid_value"},
+};
+
+START_TEST(bad_requests)
+{
+    oa_chat_req q;
+    oa_err e;
+    ck_assert(!parse(bad[_i][0], &q, &e));
+    ck_assert_msg(strncmp(e.message, bad[_i][1], strlen(bad[_i][1])) == 0, "%s", e.message);
+    ck_assert_str_eq(e.code, bad[_i][2]);
+    oa_chat_req_free(&q);
+}
+END_TEST
+
+START_TEST(context_too_long)
+{
+    buf b = BUF_INIT;
+    buf_puts(&b, "{\"model\":\"gpt-3.5-turbo\",\"messages\":[{\"role\":\"user\",\"content\":\"");
+    for (int i = 0; i < 20000; i++)
+        buf_puts(&b, "word ");
+    buf_puts(&b, "\"}]}");
+    oa_chat_req q;
+    oa_err e;
+    ck_assert(!parse(b.data, &q, &e));
+    ck_assert_str_eq(e.code, "context_length_exceeded");
+    ck_assert_ptr_nonnull(strstr(e.message, "maximum context length is 16385 tokens"));
+    oa_chat_req_free(&q);
+    buf_free(&b);
+}
+END_TEST
+
+START_TEST(same_request_same_reply)
+{
+    const char *body = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"What is covered?\"}]}";
+    buf a = BUF_INIT, b = BUF_INIT, c = BUF_INIT;
+    const char *fa, *fb, *fc;
+    reply(body, &a, &fa);
+    reply(body, &b, &fb);
+    reply("{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"Something else\"}]}", &c, &fc);
+    ck_assert_str_eq(a.data, b.data);
+    ck_assert_str_ne(a.data, c.data);
+    ck_assert_int_eq(strncmp(a.data, "Mock reply to: What is covered?", 31), 0);
+    ck_assert_str_eq(fa, "stop");
+    buf_free(&a);
+    buf_free(&b);
+    buf_free(&c);
+}
+END_TEST
+
+START_TEST(max_tokens_cuts_with_length)
+{
+    buf a = BUF_INIT;
+    const char *finish;
+    reply("{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_completion_tokens\":3}", &a, &finish);
+    ck_assert_str_eq(finish, "length");
+    ck_assert_str_eq(a.data, "Mock reply"); /* "to:" would make 4 tokens */
+    buf_free(&a);
+}
+END_TEST
+
+START_TEST(schema_reply_fits)
+{
+    buf a = BUF_INIT;
+    const char *finish;
+    reply("{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"response_format\":{\"type\":"
+          "\"json_schema\",\"json_schema\":{\"name\":\"s\",\"schema\":{\"type\":\"object\",\"properties\":{\"title\":"
+          "{\"type\":\"string\"},\"n\":{\"type\":\"integer\"},\"ok\":{\"type\":\"boolean\"},\"tags\":{\"type\":\"array\","
+          "\"items\":{\"type\":\"string\"}},\"kind\":{\"enum\":[\"a\",\"b\"]}},\"required\":[\"title\",\"n\"]}}}}",
+          &a, &finish);
+    cJSON *j = cJSON_Parse(a.data);
+    ck_assert_msg(j != NULL, "not JSON: %s", a.data);
+    ck_assert(cJSON_IsString(cJSON_GetObjectItem(j, "title")));
+    ck_assert(cJSON_IsNumber(cJSON_GetObjectItem(j, "n")));
+    ck_assert(cJSON_IsBool(cJSON_GetObjectItem(j, "ok")));
+    ck_assert(cJSON_IsArray(cJSON_GetObjectItem(j, "tags")));
+    ck_assert_str_eq(cJSON_GetObjectItem(j, "kind")->valuestring, "a");
+    cJSON_Delete(j);
+    buf_free(&a);
+}
+END_TEST
+
+START_TEST(forced_tool_call)
+{
+    buf a = BUF_INIT;
+    const char *finish;
+    reply("{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"tools\":[{\"type\":\"function\","
+          "\"function\":{\"name\":\"lookup\",\"parameters\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\"}},"
+          "\"required\":[\"id\"]}}}],\"tool_choice\":\"required\"}",
+          &a, &finish);
+    ck_assert_str_eq(finish, "tool_calls");
+    cJSON *j = cJSON_Parse(a.data);
+    ck_assert(cJSON_IsString(cJSON_GetObjectItem(j, "id")));
+    cJSON_Delete(j);
+    buf_free(&a);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *s = suite_create("chat");
+    TCase *t = tcase_create("core");
+    tcase_add_unchecked_fixture(t, setup, NULL);
+    tcase_add_loop_test(t, bad_requests, 0, sizeof bad / sizeof bad[0]);
+    tcase_add_test(t, context_too_long);
+    tcase_add_test(t, same_request_same_reply);
+    tcase_add_test(t, max_tokens_cuts_with_length);
+    tcase_add_test(t, schema_reply_fits);
+    tcase_add_test(t, forced_tool_call);
+    suite_add_tcase(s, t);
+    return s;
+}
+
+CHECK_MAIN(suite)
