@@ -50,6 +50,10 @@ bool faults_attach_journal(faults *f, journal *j);
 typedef bool (*faults_field_check)(const char *value, char *err, size_t errlen);
 bool faults_add_field(faults *f, const char *name, faults_field_check check);
 
+/* A server's own `kind` value (mock_openai's stream_cut): a rule with it
+ * hands the handler the note kind=<name> instead of a delivery mode. */
+bool faults_add_kind(faults *f, const char *name);
+
 /* Something else to clear on POST /__control/reset (journal, jobs...). */
 bool faults_on_reset(faults *f, void (*fn)(void *ctx), void *ctx);
 

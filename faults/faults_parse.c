@@ -76,7 +76,29 @@ static bool read_pairs(const cJSON *v, faults_pair **out, size_t *n, char *err, 
     return true;
 }
 
-static bool read_kind(faults_rule *r, const cJSON *v, char *err, size_t errlen)
+static bool add_extra_pair(faults_rule *r, const char *name, const char *value)
+{
+    faults_pair *grown = realloc(r->extras, (r->nextras + 1) * sizeof *grown);
+    if (!grown)
+        return false;
+    r->extras = grown;
+    faults_pair *p = &r->extras[r->nextras++];
+    p->name = strdup(name);
+    p->value = strdup(value);
+    return p->name && p->value;
+}
+
+/* A server-registered kind ("kind:<name>" among the extension fields). */
+static bool server_kind(faults_rule *r, const faults_ext *ext, size_t next, const char *value)
+{
+    for (size_t i = 0; i < next; i++) {
+        if (!ext[i].check && !strncmp(ext[i].name, "kind:", 5) && !strcmp(ext[i].name + 5, value))
+            return add_extra_pair(r, "kind", value);
+    }
+    return false;
+}
+
+static bool read_kind(faults_rule *r, const cJSON *v, const faults_ext *ext, size_t next, char *err, size_t errlen)
 {
     for (size_t i = 0; cJSON_IsString(v) && i < sizeof kinds / sizeof kinds[0]; i++) {
         if (strcmp(v->valuestring, kinds[i].name) == 0) {
@@ -84,8 +106,10 @@ static bool read_kind(faults_rule *r, const cJSON *v, char *err, size_t errlen)
             return true;
         }
     }
+    if (cJSON_IsString(v) && server_kind(r, ext, next, v->valuestring))
+        return true;
     return fail(err, errlen, "invalid '%s': must be one of reset, empty, truncate, hang, drip, malformed%s",
-                "kind", "");
+                "kind", next ? " (or one of this server's own)" : "");
 }
 
 static char **str_slot(faults_rule *r, const char *name)
@@ -108,7 +132,8 @@ static long *int_slot(faults_rule *r, const char *name)
     return &r->kind_param; /* drip_bytes_per_s, truncate_bytes, hang_ms */
 }
 
-static bool read_field(faults_rule *r, const field *f, const cJSON *v, char *err, size_t errlen)
+static bool read_field(faults_rule *r, const field *f, const cJSON *v, const faults_ext *ext, size_t next, char *err,
+                       size_t errlen)
 {
     switch (f->type) {
     case T_STR:
@@ -137,7 +162,7 @@ static bool read_field(faults_rule *r, const field *f, const cJSON *v, char *err
         r->body = cJSON_IsString(v) ? strdup(v->valuestring) : cJSON_PrintUnformatted(v);
         return r->body != NULL;
     case T_KIND:
-        return read_kind(r, v, err, errlen);
+        return read_kind(r, v, ext, next, err, errlen);
     }
     return false;
 }
@@ -163,20 +188,13 @@ static bool read_extra(faults_rule *r, const faults_ext *x, const cJSON *v, char
     }
     if (!text || !x->check(text, why, sizeof why))
         return fail(err, errlen, "invalid '%s': %s", x->name, why[0] ? why : "expected a string or a number");
-    faults_pair *grown = realloc(r->extras, (r->nextras + 1) * sizeof *grown);
-    if (!grown)
-        return fail(err, errlen, "out of memory reading '%s'%s", x->name, "");
-    r->extras = grown;
-    faults_pair *p = &r->extras[r->nextras++];
-    p->name = strdup(x->name);
-    p->value = strdup(text);
-    return p->name && p->value;
+    return add_extra_pair(r, x->name, text) || fail(err, errlen, "out of memory reading '%s'%s", x->name, "");
 }
 
 static const faults_ext *find_ext(const faults_ext *ext, size_t n, const char *name)
 {
     for (size_t i = 0; i < n; i++) {
-        if (strcmp(ext[i].name, name) == 0)
+        if (ext[i].check && strcmp(ext[i].name, name) == 0) /* kinds have no check: not fields */
             return &ext[i];
     }
     return NULL;
@@ -194,7 +212,7 @@ faults_rule *faults_rule_from_json(const void *obj, const faults_ext *ext, size_
     for (const cJSON *v = o->child; ok && v; v = v->next) {
         const field *f = find_field(v->string);
         const faults_ext *x = f ? NULL : find_ext(ext, next, v->string);
-        ok = f   ? read_field(r, f, v, err, errlen)
+        ok = f   ? read_field(r, f, v, ext, next, err, errlen)
              : x ? read_extra(r, x, v, err, errlen)
                  : fail(err, errlen, "unknown field '%.100s'%s", v->string, "");
     }

@@ -35,6 +35,10 @@ void faults_free(faults *f)
     if (!f)
         return;
     faults_clear(f);
+    for (size_t i = 0; i < f->next; i++) {
+        if (!f->ext[i].check)
+            free((char *)f->ext[i].name); /* a kind's "kind:<name>" entry */
+    }
     free(f->rules);
     free(f->resets);
     pthread_mutex_destroy(&f->lock);
@@ -173,6 +177,20 @@ bool faults_add_field(faults *f, const char *name, faults_field_check check)
     if (f->next == sizeof f->ext / sizeof f->ext[0])
         return false;
     f->ext[f->next++] = (faults_ext){name, check};
+    return true;
+}
+
+/* Kinds are kept among the fields as "kind:<name>" with no check. */
+bool faults_add_kind(faults *f, const char *name)
+{
+    char *entry = malloc(strlen(name) + 6);
+    if (!entry || f->next == sizeof f->ext / sizeof f->ext[0]) {
+        free(entry);
+        return false;
+    }
+    strcpy(entry, "kind:");
+    strcat(entry, name);
+    f->ext[f->next++] = (faults_ext){entry, NULL};
     return true;
 }
 

@@ -5,12 +5,13 @@
 
 #include "app.h"
 #include "faults.h"
+#include "oa_chat.h"
 #include "oa_ctx.h"
 #include "oa_error.h"
 #include "oa_handlers.h"
 #include "oa_ratelimit.h"
 
-#define OA_NROUTES 8
+#define OA_NROUTES 9
 
 typedef struct oa_limits {
     long rpm, tpm;
@@ -44,6 +45,38 @@ static bool legacy_knobs(faults *f, char *err, size_t errlen)
     return true;
 }
 
+static bool check_chunks(const char *v, char *err, size_t n)
+{
+    char *end;
+    long x = strtol(v, &end, 10);
+    if (end != v && !*end && x >= 0 && x <= 100000)
+        return true;
+    snprintf(err, n, "expected a number of events from 0 to 100000");
+    return false;
+}
+
+/* The fault store with this server's stream kinds registered before any
+ * rule is read (--faults FILE may use them), then the old env knobs. */
+static faults *faults_for_openai(const app_common *c, char *err, size_t errlen)
+{
+    faults *f = faults_from_config(NULL, c->control_token, err, errlen);
+    if (!f)
+        return NULL;
+    bool ok = faults_add_kind(f, "stream_cut") && faults_add_kind(f, "stream_error") &&
+              faults_add_field(f, "after_chunks", check_chunks);
+    if (!ok)
+        snprintf(err, errlen, "out of memory");
+    if (ok && c->faults_file && *c->faults_file)
+        ok = faults_load_file(f, c->faults_file, err, errlen);
+    if (ok)
+        ok = legacy_knobs(f, err, errlen);
+    if (!ok) {
+        faults_free(f);
+        return NULL;
+    }
+    return f;
+}
+
 static int serve(app_common *c, oa_ctx *ctx, faults *f, journal *j, metrics *m)
 {
     srv_route routes[OA_NROUTES + FAULTS_NROUTES] = {
@@ -51,6 +84,7 @@ static int serve(app_common *c, oa_ctx *ctx, faults *f, journal *j, metrics *m)
         {"GET", "/metrics", srv_metrics_handler, m},
         {"POST", "/v1/embeddings", oa_handle_embeddings, ctx},
         {"POST", "/v1/chat/completions", oa_handle_chat, ctx},
+        {"POST", "/v1/responses", oa_handle_responses, ctx},
         {"GET", "/v1/models", oa_handle_models_list, ctx},
         {"GET", "/v1/models/{id}", oa_handle_model_get, ctx},
         {"GET", "/__control/ratelimit", oa_handle_ratelimit_get, ctx},
@@ -87,6 +121,8 @@ int main(int argc, char **argv)
     cli_list keys = {0}, models = {0};
     oa_ctx ctx = {.api_keys = &keys};
     oa_limits lim = {0, 0, false};
+    const char *replies_file = NULL;
+    oa_replies *replies = NULL;
     const cli_opt opts[] = {
         APP_COMMON_OPTS(c),
         {"api-key", "MOCK_API_KEYS", CLI_LIST, &keys,
@@ -95,6 +131,8 @@ int main(int argc, char **argv)
          "add an embedding model or resize one, NAME:DIMS (repeatable; env: comma-separated)", 0, 0},
         {"rpm", "MOCK_RPM", CLI_INT, &lim.rpm, "requests per minute per API key, enforced with 429s (0 = no limit)", 0, 1e12},
         {"tpm", "MOCK_TPM", CLI_INT, &lim.tpm, "tokens per minute per API key, enforced with 429s (0 = no limit)", 0, 1e12},
+        {"replies", "MOCK_REPLIES", CLI_STR, &replies_file,
+         "chat: JSON rules [{match: regex, reply | tool_call}] on the last user message, first match wins", 0, 0},
         {"ttft-ms", "MOCK_TTFT_MS", CLI_INT, &ctx.ttft_ms, "chat: time before a reply (streamed or not) starts", 0, 600000},
         {"tokens-per-s", "MOCK_TOKENS_PER_S", CLI_INT, &ctx.tokens_per_s, "chat streams: content events per second (0 = at once)", 0, 1000000},
         {"quota-exhausted", "MOCK_QUOTA_EXHAUSTED", CLI_BOOL, &lim.quota_exhausted,
@@ -109,11 +147,15 @@ int main(int argc, char **argv)
         rc = 0;
     else if (parsed == CLI_OK && !oa_ctx_models(&ctx, &models, err, sizeof err))
         fprintf(stderr, "mock_openai: %s\n", err);
-    else if (parsed == CLI_OK && (!(f = faults_from_config(c.faults_file, c.control_token, err, sizeof err)) ||
-                                  !legacy_knobs(f, err, sizeof err)))
+    else if (parsed == CLI_OK && !(f = faults_for_openai(&c, err, sizeof err)))
         fprintf(stderr, "mock_openai: %s\n", err);
-    else if (parsed == CLI_OK)
+    else if (parsed == CLI_OK && replies_file && *replies_file && !(replies = oa_replies_load(replies_file, err, sizeof err)))
+        fprintf(stderr, "mock_openai: %s\n", err);
+    else if (parsed == CLI_OK) {
+        ctx.replies = replies;
         rc = serve_observed(&c, &ctx, f, &lim);
+    }
+    oa_replies_free(replies);
     faults_free(f);
     cli_list_free(&keys);
     cli_list_free(&models);

@@ -2,6 +2,7 @@
  * by --ttft-ms and --tokens-per-s on the timer (no thread is held). */
 #include <cJSON.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -17,8 +18,15 @@ typedef struct chat_out {
     size_t completion_tokens;
 } chat_out;
 
+static bool calls_tool(const oa_chat_req *q)
+{
+    return q->tool || q->scripted_tool;
+}
+
 static const char *tool_name(const oa_chat_req *q)
 {
+    if (q->scripted_tool)
+        return q->scripted_tool;
     const cJSON *n = cJSON_GetObjectItemCaseSensitive(q->tool, "name");
     return cJSON_IsString(n) ? n->valuestring : "tool";
 }
@@ -51,7 +59,7 @@ static void write_json(buf *b, chat_out *o)
         oa_chat_reply(o->q, i, &reply, &finish);
         o->completion_tokens += oa_tokens_estimate(reply.data ? reply.data : "", reply.len);
         buf_printf(b, "%s{\"index\":%ld,\"message\":{\"role\":\"assistant\",\"content\":", i ? "," : "", i);
-        if (o->q->tool) {
+        if (calls_tool(o->q)) {
             buf_puts(b, "null,\"refusal\":null,\"annotations\":[],");
             tool_calls(b, o, i, &reply, false);
         } else {
@@ -109,9 +117,9 @@ static size_t write_stream(buf *b, chat_out *o)
         const char *finish;
         oa_chat_reply(o->q, i, &reply, &finish);
         o->completion_tokens += oa_tokens_estimate(reply.data ? reply.data : "", reply.len);
-        chunk(b, o, i, o->q->tool ? "{\"role\":\"assistant\",\"content\":null,\"refusal\":null}"
-                                  : "{\"role\":\"assistant\",\"content\":\"\",\"refusal\":null}", NULL);
-        if (o->q->tool) {
+        chunk(b, o, i, calls_tool(o->q) ? "{\"role\":\"assistant\",\"content\":null,\"refusal\":null}"
+                                        : "{\"role\":\"assistant\",\"content\":\"\",\"refusal\":null}", NULL);
+        if (calls_tool(o->q)) {
             buf delta = BUF_INIT;
             buf_puts(&delta, "{");
             tool_calls(&delta, o, i, &reply, true);
@@ -134,6 +142,37 @@ static size_t write_stream(buf *b, chat_out *o)
     }
     buf_puts(b, "data: [DONE]\n\n");
     return events;
+}
+
+/* Where the nth event ("data: ...\n\n") of the stream ends. */
+static size_t event_end(const buf *b, long n)
+{
+    size_t at = 0;
+    for (long k = 0; k < n; k++) {
+        const char *e = strstr(b->data + at, "\n\n");
+        if (!e)
+            return b->len;
+        at = (size_t)(e + 2 - b->data);
+    }
+    return at;
+}
+
+/* Stream faults (rule kinds of this server): stream_cut drops the
+ * connection after after_chunks events; stream_error sends an error event
+ * there and ends the stream without [DONE]. */
+static void stream_fault(srv_req *r, buf *b)
+{
+    const char *kind = srv_req_note(r, "kind"), *after = srv_req_note(r, "after_chunks");
+    if (!kind)
+        return;
+    size_t at = event_end(b, after ? strtol(after, NULL, 10) : 3);
+    if (!strcmp(kind, "stream_cut")) {
+        srv_resp_deliver(r, SRV_DELIVER_TRUNCATE, at ? at : 1);
+    } else if (!strcmp(kind, "stream_error")) {
+        b->len = at;
+        buf_puts(b, "data: {\"error\":{\"message\":\"The server had an error while processing your request. Sorry "
+                    "about that!\",\"type\":\"server_error\",\"param\":null,\"code\":null}}\n\n");
+    }
 }
 
 /* --ttft-ms holds the answer back; --tokens-per-s drips the rest at that
@@ -161,6 +200,7 @@ void oa_handle_chat(srv_req *r, void *ctx)
     if (!oa_chat_parse(c, body, len, &q, &e)) {
         oa_error_send(r, &e);
     } else if (oa_ratelimit_take(c->rl, r, q.model->id, q.prompt_tokens)) {
+        oa_replies_apply(c->replies, &q);
         chat_out o = {&q, "", (long)time(NULL), 0};
         snprintf(o.id, sizeof o.id, "chatcmpl-%016llx%08llx", (unsigned long long)q.seed,
                  (unsigned long long)(q.seed >> 17) & 0xffffffffULL);
@@ -170,6 +210,7 @@ void oa_handle_chat(srv_req *r, void *ctx)
             srv_resp_header(r, "content-type", "text/event-stream; charset=utf-8");
             srv_resp_header(r, "cache-control", "no-cache");
             size_t events = write_stream(b, &o);
+            stream_fault(r, b);
             pace(r, c, b->len, events);
         } else {
             write_json(b, &o);

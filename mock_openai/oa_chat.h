@@ -28,6 +28,10 @@ typedef struct oa_chat_req {
     const void *schema;       /* json_schema's schema (cJSON), or NULL */
     bool json_object;
     const void *tool;         /* the function tool to call (cJSON), or NULL */
+    const void *stop;         /* "stop": a string or a list of them (cJSON), or NULL */
+    const char *scripted;     /* a --replies text for this conversation, or NULL */
+    const char *scripted_tool; /* a --replies tool call: its name... */
+    const char *scripted_args; /* ...and its arguments (JSON text) */
 } oa_chat_req;
 
 bool oa_chat_parse(const oa_ctx *c, const char *body, size_t len, oa_chat_req *q, oa_err *e);
@@ -36,6 +40,15 @@ void oa_chat_req_free(oa_chat_req *q);
 /* Choice i's reply: the content text or the tool call's arguments (JSON).
  * *finish is "stop", "length" or "tool_calls". */
 void oa_chat_reply(const oa_chat_req *q, long i, buf *out, const char **finish);
+
+/* --replies FILE: [{"match": "<regex on the last user message>", "reply": "text"}
+ * or {"match": ..., "tool_call": {"name": ..., "arguments": {...}}}], first
+ * match wins. NULL with a message for a bad file or pattern. */
+typedef struct oa_replies oa_replies;
+oa_replies *oa_replies_load(const char *path, char *err, size_t errlen);
+void oa_replies_free(oa_replies *r);
+/* Fill q->scripted* from the first rule matching q->last_user. */
+void oa_replies_apply(const oa_replies *r, oa_chat_req *q);
 
 /* A JSON value that fits a JSON schema (required properties and types). */
 void oa_json_for_schema(const void *schema, uint64_t *seed, buf *out, int depth);

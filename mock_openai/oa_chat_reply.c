@@ -107,11 +107,37 @@ void oa_json_for_schema(const void *schema_json, uint64_t *seed, buf *out, int d
     }
 }
 
+/* Cut text at the first stop sequence; true if one was found. */
+static bool cut_at_stop(buf *out, const cJSON *stop)
+{
+    size_t cut = out->len;
+    const cJSON *one = cJSON_IsString(stop) ? stop : NULL;
+    for (const cJSON *s = one ? one : (stop ? stop->child : NULL); s; s = one ? NULL : s->next) {
+        const char *hit = cJSON_IsString(s) && *s->valuestring ? strstr(out->data, s->valuestring) : NULL;
+        if (hit && (size_t)(hit - out->data) < cut)
+            cut = (size_t)(hit - out->data);
+    }
+    if (cut == out->len)
+        return false;
+    out->len = cut;
+    out->data[cut] = '\0';
+    return true;
+}
+
 void oa_chat_reply(const oa_chat_req *q, long i, buf *out, const char **finish)
 {
     uint64_t s = q->seed + (uint64_t)i * 0x632be59bd9b4e019ULL;
     *finish = "stop";
-    if (q->tool) {
+    if (q->scripted_tool) {
+        buf_puts(out, q->scripted_args);
+        *finish = "tool_calls";
+    } else if (q->scripted) {
+        buf_puts(out, q->scripted);
+        if (out->data)
+            cut_at_stop(out, q->stop);
+        if (cut_to(out, q->max_tokens))
+            *finish = "length";
+    } else if (q->tool) {
         oa_json_for_schema(cJSON_GetObjectItemCaseSensitive(q->tool, "parameters"), &s, out, 0);
         *finish = "tool_calls";
     } else if (q->schema) {
@@ -125,6 +151,7 @@ void oa_chat_reply(const oa_chat_req *q, long i, buf *out, const char **finish)
         buf_free(&text);
     } else {
         text_reply(q, &s, out);
+        cut_at_stop(out, q->stop);
         if (cut_to(out, q->max_tokens))
             *finish = "length";
     }

@@ -205,6 +205,8 @@ bool oa_chat_parse(const oa_ctx *c, const char *body, size_t len, oa_chat_req *q
     q->max_tokens = mct ? mct : mt;
     q->seed ^= (uint64_t)seed * 0x9e3779b97f4a7c15ULL ^ XXH3_64bits(q->model->id, strlen(q->model->id));
     q->stream = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "stream"));
+    const cJSON *stop = cJSON_GetObjectItemCaseSensitive(root, "stop");
+    q->stop = cJSON_IsString(stop) || cJSON_IsArray(stop) ? stop : NULL;
     q->include_usage = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(root, "stream_options"), "include_usage"));
     return true;
 }

@@ -27,6 +27,7 @@ typedef struct oa_ctx {
     struct faults *faults;    /* for the control API's token check */
     long ttft_ms;             /* chat streams: time to the first token */
     long tokens_per_s;        /* chat streams: pace after that (0 = at once) */
+    const struct oa_replies *replies; /* --replies FILE, or NULL */
 } oa_ctx;
 
 /* Register the built-in models, then each "NAME:DIMS" of extra (a new

@@ -4,7 +4,16 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import OpenAI6 from 'openai6';
 import OpenAI7 from 'openai7';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { startServer } from '../lib/server.mjs';
+
+const REPLIES = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mw-replies-')), 'replies.json');
+fs.writeFileSync(REPLIES, JSON.stringify([
+  { match: '^refund', reply: 'Refunds take 5 business days. END of answer.' },
+  { match: 'weather in ([A-Z][a-z]+)', tool_call: { name: 'get_weather', arguments: { city: 'Paris' } } },
+]));
 
 const MODEL = 'gpt-4o-mini';
 const ASK = [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'What does the plan cover for emergency care?' }];
@@ -14,7 +23,7 @@ for (const [name, OpenAI] of [['openai v6', OpenAI6], ['openai v7', OpenAI7]]) {
     let s;
     let client;
     before(async () => {
-      s = await startServer('mock_openai', ['--tokens-per-s', '200']);
+      s = await startServer('mock_openai', ['--tokens-per-s', '200', '--replies', REPLIES]);
       client = new OpenAI({ apiKey: 'k', baseURL: `${s.url}/v1`, maxRetries: 0 });
     });
     after(() => s.stop());
@@ -87,6 +96,46 @@ for (const [name, OpenAI] of [['openai v6', OpenAI6], ['openai v7', OpenAI7]]) {
       await fetch(`${s.url}/__control/faults`, { method: 'POST', body: JSON.stringify({ path: '/v1/chat/completions', kind: 'truncate', times: 1 }) });
       const stream = await client.chat.completions.create({ model: MODEL, messages: ASK, stream: true });
       await assert.rejects(async () => { for await (const chunk of stream) void chunk; });
+    });
+
+    it('--replies scripts answers and tool calls; stop cuts', async () => {
+      const r = await client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'refund please' }] });
+      assert.equal(r.choices[0].message.content, 'Refunds take 5 business days. END of answer.');
+      const cut = await client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'refund please' }], stop: ['END'] });
+      assert.equal(cut.choices[0].message.content, 'Refunds take 5 business days. ');
+      const t = await client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'what is the weather in Paris?' }] });
+      assert.equal(t.choices[0].finish_reason, 'tool_calls');
+      assert.deepEqual(JSON.parse(t.choices[0].message.tool_calls[0].function.arguments), { city: 'Paris' });
+    });
+
+    it('stream faults: stream_cut drops the stream, stream_error sends an error event', async () => {
+      await fetch(`${s.url}/__control/faults`, { method: 'POST', body: JSON.stringify({ path: '/v1/chat/completions', kind: 'stream_cut', after_chunks: 3, times: 1 }) });
+      let seen = '';
+      await assert.rejects(async () => {
+        for await (const c of await client.chat.completions.create({ model: MODEL, messages: ASK, stream: true })) seen += c.choices[0]?.delta?.content ?? '';
+      });
+      assert.ok(seen.length > 0, 'some deltas came before the cut');
+      await fetch(`${s.url}/__control/faults`, { method: 'POST', body: JSON.stringify({ path: '/v1/chat/completions', kind: 'stream_error', after_chunks: 2, times: 1 }) });
+      await assert.rejects(async () => {
+        for await (const c of await client.chat.completions.create({ model: MODEL, messages: ASK, stream: true })) void c;
+      }, /server had an error/);
+      const bad = await fetch(`${s.url}/__control/faults`, { method: 'POST', body: JSON.stringify({ kind: 'stream_cut', after_chunks: 'many' }) });
+      assert.equal(bad.status, 400);
+    });
+
+    it('responses.create, plain and streamed', async () => {
+      const r = await client.responses.create({ model: MODEL, input: 'What does the plan cover?', instructions: 'Be brief.' });
+      assert.equal(r.status, 'completed');
+      assert.match(r.output_text, /^Mock reply to: What does the plan cover\?/);
+      assert.ok(r.usage.total_tokens > 0);
+      let text = '';
+      let completed = null;
+      for await (const ev of await client.responses.create({ model: MODEL, input: 'What does the plan cover?', instructions: 'Be brief.', stream: true })) {
+        if (ev.type === 'response.output_text.delta') text += ev.delta;
+        if (ev.type === 'response.completed') completed = ev.response;
+      }
+      assert.equal(text, r.output_text);
+      assert.equal(completed.status, 'completed');
     });
 
     it('errors come in the real envelope', async () => {
