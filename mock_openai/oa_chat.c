@@ -188,6 +188,20 @@ static void pace(srv_req *r, const oa_ctx *c, size_t bytes, size_t events)
     }
 }
 
+void oa_chat_json(buf *b, const oa_chat_req *q, const char *id, long created)
+{
+    chat_out o = {q, "", created, 0};
+    snprintf(o.id, sizeof o.id, "%s", id);
+    write_json(b, &o);
+}
+
+size_t oa_chat_sse(buf *b, const oa_chat_req *q, const char *id, long created)
+{
+    chat_out o = {q, "", created, 0};
+    snprintf(o.id, sizeof o.id, "%s", id);
+    return write_stream(b, &o);
+}
+
 void oa_handle_chat(srv_req *r, void *ctx)
 {
     const oa_ctx *c = ctx;
@@ -201,19 +215,19 @@ void oa_handle_chat(srv_req *r, void *ctx)
         oa_error_send(r, &e);
     } else if (oa_ratelimit_take(c->rl, r, q.model->id, q.prompt_tokens)) {
         oa_replies_apply(c->replies, &q);
-        chat_out o = {&q, "", (long)time(NULL), 0};
-        snprintf(o.id, sizeof o.id, "chatcmpl-%016llx%08llx", (unsigned long long)q.seed,
+        char id[40];
+        snprintf(id, sizeof id, "chatcmpl-%016llx%08llx", (unsigned long long)q.seed,
                  (unsigned long long)(q.seed >> 17) & 0xffffffffULL);
         buf *b = srv_resp_body(r);
         srv_resp_header(r, "openai-model", q.model->id);
         if (q.stream) {
             srv_resp_header(r, "content-type", "text/event-stream; charset=utf-8");
             srv_resp_header(r, "cache-control", "no-cache");
-            size_t events = write_stream(b, &o);
+            size_t events = oa_chat_sse(b, &q, id, (long)time(NULL));
             stream_fault(r, b);
             pace(r, c, b->len, events);
         } else {
-            write_json(b, &o);
+            oa_chat_json(b, &q, id, (long)time(NULL));
         }
     }
     oa_chat_req_free(&q);

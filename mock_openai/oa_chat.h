@@ -50,6 +50,12 @@ void oa_replies_free(oa_replies *r);
 /* Fill q->scripted* from the first rule matching q->last_user. */
 void oa_replies_apply(const oa_replies *r, oa_chat_req *q);
 
+/* The whole answer for a parsed request: a chat.completion object, or the
+ * server-sent events (role, content deltas, finish, usage, [DONE]).
+ * oa_chat_sse returns the number of content events. */
+void oa_chat_json(buf *b, const oa_chat_req *q, const char *id, long created);
+size_t oa_chat_sse(buf *b, const oa_chat_req *q, const char *id, long created);
+
 /* A JSON value that fits a JSON schema (required properties and types). */
 void oa_json_for_schema(const void *schema, uint64_t *seed, buf *out, int depth);
 

@@ -132,6 +132,53 @@ START_TEST(forced_tool_call)
 }
 END_TEST
 
+/* SSE: every event is "data: <json>\n\n", one content delta per word
+ * that add up to the plain reply, finish, usage, then [DONE]. */
+START_TEST(sse_framing)
+{
+    const char *body = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"Tell me\"}],"
+                       "\"stream\":true,\"stream_options\":{\"include_usage\":true}}";
+    oa_chat_req q;
+    oa_err e;
+    ck_assert(parse(body, &q, &e));
+    buf sse = BUF_INIT, plain = BUF_INIT, joined = BUF_INIT;
+    size_t events = oa_chat_sse(&sse, &q, "chatcmpl-x", 1);
+    const char *finish;
+    oa_chat_reply(&q, 0, &plain, &finish);
+    int n = 0;
+    bool done = false, usage = false;
+    for (char *ev = sse.data; *ev; n++) {
+        char *end = strstr(ev, "\n\n");
+        ck_assert_ptr_nonnull(end);
+        ck_assert_int_eq(strncmp(ev, "data: ", 6), 0);
+        *end = '\0';
+        if (!strcmp(ev + 6, "[DONE]")) {
+            done = true;
+            ck_assert_str_eq(end + 2, "");
+            break;
+        }
+        cJSON *c = cJSON_Parse(ev + 6);
+        ck_assert_msg(c != NULL, "bad JSON: %s", ev + 6);
+        ck_assert_str_eq(cJSON_GetObjectItem(c, "id")->valuestring, "chatcmpl-x");
+        cJSON *choice = cJSON_GetArrayItem(cJSON_GetObjectItem(c, "choices"), 0);
+        cJSON *content = cJSON_GetObjectItem(cJSON_GetObjectItem(choice, "delta"), "content");
+        if (cJSON_IsString(content))
+            buf_puts(&joined, content->valuestring);
+        usage = usage || cJSON_IsObject(cJSON_GetObjectItem(c, "usage"));
+        cJSON_Delete(c);
+        ev = end + 2;
+    }
+    ck_assert(done);
+    ck_assert(usage);
+    ck_assert_str_eq(joined.data, plain.data);
+    ck_assert_uint_eq((size_t)n, events + 3); /* role, one per word, finish, usage (then [DONE]) */
+    buf_free(&sse);
+    buf_free(&plain);
+    buf_free(&joined);
+    oa_chat_req_free(&q);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("chat");
@@ -143,6 +190,7 @@ static Suite *suite(void)
     tcase_add_test(t, max_tokens_cuts_with_length);
     tcase_add_test(t, schema_reply_fits);
     tcase_add_test(t, forced_tool_call);
+    tcase_add_test(t, sse_framing);
     suite_add_tcase(s, t);
     return s;
 }
