@@ -136,7 +136,7 @@ int main(int argc, char **argv)
         {"ttft-ms", "MOCK_TTFT_MS", CLI_INT, &ctx.ttft_ms, "chat: time before a reply (streamed or not) starts", 0, 600000},
         {"tokens-per-s", "MOCK_TOKENS_PER_S", CLI_INT, &ctx.tokens_per_s, "chat streams: content events per second (0 = at once)", 0, 1000000},
         {"quota-exhausted", "MOCK_QUOTA_EXHAUSTED", CLI_BOOL, &lim.quota_exhausted,
-         "answer every embeddings call with 429 insufficient_quota", 0, 0},
+         "answer every embeddings and chat call with 429 insufficient_quota", 0, 0},
     };
     const cli_about about = {"mock_openai", MOCKWORKS_VERSION, "a fake OpenAI API (embeddings, chat, models) for tests"};
     int rc = 2;
