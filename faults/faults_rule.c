@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "faults_rule.h"
+#include "rng.h"
 
 bool faults_rule_matches(const faults_rule *rule, srv_req *r, const char *body_model)
 {
@@ -22,18 +23,10 @@ bool faults_rule_matches(const faults_rule *rule, srv_req *r, const char *body_m
     return true;
 }
 
-static uint64_t splitmix64(uint64_t *state)
-{
-    uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
 /* Uniform in [0, 1) from the top 53 bits. */
 static double unit(uint64_t *state)
 {
-    return (double)(splitmix64(state) >> 11) / 9007199254740992.0;
+    return (double)(rng_next(state) >> 11) / 9007199254740992.0;
 }
 
 bool faults_rule_fires(faults_rule *rule, uint64_t now_ms)
@@ -64,7 +57,7 @@ unsigned faults_rule_delay(faults_rule *rule)
 {
     uint64_t d = (uint64_t)rule->delay_ms;
     if (rule->jitter_ms)
-        d += splitmix64(&rule->jitter_rng) % ((uint64_t)rule->jitter_ms + 1);
+        d += rng_next(&rule->jitter_rng) % ((uint64_t)rule->jitter_ms + 1);
     return (unsigned)d;
 }
 

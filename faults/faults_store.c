@@ -8,6 +8,7 @@
 
 #include "faults.h"
 #include "faults_internal.h"
+#include "file.h"
 #include "timer.h"
 
 faults *faults_new(const char *control_token)
@@ -130,29 +131,14 @@ bool faults_add_json(faults *f, const char *json, size_t len, char *err, size_t 
 
 bool faults_load_file(faults *f, const char *path, char *err, size_t errlen)
 {
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        snprintf(err, errlen, "cannot open %s", path);
-        return false;
-    }
-    char *data = NULL;
-    size_t len = 0, cap = 0;
-    for (size_t got;; len += got) {
-        if (len == cap) {
-            char *grown = realloc(data, cap = cap ? cap * 2 : 4096);
-            if (!grown)
-                break;
-            data = grown;
-        }
-        if ((got = fread(data + len, 1, cap - len, fp)) == 0)
-            break;
-    }
-    fclose(fp);
+    buf data = BUF_INIT;
     char why[400];
-    bool ok = data && faults_add_json(f, data, len, why, sizeof why);
+    bool ok = file_read_all(path, &data);
     if (!ok)
-        snprintf(err, errlen, "%s: %s", path, data ? why : "out of memory");
-    free(data);
+        snprintf(err, errlen, "cannot read %s", path);
+    else if (!(ok = faults_add_json(f, data.data, data.len, why, sizeof why)))
+        snprintf(err, errlen, "%s: %s", path, why);
+    buf_free(&data);
     return ok;
 }
 

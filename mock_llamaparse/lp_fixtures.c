@@ -1,5 +1,7 @@
 #include "lp_fixtures.h"
 
+#include "file.h"
+
 #include <cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,17 +17,13 @@ static char *slurp(const char *dir, const char *name, const char *ext, size_t *l
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s%s", dir, name, ext);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
     buf b = BUF_INIT;
-    char chunk[8192];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && buf_append(&b, chunk, n))
-        ;
-    fclose(f);
+    if (!file_read_all(path, &b)) {
+        buf_free(&b);
+        return NULL;
+    }
     *len = b.len;
-    return b.data ? buf_release(&b) : strdup("");
+    return buf_release(&b);
 }
 
 static bool add(lp_doc *d, const char *md, size_t n, const char *text)

@@ -1,4 +1,5 @@
 #include "lp_synth.h"
+#include "rng.h"
 
 #include <stdint.h>
 #include <xxhash.h>
@@ -12,22 +13,14 @@ static const char *const words[] = {
 };
 #define NWORDS (sizeof words / sizeof words[0])
 
-static uint64_t next(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
 static const char *word(uint64_t *s)
 {
-    return words[next(s) % NWORDS];
+    return words[rng_next(s) % NWORDS];
 }
 
 static void sentence(buf *out, uint64_t *s)
 {
-    size_t n = 8 + next(s) % 10;
+    size_t n = 8 + rng_next(s) % 10;
     for (size_t i = 0; i < n; i++) {
         const char *w = word(s);
         if (i == 0)
@@ -51,8 +44,8 @@ static void page(buf *out, uint64_t *s, size_t n)
         buf_printf(out, "- %s %s %s\n", word(s), word(s), word(s));
     buf_printf(out, "\n| item | %s | %s |\n| --- | --- | --- |\n", word(s), word(s));
     for (int k = 1; k <= 3; k++)
-        buf_printf(out, "| %s | %u | %u.%02u |\n", word(s), (unsigned)(next(s) % 1000),
-                   (unsigned)(next(s) % 500), (unsigned)(next(s) % 100));
+        buf_printf(out, "| %s | %u | %u.%02u |\n", word(s), (unsigned)(rng_next(s) % 1000),
+                   (unsigned)(rng_next(s) % 500), (unsigned)(rng_next(s) % 100));
 }
 
 bool lp_synth(const char *data, size_t len, size_t pages, lp_page_fn add, void *ctx)

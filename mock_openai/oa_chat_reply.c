@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "oa_chat.h"
+#include "rng.h"
 #include "oa_tokens.h"
 
 static const char *const words[] = {
@@ -12,14 +13,6 @@ static const char *const words[] = {
     "are", "listed", "below", "for", "review", "mock", "response", "deterministic", "content",
 };
 #define NWORDS (sizeof words / sizeof words[0])
-
-static uint64_t next(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
 
 /* "Mock reply to: <the first words of the question>." and a seeded sentence. */
 static void text_reply(const oa_chat_req *q, uint64_t *s, buf *out)
@@ -33,9 +26,9 @@ static void text_reply(const oa_chat_req *q, uint64_t *s, buf *out)
     buf_puts(out, "Mock reply to: ");
     buf_append(out, u, n);
     buf_puts(out, n ? ". " : "your message. ");
-    size_t len = 10 + next(s) % 12;
+    size_t len = 10 + rng_next(s) % 12;
     for (size_t i = 0; i < len; i++) {
-        const char *w = words[next(s) % NWORDS];
+        const char *w = words[rng_next(s) % NWORDS];
         if (i == 0)
             buf_printf(out, "%c%s", w[0] - 32, w + 1);
         else
@@ -95,15 +88,15 @@ void oa_json_for_schema(const void *schema_json, uint64_t *seed, buf *out, int d
         oa_json_for_schema(cJSON_GetObjectItemCaseSensitive(schema, "items"), seed, out, depth + 1);
         buf_puts(out, "]");
     } else if (!strcmp(t, "integer")) {
-        buf_printf(out, "%u", (unsigned)(next(seed) % 100));
+        buf_printf(out, "%u", (unsigned)(rng_next(seed) % 100));
     } else if (!strcmp(t, "number")) {
-        buf_printf(out, "%u.5", (unsigned)(next(seed) % 100));
+        buf_printf(out, "%u.5", (unsigned)(rng_next(seed) % 100));
     } else if (!strcmp(t, "boolean")) {
-        buf_puts(out, next(seed) & 1 ? "true" : "false");
+        buf_puts(out, rng_next(seed) & 1 ? "true" : "false");
     } else if (!strcmp(t, "null")) {
         buf_puts(out, "null");
     } else {
-        buf_printf(out, "\"mock %s\"", words[next(seed) % NWORDS]);
+        buf_printf(out, "\"mock %s\"", words[rng_next(seed) % NWORDS]);
     }
 }
 

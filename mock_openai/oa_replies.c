@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "file.h"
 #include "oa_chat.h"
 
 typedef struct reply_rule {
@@ -61,18 +62,13 @@ static bool load_rule(reply_rule *rr, const cJSON *item, size_t i, char *err, si
 
 oa_replies *oa_replies_load(const char *path, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errlen, "cannot open %s", path);
+    buf b = BUF_INIT;
+    if (!file_read_all(path, &b)) {
+        buf_free(&b);
+        snprintf(err, errlen, "cannot read %s", path);
         return NULL;
     }
-    buf b = BUF_INIT;
-    char chunk[8192];
-    size_t got;
-    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0 && buf_append(&b, chunk, got))
-        ;
-    fclose(f);
-    cJSON *root = b.data ? cJSON_Parse(b.data) : NULL;
+    cJSON *root = cJSON_Parse(b.data);
     buf_free(&b);
     oa_replies *r = calloc(1, sizeof *r);
     size_t n = cJSON_IsArray(root) ? (size_t)cJSON_GetArraySize(root) : 0;

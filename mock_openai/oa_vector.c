@@ -1,4 +1,5 @@
 #include "oa_vector.h"
+#include "rng.h"
 
 #include <math.h>
 #include <stdbool.h>
@@ -19,14 +20,6 @@ enum { FAM_TEXT = 1, FAM_WORD, FAM_PAIR, FAM_TRIGRAM, FAM_TOKEN, FAM_TOKPAIR };
 uint64_t oa_vec_seed(const char *model)
 {
     return XXH3_64bits(model, strlen(model));
-}
-
-static uint64_t splitmix64(uint64_t *state)
-{
-    uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
 }
 
 #define LANES 8          /* independent xorshift32 generators */
@@ -74,7 +67,7 @@ static void add_direction(float *acc, size_t dim, uint64_t h, float w)
     uint32_t x[LANES];
     uint64_t st = h;
     for (int l = 0; l < LANES; l += 2) {
-        uint64_t r = splitmix64(&st);
+        uint64_t r = rng_next(&st);
         x[l] = (uint32_t)r | 1u; /* xorshift must not start at zero */
         x[l + 1] = (uint32_t)(r >> 32) | 1u;
     }
@@ -104,7 +97,7 @@ static void add_sparse(float *acc, size_t dim, uint64_t h, float w)
     uint64_t st = h;
     const float mag = w * SPARSE_SCALE;
     for (int k = 0; k < SPARSE_NNZ; k += 2) {
-        uint64_t r = splitmix64(&st);
+        uint64_t r = rng_next(&st);
         size_t p0 = (size_t)(((r & 0xffffu) * SPARSE_SPAN) >> 16);
         size_t p1 = (size_t)((((r >> 16) & 0xffffu) * SPARSE_SPAN) >> 16);
         if (p0 < dim)
