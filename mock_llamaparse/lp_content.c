@@ -56,23 +56,6 @@ static void fenced(buf *out, const char *lang, const char *data, size_t len)
     buf_puts(out, "```\n");
 }
 
-/* Page count of a PDF from its page objects ("/Type/Page", "/Type /Page",
- * not "/Pages"): enough for files with classic xref tables. */
-static size_t pdf_pages(const char *data, size_t len)
-{
-    size_t n = 0;
-    for (size_t i = 0; i + 10 < len; i++) {
-        if (data[i] != '/' || memcmp(data + i, "/Type", 5) != 0)
-            continue;
-        size_t j = i + 5;
-        while (j < len && (data[j] == ' ' || data[j] == '\r' || data[j] == '\n'))
-            j++;
-        if (j + 5 <= len && memcmp(data + j, "/Page", 5) == 0 && (j + 5 == len || data[j + 5] != 's'))
-            n++;
-    }
-    return n;
-}
-
 static bool add_page(void *ctx, const char *md, size_t n)
 {
     lp_doc *d = ctx;
@@ -121,12 +104,14 @@ static bool plausible(const char *s)
 }
 
 /* A PDF whose pages carry text: each page's first line becomes its heading.
- * False (d untouched) when no page has text we can read, e.g. a scan. */
-static bool pdf_with_text(lp_doc *d, const char *data, size_t len)
+ * False (d untouched) when no page has text we can read, e.g. a scan;
+ * *npages is the page count either way, from the same scan. */
+static bool pdf_with_text(lp_doc *d, const char *data, size_t len, size_t *npages)
 {
     char **pages;
     size_t n;
     bool ok = lp_pdf_text(data, len, &pages, &n) > 0;
+    *npages = n;
     for (size_t i = 0; ok && i < n; i++)
         ok = plausible(pages[i]);
     for (size_t i = 0; ok && i < n; i++) {
@@ -157,10 +142,10 @@ lp_doc *lp_doc_parse(const char *filename, const char *data, size_t len)
     if (!d || len == 0)
         return d;
     const char *ext = extension(filename);
-    if (!strcasecmp(ext, "pdf") && pdf_with_text(d, data, len))
+    size_t pages = 0; /* a PDF's own count; 0 lets the synthesiser pick */
+    if (!strcasecmp(ext, "pdf") && pdf_with_text(d, data, len, &pages))
         return d;
     if (!is_text_format(ext)) {
-        size_t pages = !strcasecmp(ext, "pdf") ? pdf_pages(data, len) : 0;
         if (!lp_synth(data, len, pages, add_page, d)) {
             lp_doc_free(d);
             return NULL;

@@ -18,15 +18,6 @@ static const char *const known_fields[] = {
     "modalities", "reasoning_effort", "service_tier", "prediction", "audio", "functions", "function_call",
     "web_search_options", "verbosity", "prompt_cache_key", "safety_identifier"};
 
-static bool known(const char *name)
-{
-    for (size_t i = 0; i < sizeof known_fields / sizeof known_fields[0]; i++) {
-        if (!strcmp(name, known_fields[i]))
-            return true;
-    }
-    return false;
-}
-
 /* The text of a message's content: a string, or the text parts. */
 static void content_text(const cJSON *content, buf *out)
 {
@@ -174,14 +165,9 @@ bool oa_chat_parse(const oa_ctx *c, const char *body, size_t len, oa_chat_req *q
     cJSON *root = cJSON_ParseWithLength(body, len);
     q->json = root;
     if (!cJSON_IsObject(root))
-        return oa_fail(e, 400, IRE, NULL, NULL, "We could not parse the JSON body of your request. (HINT: This likely "
-                       "means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, but "
-                       "what was sent was not valid JSON. If you have trouble figuring out how to fix this, please contact "
-                       "us through our help center at help.openai.com.)");
-    for (const cJSON *f = root->child; f; f = f->next) {
-        if (!known(f->string))
-            return oa_fail(e, 400, IRE, NULL, NULL, "Unrecognized request argument supplied: %.200s", f->string);
-    }
+        return oa_fail_unparsable(e);
+    if (!oa_check_fields(root, known_fields, sizeof known_fields / sizeof known_fields[0], e))
+        return false;
     const cJSON *m = cJSON_GetObjectItemCaseSensitive(root, "model");
     if (!cJSON_IsString(m))
         return oa_fail(e, 400, IRE, NULL, NULL, "you must provide a model parameter");

@@ -38,17 +38,27 @@ bool oa_json_is_int(const void *item, double lo, double hi)
            v->valuedouble >= lo && v->valuedouble <= hi;
 }
 
-static bool check_known_fields(const cJSON *root, oa_err *e)
+bool oa_fail_unparsable(oa_err *e)
 {
-    static const char *const known[] = {"input", "model", "encoding_format", "dimensions", "user"};
-    for (const cJSON *f = root->child; f; f = f->next) {
+    return oa_fail(e, 400, IRE, NULL, NULL, "%s", parse_msg);
+}
+
+bool oa_check_fields(const void *obj, const char *const *known, size_t n, oa_err *e)
+{
+    for (const cJSON *f = ((const cJSON *)obj)->child; f; f = f->next) {
         bool ok = false;
-        for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
-            ok = ok || strcmp(f->string, known[i]) == 0;
+        for (size_t i = 0; i < n && !ok; i++)
+            ok = strcmp(f->string, known[i]) == 0;
         if (!ok)
             return oa_fail(e, 400, IRE, NULL, NULL, "Unrecognized request argument supplied: %.200s", f->string);
     }
     return true;
+}
+
+static bool check_known_fields(const cJSON *root, oa_err *e)
+{
+    static const char *const known[] = {"input", "model", "encoding_format", "dimensions", "user"};
+    return oa_check_fields(root, known, sizeof known / sizeof known[0], e);
 }
 
 static bool read_model(const oa_ctx *c, const cJSON *root, oa_embed_req *q, oa_err *e)
@@ -125,7 +135,7 @@ bool oa_embed_parse(const oa_ctx *c, const char *body, size_t len, oa_embed_req 
     cJSON *root = cJSON_ParseWithLength(body, len);
     q->json = root;
     if (!root || !cJSON_IsObject(root))
-        return oa_fail(e, 400, IRE, NULL, NULL, "%s", parse_msg);
+        return oa_fail_unparsable(e);
     const cJSON *input = cJSON_GetObjectItemCaseSensitive(root, "input");
     if (!check_known_fields(root, e) || !read_model(c, root, q, e))
         return false;

@@ -51,6 +51,11 @@ size_t oa_embed_tokens(const oa_embed_req *q);
 bool oa_embed_read_inputs(const void *input_json, oa_embed_req *q, oa_err *e);
 bool oa_embed_check_limits(const oa_embed_req *q, oa_err *e);
 const char *oa_json_type_name(const void *item); /* "a string", "an integer", ... */
+/* The real API's answer to a body that is not a JSON object. */
+bool oa_fail_unparsable(oa_err *e);
+/* "Unrecognized request argument supplied: X" for the first field of obj
+ * not in known[0..n). */
+bool oa_check_fields(const void *obj, const char *const *known, size_t n, oa_err *e);
 bool oa_json_is_int(const void *item, double lo, double hi);
 
 #endif

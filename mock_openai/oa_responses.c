@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "oa_chat.h"
+#include "oa_embed_req.h"
 #include "oa_handlers.h"
 #include "oa_ratelimit.h"
 #include "oa_tokens.h"
@@ -19,14 +20,8 @@ static const char *const known_fields[] = {
 /* The chat body for this responses body, or NULL with the error set. */
 static char *as_chat(const cJSON *root, oa_err *e)
 {
-    for (const cJSON *f = root->child; f; f = f->next) {
-        bool ok = false;
-        for (size_t i = 0; i < sizeof known_fields / sizeof known_fields[0]; i++)
-            ok = ok || !strcmp(f->string, known_fields[i]);
-        if (!ok)
-            return oa_fail(e, 400, "invalid_request_error", NULL, NULL, "Unrecognized request argument supplied: %.200s",
-                           f->string), NULL;
-    }
+    if (!oa_check_fields(root, known_fields, sizeof known_fields / sizeof known_fields[0], e))
+        return NULL;
     const cJSON *input = cJSON_GetObjectItemCaseSensitive(root, "input");
     const cJSON *instr = cJSON_GetObjectItemCaseSensitive(root, "instructions");
     const cJSON *max = cJSON_GetObjectItemCaseSensitive(root, "max_output_tokens");
@@ -160,7 +155,7 @@ void oa_handle_responses(srv_req *r, void *ctx)
     oa_chat_req q = {0};
     char *chat = cJSON_IsObject(root) ? as_chat(root, &e) : NULL;
     if (!cJSON_IsObject(root))
-        oa_fail(&e, 400, "invalid_request_error", NULL, NULL, "We could not parse the JSON body of your request.");
+        oa_fail_unparsable(&e); /* the same answer as every other endpoint */
     if (!chat || !oa_chat_parse(c, chat, strlen(chat), &q, &e)) {
         oa_error_send(r, &e);
     } else if (oa_ratelimit_take(c->rl, r, q.model->id, q.prompt_tokens)) {

@@ -54,6 +54,11 @@ test('/v1/models lists the chat models; responses needs input', async () => {
     const r = await fetch(`${s.url}/v1/responses`, { method: 'POST', headers: AUTH, body: JSON.stringify({ model: 'gpt-4o-mini' }) });
     assert.equal(r.status, 400);
     assert.equal((await r.json()).error.param, 'input');
+    for (const path of ['/v1/responses', '/v1/chat/completions', '/v1/embeddings']) {
+      const bad = await fetch(`${s.url}${path}`, { method: 'POST', headers: AUTH, body: '{bad' });
+      assert.equal(bad.status, 400);
+      assert.match((await bad.json()).error.message, /^We could not parse the JSON body of your request\. \(HINT: /, path);
+    }
     const e = await fetch(`${s.url}/v1/embeddings`, { method: 'POST', headers: AUTH, body: JSON.stringify({ model: 'gpt-4o-mini', input: 'x' }) });
     assert.equal(e.status, 404);
   } finally {
