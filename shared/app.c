@@ -9,16 +9,16 @@
 
 #include "log.h"
 
-bool app_configure(const app_common *c, srv_config *cfg)
+bool app_configure(const app_common *c, srv_config *cfg, char *err, size_t errlen)
 {
     log_level lvl;
     log_format fmt;
     if (!log_parse_level(c->log_level, &lvl)) {
-        fprintf(stderr, "invalid --log-level '%s' (debug, info, warn, error, off)\n", c->log_level);
+        snprintf(err, errlen, "invalid --log-level '%s' (debug, info, warn, error, off)", c->log_level);
         return false;
     }
     if (!log_parse_format(c->log_format, &fmt)) {
-        fprintf(stderr, "invalid --log-format '%s' (text, json)\n", c->log_format);
+        snprintf(err, errlen, "invalid --log-format '%s' (text, json)", c->log_format);
         return false;
     }
     cfg->host = c->host;
@@ -28,7 +28,7 @@ bool app_configure(const app_common *c, srv_config *cfg)
     cfg->conn_limit = (unsigned)c->conn_limit;
     cfg->idle_timeout_s = (unsigned)c->idle_timeout_s;
     if (c->conn_memory < 4096) {
-        fprintf(stderr, "invalid --connection-memory %zu: at least 4096 bytes\n", c->conn_memory);
+        snprintf(err, errlen, "invalid --connection-memory %zu: at least 4096 bytes", c->conn_memory);
         return false;
     }
     cfg->conn_memory = c->conn_memory;

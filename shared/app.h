@@ -31,10 +31,11 @@ typedef struct app_common {
     long journal_size;
     size_t conn_memory;
     size_t max_upload; /* streamed uploads (mock_llamaparse) */
+    bool healthcheck;  /* probe a running server's /health instead of serving */
 } app_common;
 
 #define APP_COMMON_DEFAULTS(default_port) \
-    {"127.0.0.1", (default_port), 2, 16u << 20, "text", "info", 4096, 60, 10000, NULL, NULL, 1000, 16u << 10, (size_t)512 << 20}
+    {"127.0.0.1", (default_port), 2, 16u << 20, "text", "info", 4096, 60, 10000, NULL, NULL, 1000, 16u << 10, (size_t)512 << 20, false}
 
 #define APP_COMMON_OPTS(c)                                                                              \
     {"host", "MOCK_HOST", CLI_STR, &(c).host, "address to listen on (0.0.0.0 for all)", 0, 0},         \
@@ -49,11 +50,17 @@ typedef struct app_common {
     {"faults", "MOCK_FAULTS", CLI_STR, &(c).faults_file, "file with a JSON array of fault rules loaded at start-up", 0, 0}, \
     {"control-token", "MOCK_CONTROL_TOKEN", CLI_STR, &(c).control_token, "require this token on /__control/* (Authorization: Bearer or x-control-token)", 0, 0}, \
     {"journal-size", "MOCK_JOURNAL_SIZE", CLI_INT, &(c).journal_size, "requests kept for GET /__control/requests (oldest dropped first)", 1, 1000000}, \
-    {"connection-memory", "MOCK_CONNECTION_MEMORY", CLI_SIZE, &(c).conn_memory, "buffer per connection; bounds the request line and headers", 0, 0}
+    {"connection-memory", "MOCK_CONNECTION_MEMORY", CLI_SIZE, &(c).conn_memory, "buffer per connection; bounds the request line and headers", 0, 0}, \
+    {"healthcheck", NULL, CLI_BOOL, &(c).healthcheck, "probe GET /health of the server on --host/--port; exit 0 if it answers 200, else 1", 0, 0}
 
-/* Fill the server config's common fields from c. False (message printed)
- * if a value is invalid. */
-bool app_configure(const app_common *c, srv_config *cfg);
+/* Fill the server config's common fields from c. False with a message in
+ * err if a value is invalid. */
+bool app_configure(const app_common *c, srv_config *cfg, char *err, size_t errlen);
+
+/* --healthcheck, for a container's HEALTHCHECK with no curl in the image:
+ * GET /health on c's host and port (0.0.0.0 probed as 127.0.0.1) within
+ * three seconds. Returns the exit code: 0 for a 200, 1 otherwise. */
+int app_healthcheck(const app_common *c);
 
 /* Start logging and the server, print the bound port as stdout's first line,
  * wait for SIGTERM/SIGINT, stop gracefully. Returns the process exit code. */

@@ -171,8 +171,8 @@ static void print_help(const cli_opt *opts, size_t n, const cli_about *a)
         printf("  %-26s %-24s %s", flag, opts[i].env ? opts[i].env : "", opts[i].help);
         printf(def[0] ? " (default: %s)\n" : " (default: none)\n", def);
     }
-    printf("  %-26s %-24s %s\n  %-26s %-24s %s\n", "--help", "", "print this help and exit",
-           "--version", "", "print the version and exit");
+    printf("  %-26s %-24s %s\n  %-26s %-24s %s\n  %-26s %-24s %s\n", "--help", "", "print this help and exit",
+           "--version", "", "print the version and exit", "--man", "", "print the man page (roff) and exit");
 }
 
 static const cli_opt *find(const cli_opt *opts, size_t n, const char *name, size_t len)
@@ -197,13 +197,60 @@ static bool apply_env(const cli_opt *opts, size_t n, const char *prog)
     return true;
 }
 
-/* --help and --version win wherever they stand, and help shows defaults,
- * so they are looked for before anything is parsed. */
+/* roff text: backslashes and hyphens escaped, so man shows them as typed. */
+static void put_roff(const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '\\' || *s == '-')
+            putchar('\\');
+        putchar(*s);
+    }
+}
+
+/* The help table as a man page (section 1), so `meson install` ships a man
+ * page generated from the same table --help prints and the parser reads. */
+static void print_man(const cli_opt *opts, size_t n, const cli_about *a)
+{
+    printf(".TH \"%s\" 1 \"\" \"mockworks %s\" \"User Commands\"\n.SH NAME\n", a->prog, a->version);
+    put_roff(a->prog);
+    printf(" \\- ");
+    put_roff(a->summary);
+    printf("\n.SH SYNOPSIS\n.B ");
+    put_roff(a->prog);
+    printf("\n[\\fIOPTIONS\\fR]\n.SH DESCRIPTION\nAn option listed with an environment variable can be set "
+           "by either; a flag wins over the environment, which wins over the default.\n.SH OPTIONS\n");
+    for (size_t i = 0; i < n; i++) {
+        char def[128];
+        value_text(&opts[i], def, sizeof def);
+        printf(".TP\n.B \\-\\-");
+        put_roff(opts[i].name);
+        printf(*kind_arg(opts[i].kind) ? " \\fI%s\\fR\n" : "\n", kind_arg(opts[i].kind));
+        put_roff(opts[i].help);
+        printf(".\n");
+        if (opts[i].env)
+            printf("Environment: \\fB%s\\fR.\n", opts[i].env);
+        printf("Default: ");
+        put_roff(def[0] ? def : "none");
+        printf(".\n");
+    }
+    printf(".TP\n.B \\-\\-help\nPrint the options with their defaults and exit.\n"
+           ".TP\n.B \\-\\-version\nPrint the version and exit.\n"
+           ".TP\n.B \\-\\-man\nPrint this manual page (roff) and exit.\n"
+           ".SH EXIT STATUS\n0 after a clean stop on SIGTERM or SIGINT; 1 if the server cannot start; "
+           "2 for an invalid option.\n");
+}
+
+/* --help, --man and --version win wherever they stand, and help shows
+ * defaults, so they are looked for before anything is parsed. */
 static bool wants_info(const cli_opt *opts, size_t n, int argc, char **argv, const cli_about *about)
 {
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             print_help(opts, n, about);
+            return true;
+        }
+        if (!strcmp(argv[i], "--man")) {
+            print_man(opts, n, about);
             return true;
         }
         if (!strcmp(argv[i], "--version")) {
@@ -219,9 +266,14 @@ static cli_result parse_flags(const cli_opt *opts, size_t n, int argc, char **ar
 
 cli_result cli_parse(const cli_opt *opts, size_t n, int argc, char **argv, const cli_about *about)
 {
+    return cli_parse_args(opts, n, argc, argv, about, true);
+}
+
+cli_result cli_parse_args(const cli_opt *opts, size_t n, int argc, char **argv, const cli_about *about, bool use_env)
+{
     if (wants_info(opts, n, argc, argv, about))
         return CLI_EXIT;
-    if (!apply_env(opts, n, about->prog))
+    if (use_env && !apply_env(opts, n, about->prog))
         return CLI_ERROR;
     bool *reset = calloc(n ? n : 1, sizeof *reset); /* per list option: env value dropped yet? */
     if (!reset)

@@ -48,9 +48,13 @@ typedef struct cli_about {
 
 typedef enum { CLI_OK, CLI_EXIT, CLI_ERROR } cli_result;
 
-/* Parse env then argv into the options' destinations. --help and --version
+/* Parse env then argv into the options' destinations. --help, --man and --version
  * print to stdout and give CLI_EXIT; an error prints one line to stderr. */
 cli_result cli_parse(const cli_opt *opts, size_t n, int argc, char **argv, const cli_about *about);
+
+/* The same with the environment left out when use_env is false: a server
+ * started inside another program (libmockworks) takes its flags only. */
+cli_result cli_parse_args(const cli_opt *opts, size_t n, int argc, char **argv, const cli_about *about, bool use_env);
 
 void cli_list_free(cli_list *l);
 

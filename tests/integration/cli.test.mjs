@@ -29,7 +29,47 @@ for (const name of ['mock_openai', 'mock_llamaparse']) {
     assert.equal(badEnv.status, 2);
     assert.match(badEnv.stderr, /MOCK_THREADS/);
   });
+
+  test(`${name} --man prints a man page with every flag, env var and default`, () => {
+    const help = spawnSync(binaryPath(name), ['--help'], { encoding: 'utf8' }).stdout;
+    const r = spawnSync(binaryPath(name), ['--man'], { encoding: 'utf8' });
+    assert.equal(r.status, 0);
+    assert.match(r.stdout, new RegExp(`^\\.TH "${name}" 1 `));
+    const flags = [...help.matchAll(/^  --([a-z-]+)/gm)].map((m) => m[1]);
+    assert.ok(flags.length > 15);
+    for (const f of flags) assert.ok(r.stdout.includes(`.B \\-\\-${f.replaceAll('-', '\\-')}`), f);
+    assert.match(r.stdout, /Environment: \\fBMOCK_PORT\\fR\.\nDefault: 800[12]\./);
+  });
+
+  test(`${name} --healthcheck probes /health: 0 when it answers, 1 when nothing listens`, async () => {
+    const s = await startServer(name);
+    try {
+      const up = spawnSync(binaryPath(name), ['--healthcheck', '--port', String(s.port)], { encoding: 'utf8' });
+      assert.equal(up.status, 0, up.stderr);
+      const viaEnv = spawnSync(binaryPath(name), ['--healthcheck'],
+        { encoding: 'utf8', env: { ...process.env, MOCK_HOST: '0.0.0.0', MOCK_PORT: String(s.port) } });
+      assert.equal(viaEnv.status, 0, viaEnv.stderr);
+    } finally {
+      await s.stop();
+    }
+    const down = spawnSync(binaryPath(name), ['--healthcheck', '--port', String(s.port)], { encoding: 'utf8' });
+    assert.equal(down.status, 1);
+    assert.match(down.stderr, /unhealthy/);
+  });
 }
+
+test('--healthcheck is unhealthy when /health does not answer 200', async () => {
+  const s = await startServer('mock_openai');
+  try {
+    const add = await fetch(`${s.url}/__control/faults`, { method: 'POST', body: JSON.stringify({ path: '/health', status: 503 }) });
+    assert.equal(add.status, 201);
+    const r = spawnSync(binaryPath('mock_openai'), ['--healthcheck', '--port', String(s.port)], { encoding: 'utf8' });
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /HTTP\/1\.[01] 503/);
+  } finally {
+    await s.stop();
+  }
+});
 
 test('environment configures the server (MOCK_PORT=0, MOCK_API_KEYS)', async () => {
   const s = await startServer('mock_openai', [], { MOCK_API_KEYS: 'k1,k2' });
