@@ -33,6 +33,19 @@ void faults_free(faults *f);
  * False with a message naming the field when a rule is invalid. */
 bool faults_add_json(faults *f, const char *json, size_t len, char *err, size_t errlen);
 
+/* The same, giving the first new rule's id (the rules of an array are
+ * numbered in order from it). */
+bool faults_add_json_first(faults *f, const char *json, size_t len, unsigned long *first_id, char *err,
+                           size_t errlen);
+
+/* Remove rule `id` (false if there is none), or every rule. */
+bool faults_remove(faults *f, unsigned long id);
+void faults_clear(faults *f);
+
+/* What POST /__control/reset does: every rule and everything registered
+ * with faults_on_reset (journal, jobs, rate limits) cleared. */
+void faults_reset_all(faults *f);
+
 /* Load start-up rules from a file holding a JSON array of rules. */
 bool faults_load_file(faults *f, const char *path, char *err, size_t errlen);
 

@@ -38,8 +38,5 @@ bool faults_describe(faults *f, unsigned long id, buf *out);
 
 /* Append every rule, in order, separated by commas. */
 void faults_describe_all(faults *f, buf *out);
-bool faults_remove(faults *f, unsigned long id);
-void faults_clear(faults *f);
-void faults_reset_all(faults *f);
 
 #endif

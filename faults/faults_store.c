@@ -119,12 +119,18 @@ bool faults_add_parsed(faults *f, const void *json, unsigned long *first_id, siz
 
 bool faults_add_json(faults *f, const char *json, size_t len, char *err, size_t errlen)
 {
+    return faults_add_json_first(f, json, len, NULL, err, errlen);
+}
+
+bool faults_add_json_first(faults *f, const char *json, size_t len, unsigned long *first_id, char *err,
+                           size_t errlen)
+{
     cJSON *j = cJSON_ParseWithLength(json, len);
     if (!j) {
         snprintf(err, errlen, "invalid JSON");
         return false;
     }
-    bool ok = faults_add_parsed(f, j, NULL, NULL, err, errlen);
+    bool ok = faults_add_parsed(f, j, first_id, NULL, err, errlen);
     cJSON_Delete(j);
     return ok;
 }

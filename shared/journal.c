@@ -188,3 +188,13 @@ void journal_write_json(journal *j, const journal_filter *f, buf *out)
     buf_puts(out, "]}");
     pthread_mutex_unlock(&j->lock);
 }
+
+size_t journal_count(journal *j, const journal_filter *f)
+{
+    pthread_mutex_lock(&j->lock);
+    size_t n = 0;
+    for (size_t i = 0; i < j->n; i++)
+        n += passes(j->ring[(j->start + i) % j->cap], f) != 0;
+    pthread_mutex_unlock(&j->lock);
+    return n;
+}

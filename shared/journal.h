@@ -52,4 +52,7 @@ void journal_record(journal *j, const journal_in *in);
 /* Append {"requests":[...]} for the entries that pass the filter. */
 void journal_write_json(journal *j, const journal_filter *f, buf *out);
 
+/* How many entries pass the filter (its limit is ignored). */
+size_t journal_count(journal *j, const journal_filter *f);
+
 #endif

@@ -113,6 +113,14 @@ bool log_init(log_format fmt, log_level lvl, int fd)
     return ok;
 }
 
+void log_configure(log_format fmt, log_level lvl)
+{
+    pthread_mutex_lock(&L.lock);
+    L.fmt = fmt;
+    L.lvl = lvl;
+    pthread_mutex_unlock(&L.lock);
+}
+
 void log_shutdown(void)
 {
     pthread_mutex_lock(&L.lock);

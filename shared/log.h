@@ -41,6 +41,10 @@ bool log_parse_format(const char *s, log_format *out);
 bool log_init(log_format fmt, log_level lvl, int fd);
 void log_shutdown(void);
 
+/* Set the format and level without a flusher thread: lines are written
+ * synchronously to stderr (a mock inside another program's tests). */
+void log_configure(log_format fmt, log_level lvl);
+
 bool log_enabled(log_level lvl);
 void log_msg(log_level lvl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void log_request(const log_access *a);
