@@ -15,7 +15,7 @@
 
 struct lp_server {
     app_common c;
-    cli_list keys;
+    cli_list keys, hook_allow;
     lp_ctx ctx;
     long max_jobs, ttl_s;
     lp_hooks_config hooks;
@@ -151,6 +151,10 @@ static cli_result parse(lp_server *l, int argc, char **argv, bool use_env)
         {"webhook-retries", "MOCK_WEBHOOK_RETRIES", CLI_INT, &hooks->retries, "attempts after the first on connection errors and 5xx", 0, 20},
         {"webhook-timeout-ms", "MOCK_WEBHOOK_TIMEOUT_MS", CLI_INT, &hooks->timeout_ms, "time one delivery attempt may take", 1, 600000},
         {"webhook-backoff-ms", "MOCK_WEBHOOK_BACKOFF_MS", CLI_INT, &hooks->backoff_ms, "wait before the first retry; doubles each time", 0, 600000},
+        {"webhook-allow", "MOCK_WEBHOOK_ALLOW", CLI_LIST, &l->hook_allow,
+         "send webhooks only to hosts matching this pattern (repeatable, * and ? wildcards; env: comma-separated); none = any host", 0, 0},
+        {"webhook-queue", "MOCK_WEBHOOK_QUEUE", CLI_INT, &hooks->queue_max,
+         "webhooks waiting to be sent; more are dropped and listed at /__control/webhooks", 1, 1000000},
     };
     const cli_about about = {"mock_llamaparse", MOCKWORKS_VERSION, "a fake LlamaParse API for tests"};
     if (use_env)
@@ -198,7 +202,7 @@ lp_server *lp_server_new(int argc, char **argv, bool use_env, int *exit_code, ch
     l->ctx = (lp_ctx){.api_keys = &l->keys, .job_delay_ms = 1000, .job_ms_per_page = 50};
     l->max_jobs = 10000;
     l->ttl_s = 3600;
-    l->hooks = (lp_hooks_config){NULL, 3, 5000, 500};
+    l->hooks = (lp_hooks_config){NULL, 3, 5000, 500, &l->hook_allow, 1000};
     cli_result parsed = parse(l, argc, argv, use_env);
     if (parsed != CLI_OK)
         *exit_code = parsed == CLI_EXIT ? 0 : 2;
@@ -221,6 +225,7 @@ void lp_server_free(lp_server *l)
     lp_store_free(l->ctx.store);
     faults_free(l->f);
     cli_list_free(&l->keys);
+    cli_list_free(&l->hook_allow);
     free(l);
 }
 

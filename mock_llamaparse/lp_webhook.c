@@ -2,6 +2,7 @@
 
 #include <cJSON.h>
 #include <curl/curl.h>
+#include <fnmatch.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <pthread.h>
@@ -129,8 +130,13 @@ static void free_delivery(delivery *d)
     free(d);
 }
 
+/* Deliveries in the order the jobs finished. */
+typedef struct dlist {
+    delivery *head, **tail;
+} dlist;
+
 /* Queue a delivery of body (taken) to url for job j. */
-static delivery *queue(delivery **list, const lp_job *j, const char *url, buf *body)
+static delivery *queue(dlist *list, const lp_job *j, const char *url, buf *body)
 {
     delivery *d = calloc(1, sizeof *d);
     if (!d || !body->data || !(d->job_id = strdup(j->id)) || !(d->url = strdup(url))) {
@@ -143,8 +149,8 @@ static delivery *queue(delivery **list, const lp_job *j, const char *url, buf *b
     d->body = buf_release(body);
     d->mode = j->hook_mode;
     d->param = j->hook_param;
-    d->next = *list;
-    *list = d;
+    *list->tail = d;
+    list->tail = &d->next;
     return d;
 }
 
@@ -202,7 +208,7 @@ static void envelope(buf *b, const lp_job *j, lp_status st, const char *event, b
     }
 }
 
-static void queue_configured(delivery **list, const lp_job *j, lp_status st, bool start)
+static void queue_configured(dlist *list, const lp_job *j, lp_status st, bool start)
 {
     cJSON *confs = cJSON_Parse(j->hook_configs);
     const char *event = event_of(st, start);
@@ -233,7 +239,7 @@ static void queue_configured(delivery **list, const lp_job *j, lp_status st, boo
 /* Under the store's lock: build what the sender needs. */
 static void take(const lp_job *j, lp_status st, bool start, void *ctx)
 {
-    delivery **list = ctx;
+    dlist *list = ctx;
     if (j->hook_configs)
         queue_configured(list, j, st, start);
     if (start || !j->webhook_url)
@@ -354,8 +360,35 @@ static void attempts(lp_hooks *h, const delivery *d)
     }
 }
 
+/* --webhook-allow: the URL's host, as libcurl's own URL parser reads it,
+ * must match one of the patterns (so no other reading of the URL can
+ * smuggle a different host past the check). */
+static bool host_allowed(const lp_hooks *h, const char *url, char *why, size_t n)
+{
+    const cli_list *allow = h->cfg.allow;
+    if (!allow || allow->n == 0)
+        return true;
+    CURLU *u = curl_url();
+    char *host = NULL;
+    bool ok = false;
+    if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
+        for (size_t i = 0; i < allow->n && !ok; i++)
+            ok = fnmatch(allow->items[i], host, FNM_CASEFOLD) == 0;
+    }
+    snprintf(why, n, "not sent: host %s is not in --webhook-allow", host ? host : "(unreadable)");
+    curl_free(host);
+    curl_url_cleanup(u);
+    return ok;
+}
+
 static void deliver(lp_hooks *h, const delivery *d)
 {
+    char why[128];
+    if (!host_allowed(h, d->url, why, sizeof why)) {
+        log_attempt(h, d, 0, 0, why, false);
+        return;
+    }
     switch (d->mode) {
     case LP_HOOK_DROP:
         log_attempt(h, d, 0, 0, "dropped by an injected fault", false);
@@ -378,12 +411,18 @@ static void *run(void *arg)
 {
     lp_hooks *h = arg;
     while (pause_ms(h, SCAN_MS)) {
-        delivery *list = NULL;
+        dlist list = {NULL, &list.head};
         lp_store_take_webhooks(h->store, take, &list);
-        while (list) {
-            delivery *d = list;
-            list = d->next;
-            deliver(h, d);
+        /* Everything due since the last scan is the queue: past
+         * --webhook-queue, the newest are dropped, each one listed. */
+        long queued = 0;
+        while (list.head) {
+            delivery *d = list.head;
+            list.head = d->next;
+            if (++queued > h->cfg.queue_max)
+                log_attempt(h, d, 0, 0, "dropped: more webhooks were due than --webhook-queue", false);
+            else
+                deliver(h, d);
             free_delivery(d);
         }
     }

@@ -12,6 +12,7 @@
 #define LP_WEBHOOK_H
 
 #include "buf.h"
+#include "cli.h"
 #include "lp_jobs.h"
 
 typedef struct lp_hooks lp_hooks;
@@ -21,6 +22,8 @@ typedef struct lp_hooks_config {
     long retries;       /* attempts after the first */
     long timeout_ms;
     long backoff_ms;    /* before the 2nd attempt; doubles each time */
+    const cli_list *allow; /* host patterns (fnmatch); NULL or empty: any host */
+    long queue_max;        /* webhooks waiting to be sent; more are dropped */
 } lp_hooks_config;
 
 lp_hooks *lp_hooks_start(lp_store *store, const lp_hooks_config *cfg);

@@ -181,3 +181,63 @@ test('v2 source_url job with webhook_configurations in the body', async () => {
   assert.equal(env.event, 'parse.success');
   assert.match(env.data.md, /^\| claim_id \|/);
 });
+
+test('--webhook-allow: only matching hosts get webhooks; the others are listed as not sent', async () => {
+  const guarded = await startServer('mock_llamaparse', ['--job-delay-ms', '50', '--webhook-allow', '127.0.0.*',
+    '--webhook-allow', 'hooks.example.test']);
+  try {
+    const port = new URL(recv.base).port;
+    const ok = crypto.randomUUID();
+    const refused = crypto.randomUUID();
+    const post = (body) => fetch(`${guarded.url}/parse`, { method: 'POST', body: JSON.stringify(body) });
+    assert.equal((await post({ job_id: ok, source_url: `${recv.base}/policy-basic.txt`, webhook_url: `${recv.base}/allowed` })).status, 200);
+    assert.equal((await post({ job_id: refused, source_url: `${recv.base}/policy-basic.txt`, webhook_url: `http://localhost:${port}/refused` })).status, 200);
+    await until(() => recv.calls.find((c) => c.body.includes(ok)), 'the allowed webhook');
+    const log = await until(async () => {
+      const { deliveries } = await (await fetch(`${guarded.url}/__control/webhooks`)).json();
+      return deliveries.find((d) => d.job_id === refused) && deliveries;
+    }, 'the refusal in the log');
+    const no = log.find((d) => d.job_id === refused);
+    assert.equal(no.delivered, false);
+    assert.equal(no.error, 'not sent: host localhost is not in --webhook-allow');
+    assert.ok(!recv.calls.some((c) => c.body.includes(refused)), 'a refused webhook reached the receiver');
+    // The job itself is kept and finished: only its report was withheld.
+    assert.equal((await (await fetch(`${guarded.url}/jobs/${refused}`)).json()).status, 'completed');
+  } finally {
+    await guarded.stop();
+  }
+});
+
+test('--webhook-queue: webhooks due past the limit are dropped and listed, the jobs are kept', async () => {
+  // A receiver that holds its first answer, so the next jobs finish while the sender waits.
+  let held = false;
+  const slow = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      const wait = held ? 0 : 600;
+      held = true;
+      setTimeout(() => res.writeHead(200).end('ok'), wait);
+    });
+  });
+  await new Promise((r) => slow.listen(0, '127.0.0.1', r));
+  const hook = `http://127.0.0.1:${slow.address().port}/hook`;
+  const small = await startServer('mock_llamaparse', ['--job-delay-ms', '100', '--webhook-queue', '1']);
+  try {
+    const ids = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()];
+    const post = (id) => fetch(`${small.url}/parse`, { method: 'POST', body: JSON.stringify({ job_id: id, source_url: `${recv.base}/policy-basic.txt`, webhook_url: hook }) });
+    await post(ids[0]);
+    await new Promise((r) => setTimeout(r, 60));
+    await Promise.all(ids.slice(1).map(post));
+    const log = await until(async () => {
+      const { deliveries } = await (await fetch(`${small.url}/__control/webhooks`)).json();
+      return deliveries.length === 4 && deliveries;
+    }, 'four webhook outcomes');
+    const dropped = log.filter((d) => d.error === 'dropped: more webhooks were due than --webhook-queue');
+    assert.ok(dropped.length >= 1, JSON.stringify(log));
+    assert.equal(log.filter((d) => d.delivered).length + dropped.length, 4);
+    for (const id of ids) assert.equal((await (await fetch(`${small.url}/jobs/${id}`)).json()).status, 'completed');
+  } finally {
+    await small.stop();
+    await new Promise((r) => slow.close(r));
+  }
+});
