@@ -203,12 +203,8 @@ lp_server *lp_server_new(int argc, char **argv, bool use_env, int *exit_code, ch
     l->max_jobs = 10000;
     l->ttl_s = 3600;
     l->hooks = (lp_hooks_config){NULL, 3, 5000, 500, &l->hook_allow, 1000};
-    cli_result parsed = parse(l, argc, argv, use_env);
-    if (parsed != CLI_OK)
-        *exit_code = parsed == CLI_EXIT ? 0 : 2;
-    else if (l->c.healthcheck)
-        *exit_code = app_healthcheck(&l->c);
-    else if ((*exit_code = build(l, use_env, err, errlen)) == 0)
+    *exit_code = app_parsed(parse(l, argc, argv, use_env), &l->c);
+    if (*exit_code < 0 && (*exit_code = build(l, use_env, err, errlen)) == 0)
         return l;
     lp_server_free(l);
     return NULL;

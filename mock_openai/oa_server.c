@@ -170,12 +170,8 @@ oa_server *oa_server_new(int argc, char **argv, bool use_env, int *exit_code, ch
     }
     o->c = (app_common)APP_COMMON_DEFAULTS(8002);
     o->ctx.api_keys = &o->keys;
-    cli_result parsed = parse(o, argc, argv, use_env);
-    if (parsed != CLI_OK)
-        *exit_code = parsed == CLI_EXIT ? 0 : 2;
-    else if (o->c.healthcheck)
-        *exit_code = app_healthcheck(&o->c);
-    else if ((*exit_code = build(o, use_env, err, errlen)) == 0)
+    *exit_code = app_parsed(parse(o, argc, argv, use_env), &o->c);
+    if (*exit_code < 0 && (*exit_code = build(o, use_env, err, errlen)) == 0)
         return o;
     oa_server_free(o);
     return NULL;

@@ -35,6 +35,13 @@ bool app_configure(const app_common *c, srv_config *cfg, char *err, size_t errle
     return true;
 }
 
+int app_parsed(cli_result parsed, const app_common *c)
+{
+    if (parsed != CLI_OK)
+        return parsed == CLI_EXIT ? 0 : 2;
+    return c->healthcheck ? app_healthcheck(c) : -1;
+}
+
 /* Block the stop signals in every thread (they inherit the mask), so the
  * main thread alone receives them through sigwait. */
 static void block_signals(sigset_t *set)

@@ -57,6 +57,11 @@ typedef struct app_common {
  * err if a value is invalid. */
 bool app_configure(const app_common *c, srv_config *cfg, char *err, size_t errlen);
 
+/* What a parsed command line asks for: -1 to go on and serve, else the
+ * exit code: 0 after --help, --version or --man, --healthcheck's result,
+ * 2 for an invalid flag. */
+int app_parsed(cli_result parsed, const app_common *c);
+
 /* --healthcheck, for a container's HEALTHCHECK with no curl in the image:
  * GET /health on c's host and port (0.0.0.0 probed as 127.0.0.1) within
  * three seconds. Returns the exit code: 0 for a 200, 1 otherwise. */
