@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "json.h"
 #include "faults_internal.h"
 
 /* With --control-token set, the token must come as a bearer token or in
@@ -47,7 +48,7 @@ static void add_rules(srv_req *r, void *ctx)
         return;
     size_t len;
     const char *body = srv_req_body(r, &len);
-    cJSON *j = cJSON_ParseWithLength(body, len);
+    cJSON *j = json_parse_body(body, len);
     char err[400];
     unsigned long first;
     size_t n;

@@ -22,7 +22,7 @@ typedef struct field {
 static const field fields[] = {
     {"path", T_STR, 0, 0},           {"method", T_STR, 0, 0},
     {"model", T_STR, 0, 0},          {"match_headers", T_PAIRS, 0, 0},
-    {"status", T_INT, 100, 599},     {"body", T_BODY, 0, 0},
+    {"status", T_INT, 200, 599},     {"body", T_BODY, 0, 0}, /* a 1xx is no final answer */
     {"headers", T_PAIRS, 0, 0},      {"delay_ms", T_INT, 0, 3600000},
     {"jitter_ms", T_INT, 0, 3600000}, {"kind", T_KIND, 0, 0},
     {"drip_bytes_per_s", T_INT, 1, LMAX}, {"truncate_bytes", T_INT, 0, LMAX},
@@ -200,6 +200,18 @@ static const faults_ext *find_ext(const faults_ext *ext, size_t n, const char *n
     return NULL;
 }
 
+/* cJSON keeps every copy of a repeated key. Reading a field twice would leak
+ * the first value, or write a second header list past the first one's
+ * storage; and which copy was meant is anyone's guess: refuse it. */
+static bool repeated(const cJSON *obj, const cJSON *v)
+{
+    for (const cJSON *w = obj->child; w != v; w = w->next) {
+        if (strcmp(w->string, v->string) == 0)
+            return true;
+    }
+    return false;
+}
+
 faults_rule *faults_rule_from_json(const void *obj, const faults_ext *ext, size_t next, char *err, size_t errlen)
 {
     const cJSON *o = obj;
@@ -212,9 +224,10 @@ faults_rule *faults_rule_from_json(const void *obj, const faults_ext *ext, size_
     for (const cJSON *v = o->child; ok && v; v = v->next) {
         const field *f = find_field(v->string);
         const faults_ext *x = f ? NULL : find_ext(ext, next, v->string);
-        ok = f   ? read_field(r, f, v, ext, next, err, errlen)
-             : x ? read_extra(r, x, v, err, errlen)
-                 : fail(err, errlen, "unknown field '%.100s'%s", v->string, "");
+        ok = repeated(o, v) ? fail(err, errlen, "field '%.100s' is given more than once%s", v->string, "")
+             : f            ? read_field(r, f, v, ext, next, err, errlen)
+             : x            ? read_extra(r, x, v, err, errlen)
+                            : fail(err, errlen, "unknown field '%.100s'%s", v->string, "");
     }
     if (ok && r->status == 0 && r->delay_ms == 0 && r->kind == SRV_DELIVER_NORMAL && r->nheaders == 0 &&
         r->nextras == 0)
@@ -232,8 +245,21 @@ faults_rule *faults_rule_from_json(const void *obj, const faults_ext *ext, size_
     return r;
 }
 
+/* Spaces and tabs off both ends of s, in place. */
+static char *trim(char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        s[--n] = '\0';
+    return s;
+}
+
 /* "status=503;delay_ms=800" → {"status":503,"delay_ms":800}: numeric
- * fields become numbers, the rest strings; then the JSON path validates. */
+ * fields become numbers, the rest strings; then the JSON path validates.
+ * Spaces around items, keys and values are not part of them
+ * ("status = 503; delay_ms=800"), as in other header syntaxes. */
 faults_rule *faults_rule_from_header(const char *kv, const faults_ext *ext, size_t next, char *err, size_t errlen)
 {
     err[0] = '\0';
@@ -242,8 +268,7 @@ faults_rule *faults_rule_from_header(const char *kv, const faults_ext *ext, size
     bool ok = o && copy;
     char *save = NULL;
     for (char *item = copy ? strtok_r(copy, ";", &save) : NULL; ok && item; item = strtok_r(NULL, ";", &save)) {
-        while (*item == ' ')
-            item++;
+        item = trim(item);
         char *eq = strchr(item, '=');
         if (!*item)
             continue;
@@ -252,11 +277,13 @@ faults_rule *faults_rule_from_header(const char *kv, const faults_ext *ext, size
             break;
         }
         *eq = '\0';
+        char *value = trim(eq + 1);
+        item = trim(item);
         const field *f = find_field(item);
         char *end;
-        double d = strtod(eq + 1, &end);
-        bool numeric = f && (f->type == T_INT || f->type == T_PROB) && end != eq + 1 && *end == '\0';
-        ok = (numeric ? cJSON_AddNumberToObject(o, item, d) : cJSON_AddStringToObject(o, item, eq + 1)) != NULL;
+        double d = strtod(value, &end);
+        bool numeric = f && (f->type == T_INT || f->type == T_PROB) && end != value && *end == '\0';
+        ok = (numeric ? cJSON_AddNumberToObject(o, item, d) : cJSON_AddStringToObject(o, item, value)) != NULL;
     }
     faults_rule *r = ok ? faults_rule_from_json(o, ext, next, err, errlen) : NULL;
     if (!ok && copy && o && !err[0])

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "json.h"
 #include "lp_ctx.h"
 #include "lp_webhook.h"
 #include "timer.h"
@@ -26,8 +27,11 @@ static const char *check(const cJSON *j, const char **id, const char **url, cons
     *hook = str_field(j, "webhook_url");
     if (!*id)
         return "Missing or invalid field: job_id (a non-empty string).";
-    if (strlen(*id) > LP_ID_MAX || strpbrk(*id, "/?#%"))
-        return "Invalid job_id: at most 64 characters, no '/', '?', '#' or '%'.";
+    /* The id goes into URL paths and, unescaped, into JSON answers and
+     * webhooks: a quote, backslash or control character would break them. */
+    if (strlen(*id) > LP_ID_MAX ||
+        strspn(*id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~:") != strlen(*id))
+        return "Invalid job_id: at most 64 characters, letters, digits, '-', '_', '.', '~' or ':' only.";
     if (!*url || !lp_url_valid(*url))
         return "Missing or invalid field: source_url (an http or https URL).";
     if (cJSON_GetObjectItemCaseSensitive(j, "webhook_url") && (!*hook || !lp_url_valid(*hook)))
@@ -47,7 +51,7 @@ void lp_legacy_parse(srv_req *r, void *ctx)
     const lp_ctx *c = ctx;
     size_t len;
     const char *body = srv_req_body(r, &len);
-    cJSON *j = cJSON_ParseWithLength(body, len);
+    cJSON *j = json_parse_body(body, len);
     const char *id = NULL, *url = NULL, *hook = NULL, *bad = check(j, &id, &url, &hook);
     bool taken = false;
     if (!bad && lp_store_with(c->store, id, exists, &taken) && taken) {

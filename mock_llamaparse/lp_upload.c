@@ -107,9 +107,14 @@ static void unprocessable(srv_req *r, const char *field, const char *type, const
     buf_puts(b, "}]}");
 }
 
+/* A field's value; a repeated field counts by its last value, as FastAPI
+ * reads a form field that is not a list (so a repeat cannot slip past
+ * validation). */
 static const char *field_str(const upload *u, const char *name)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(u->fields, name);
+    if (cJSON_IsArray(v))
+        v = cJSON_GetArrayItem(v, cJSON_GetArraySize(v) - 1);
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 

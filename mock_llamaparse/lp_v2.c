@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json.h"
 #include "lp_ctx.h"
 #include "timer.h"
 
@@ -77,7 +78,7 @@ void lp_v2_create(srv_req *r, void *ctx)
         return;
     size_t len;
     const char *body = srv_req_body(r, &len);
-    cJSON *j = cJSON_ParseWithLength(body, len);
+    cJSON *j = json_parse_body(body, len);
     const cJSON *url = cJSON_GetObjectItemCaseSensitive(j, "source_url");
     const cJSON *tier = cJSON_GetObjectItemCaseSensitive(j, "tier");
     const char *t = cJSON_IsString(tier) ? tier->valuestring : "cost_effective";

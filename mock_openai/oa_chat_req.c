@@ -5,6 +5,7 @@
 #include <string.h>
 #include <xxhash.h>
 
+#include "json.h"
 #include "oa_chat.h"
 #include "oa_embed_req.h"
 #include "oa_tokens.h"
@@ -102,7 +103,7 @@ static bool read_int(const cJSON *root, const char *name, long lo, long hi, long
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, name);
     if (!v || cJSON_IsNull(v))
         return true;
-    if (!oa_json_is_int(v, -1e15, 1e15))
+    if (!oa_json_is_int(v, -HUGE_VAL, HUGE_VAL)) /* a huge integer is a value error below, not a type error */
         return oa_fail(e, 400, IRE, name, "invalid_type", "Invalid type for '%s': expected an integer, but got %s instead.",
                        name, oa_json_type_name(v));
     if (v->valuedouble < lo || v->valuedouble > hi)
@@ -162,7 +163,7 @@ bool oa_chat_parse(const oa_ctx *c, const char *body, size_t len, oa_chat_req *q
 {
     memset(q, 0, sizeof *q);
     q->n = 1;
-    cJSON *root = cJSON_ParseWithLength(body, len);
+    cJSON *root = json_parse_body(body, len);
     q->json = root;
     if (!cJSON_IsObject(root))
         return oa_fail_unparsable(e);

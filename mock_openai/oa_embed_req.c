@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json.h"
 #include "oa_tokens.h"
 
 #define IRE "invalid_request_error"
@@ -22,8 +23,8 @@ const char *oa_json_type_name(const void *item)
         return "a string";
     if (cJSON_IsBool(v))
         return "a boolean";
-    if (cJSON_IsNumber(v))
-        return v->valuedouble == floor(v->valuedouble) ? "an integer" : "a decimal";
+    if (cJSON_IsNumber(v)) /* a literal too big for a double (1e400) reads as infinity: not an integer */
+        return isfinite(v->valuedouble) && v->valuedouble == floor(v->valuedouble) ? "an integer" : "a decimal";
     if (cJSON_IsArray(v))
         return "an array";
     if (cJSON_IsObject(v))
@@ -101,7 +102,7 @@ static bool read_dimensions(const cJSON *root, oa_embed_req *q, oa_err *e)
     q->dims = q->model->dims;
     if (!d || cJSON_IsNull(d))
         return true;
-    if (!oa_json_is_int(d, -1e15, 1e15))
+    if (!oa_json_is_int(d, -HUGE_VAL, HUGE_VAL)) /* a huge integer is a value error below, not a type error */
         return oa_fail(e, 400, IRE, "dimensions", "invalid_type",
                        "Invalid type for 'dimensions': expected an integer, but got %s instead.",
                        oa_json_type_name(d));
@@ -132,7 +133,7 @@ static bool read_user(const cJSON *root, oa_err *e)
 bool oa_embed_parse(const oa_ctx *c, const char *body, size_t len, oa_embed_req *q, oa_err *e)
 {
     memset(q, 0, sizeof *q);
-    cJSON *root = cJSON_ParseWithLength(body, len);
+    cJSON *root = json_parse_body(body, len);
     q->json = root;
     if (!root || !cJSON_IsObject(root))
         return oa_fail_unparsable(e);

@@ -2,6 +2,7 @@
 #include <cJSON.h>
 #include <math.h>
 
+#include "json.h"
 #include "faults.h"
 #include "oa_handlers.h"
 #include "oa_ratelimit.h"
@@ -40,7 +41,7 @@ void oa_handle_ratelimit_set(srv_req *r, void *ctx)
         return;
     size_t len;
     const char *body = srv_req_body(r, &len);
-    cJSON *j = cJSON_ParseWithLength(body, len);
+    cJSON *j = json_parse_body(body, len);
     long rpm, tpm;
     bool quota;
     oa_ratelimit_get(c->rl, &rpm, &tpm, &quota);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "json.h"
 #include "oa_chat.h"
 #include "oa_embed_req.h"
 #include "oa_handlers.h"
@@ -150,7 +151,7 @@ void oa_handle_responses(srv_req *r, void *ctx)
         return;
     size_t len;
     const char *body = srv_req_body(r, &len);
-    cJSON *root = cJSON_ParseWithLength(body, len);
+    cJSON *root = json_parse_body(body, len);
     oa_err e;
     oa_chat_req q = {0};
     char *chat = cJSON_IsObject(root) ? as_chat(root, &e) : NULL;

@@ -45,7 +45,7 @@ typedef struct app_common {
     {"log-format", "MOCK_LOG_FORMAT", CLI_STR, &(c).log_format, "text or json (one JSON object per line)", 0, 0}, \
     {"log-level", "MOCK_LOG_LEVEL", CLI_STR, &(c).log_level, "debug, info (one line per request), warn, error or off", 0, 0}, \
     {"max-connections", "MOCK_MAX_CONNECTIONS", CLI_INT, &(c).conn_limit, "concurrent connections accepted", 1, 1000000}, \
-    {"idle-timeout", "MOCK_IDLE_TIMEOUT", CLI_INT, &(c).idle_timeout_s, "seconds before an idle connection is closed (0 = never)", 0, 86400}, \
+    {"idle-timeout", "MOCK_IDLE_TIMEOUT", CLI_INT, &(c).idle_timeout_s, "seconds before an idle connection is closed, and the most a request head may take to arrive (0 = never)", 0, 86400}, \
     {"shutdown-grace-ms", "MOCK_SHUTDOWN_GRACE_MS", CLI_INT, &(c).grace_ms, "on SIGTERM, how long in-flight requests may take to finish", 0, 600000}, \
     {"faults", "MOCK_FAULTS", CLI_STR, &(c).faults_file, "file with a JSON array of fault rules loaded at start-up", 0, 0}, \
     {"control-token", "MOCK_CONTROL_TOKEN", CLI_STR, &(c).control_token, "require this token on /__control/* (Authorization: Bearer or x-control-token)", 0, 0}, \

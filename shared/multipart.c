@@ -20,6 +20,10 @@ static enum MHD_Result on_data(void *cls, enum MHD_ValueKind kind, const char *k
     (void)kind;
     (void)transfer_encoding;
     srv_multipart *mp = cls;
+    /* A part without a Content-Disposition name (libmicrohttpd passes a NULL
+     * key) cannot be a form field: the form is malformed. */
+    if (!key)
+        mp->ok = false;
     srv_part p = {key, filename, content_type, data, off, size};
     if (mp->ok && !mp->fn(mp->ctx, &p))
         mp->ok = false;

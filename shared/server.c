@@ -4,12 +4,14 @@
 
 #include <arpa/inet.h>
 #include <netdb.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include "log.h"
@@ -17,6 +19,18 @@
 #include "timer.h"
 
 #define SRV_HANG_DEFAULT_MS (10u * 60u * 1000u) /* longer than any client timeout */
+#define SRV_SWEEP_MS 100u /* how often request heads are checked against their deadline */
+
+/* One TCP connection, watched so that its request head (request line and
+ * headers) arrives within the idle timeout. libmicrohttpd's own timeout
+ * restarts with every byte received, so a client that sends its head a
+ * byte at a time (slowloris) would hold the connection forever. */
+typedef struct conn_watch {
+    struct conn_watch *prev, *next;
+    int fd;
+    _Atomic uint64_t head_due_ms; /* 0 while a request is being served */
+    bool cut;
+} conn_watch;
 
 struct srv {
     srv_config cfg;
@@ -25,6 +39,8 @@ struct srv {
     atomic_size_t inflight;
     atomic_bool stopping; /* no new holds: held responses go out at once */
     unsigned port;
+    pthread_mutex_t watch_lock; /* the list below, and cutting its sockets */
+    conn_watch *watches;
 };
 
 timer_q *srv_timers(srv *s)
@@ -242,6 +258,76 @@ static void take_upload(srv_req *r, const char *data, size_t *size)
     *size = 0;
 }
 
+static uint64_t head_deadline(const srv *s)
+{
+    return timer_now_ms() + (uint64_t)s->cfg.idle_timeout_s * 1000u;
+}
+
+/* The connection's next request head is due by its deadline (waiting), or
+ * is in (a request is being served: no deadline). */
+static void head_wait(struct MHD_Connection *conn, srv *s, bool waiting)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    conn_watch *w = ci ? ci->socket_context : NULL;
+    if (w)
+        atomic_store(&w->head_due_ms, waiting ? head_deadline(s) : 0);
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    srv *s = cls;
+    conn_watch *w = *socket_context;
+    if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+        if (!w)
+            return;
+        pthread_mutex_lock(&s->watch_lock); /* libmicrohttpd closes the socket after this returns */
+        if (w->prev)
+            w->prev->next = w->next;
+        else
+            s->watches = w->next;
+        if (w->next)
+            w->next->prev = w->prev;
+        pthread_mutex_unlock(&s->watch_lock);
+        free(w);
+        *socket_context = NULL;
+        return;
+    }
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if (s->cfg.idle_timeout_s == 0 || !ci || !(w = calloc(1, sizeof *w)))
+        return; /* unwatched: libmicrohttpd's own idle timeout still applies */
+    w->fd = ci->connect_fd;
+    atomic_init(&w->head_due_ms, head_deadline(s));
+    pthread_mutex_lock(&s->watch_lock);
+    w->next = s->watches;
+    if (w->next)
+        w->next->prev = w;
+    s->watches = w;
+    pthread_mutex_unlock(&s->watch_lock);
+    *socket_context = w;
+}
+
+/* Cut connections whose request head is overdue. shutdown() makes the
+ * connection's own thread read end-of-stream and close it; the lock keeps
+ * the socket from being closed (and its number reused) meanwhile. */
+static void sweep_heads(void *arg)
+{
+    srv *s = arg;
+    uint64_t now = timer_now_ms();
+    pthread_mutex_lock(&s->watch_lock);
+    for (conn_watch *w = s->watches; w; w = w->next) {
+        uint64_t due = atomic_load(&w->head_due_ms);
+        if (!w->cut && due && now >= due) {
+            w->cut = true;
+            shutdown(w->fd, SHUT_RDWR);
+            log_msg(LOG_DEBUG, "request head not complete within the idle timeout: connection closed");
+        }
+    }
+    pthread_mutex_unlock(&s->watch_lock);
+    if (!srv_stopping(s))
+        timer_add(s->timers, now + SRV_SWEEP_MS, sweep_heads, s);
+}
+
 static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const char *url,
                                  const char *method, const char *version, const char *upload_data,
                                  size_t *upload_size, void **req_cls)
@@ -250,6 +336,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
     srv *s = cls;
     srv_req *r = *req_cls;
     if (!r) {
+        head_wait(conn, s, false);
         r = req_new(s, conn, url, method);
         if (!r)
             return MHD_NO;
@@ -330,8 +417,8 @@ static void record(srv *s, srv_req *r, int status, double ms)
 static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
                          enum MHD_RequestTerminationCode toe)
 {
-    (void)conn;
     srv *s = cls;
+    head_wait(conn, s, true); /* a kept-alive connection's next head is due */
     srv_req *r = *req_cls;
     if (!r)
         return;
@@ -390,6 +477,7 @@ static struct MHD_Daemon *start_daemon(srv *s, const struct sockaddr_storage *ad
         {MHD_OPTION_CONNECTION_TIMEOUT, s->cfg.idle_timeout_s, NULL},
         {MHD_OPTION_CONNECTION_MEMORY_LIMIT, (intptr_t)(s->cfg.conn_memory ? s->cfg.conn_memory : 32768), NULL},
         {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, s},
+        {MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)on_connection, s},
         {s->cfg.threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, s->cfg.threads, NULL},
         {MHD_OPTION_END, 0, NULL},
     };
@@ -411,14 +499,18 @@ srv *srv_start(const srv_config *cfg, char *err, size_t errlen)
         s->cfg.conn_limit = 4096;
     atomic_init(&s->inflight, 0);
     atomic_init(&s->stopping, false);
+    pthread_mutex_init(&s->watch_lock, NULL);
     s->timers = timer_start();
     s->daemon = s->timers ? start_daemon(s, &addr) : NULL;
     if (!s->daemon) {
         snprintf(err, errlen, "cannot listen on %s:%u (address in use or not available)", cfg->host, cfg->port);
         timer_stop(s->timers);
+        pthread_mutex_destroy(&s->watch_lock);
         free(s);
         return NULL;
     }
+    if (s->cfg.idle_timeout_s)
+        timer_add(s->timers, timer_now_ms() + SRV_SWEEP_MS, sweep_heads, s);
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
     s->port = info ? info->port : cfg->port;
     return s;
@@ -458,5 +550,6 @@ void srv_stop(srv *s, unsigned grace_ms)
     wait_idle(s, timer_now_ms() + 1000);
     MHD_stop_daemon(s->daemon);
     timer_stop(s->timers);
+    pthread_mutex_destroy(&s->watch_lock);
     free(s);
 }

@@ -26,6 +26,10 @@ static const bad_case bad[] = {
     {"", 400, "We could not parse the JSON body", "", NULL},
     {"{bad", 400, "We could not parse the JSON body", "", NULL},
     {"[1,2]", 400, "We could not parse the JSON body", "", NULL},
+    /* cJSON stops after the first value: bytes after it were ignored and the request accepted */
+    {"{\"model\":\"text-embedding-3-small\",\"input\":\"x\"} trailing", 400, "We could not parse the JSON body", "",
+     NULL},
+    {"{\"model\":\"text-embedding-3-small\",\"input\":\"x\"}}", 400, "We could not parse the JSON body", "", NULL},
     {"{\"input\":\"x\"}", 400, "you must provide a model parameter", "", NULL},
     {"{\"model\":\"text-embedding-3-small\"}", 400, "Missing required parameter: 'input'.", "input",
      "missing_required_parameter"},
@@ -59,6 +63,13 @@ static const bad_case bad[] = {
      "Invalid type for 'user': expected a string", "user", "invalid_type"},
     {"{\"model\":\"text-embedding-3-small\",\"input\":\"x\",\"dimensions\":1e400}", 400,
      "Invalid type for 'dimensions'", "dimensions", "invalid_type"},
+    /* 1e400 (infinity) was called "an integer", so the message read "expected an integer, but got an integer";
+     * a huge integer is a value out of range, not a wrong type. */
+    {"{\"model\":\"text-embedding-3-small\",\"input\":\"x\",\"dimensions\":-1e400}", 400,
+     "Invalid type for 'dimensions': expected an integer, but got a decimal instead.", "dimensions", "invalid_type"},
+    {"{\"model\":\"text-embedding-3-small\",\"input\":\"x\",\"dimensions\":100000000000000000000}", 400,
+     "Invalid value for 'dimensions' = 100000000000000000000. Must be less than or equal to 1536.", "dimensions",
+     "invalid_value"},
 };
 
 START_TEST(bad_bodies)

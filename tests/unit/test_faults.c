@@ -42,7 +42,9 @@ END_TEST
 
 static const char *bad[][2] = {
     {"{\"statsu\":429}", "unknown field 'statsu'"},
-    {"{\"status\":1000}", "invalid 'status': must be an integer from 100 to 599"},
+    {"{\"status\":1000}", "invalid 'status': must be an integer from 200 to 599"},
+    /* a 1xx status is an interim answer: clients wait on for the real one */
+    {"{\"status\":100}", "invalid 'status': must be an integer from 200 to 599"},
     {"{\"status\":\"429\"}", "invalid 'status'"},
     {"{\"status\":500,\"probability\":2}", "invalid 'probability': must be a number from 0 to 1"},
     {"{\"kind\":\"boom\"}", "invalid 'kind'"},
@@ -53,6 +55,11 @@ static const char *bad[][2] = {
     {"{\"status\":500,\"drip_bytes_per_s\":5}", "needs a matching 'kind'"},
     {"{\"status\":500,\"path\":\"\"}", "invalid 'path'"},
     {"[1]", "a fault rule must be a JSON object"},
+    /* Found by tests/fuzz: a repeated field leaked its first value, and a
+     * second header list was written past the first one's storage. */
+    {"{\"status\":500,\"path\":\"/a\",\"path\":\"/b\"}", "field 'path' is given more than once"},
+    {"{\"status\":500,\"headers\":{\"a\":\"1\"},\"headers\":{\"b\":\"2\",\"c\":\"3\"}}",
+     "field 'headers' is given more than once"},
 };
 
 START_TEST(rejects_with_field_named)
@@ -100,6 +107,8 @@ START_TEST(header_form)
     ck_assert_ptr_nonnull(strstr(err, "invalid 'status'"));
     ck_assert_ptr_null(faults_rule_from_header("status", NULL, 0, err, sizeof err));
     ck_assert_ptr_nonnull(strstr(err, "expected key=value"));
+    ck_assert_ptr_null(faults_rule_from_header("status=500;status=503", NULL, 0, err, sizeof err));
+    ck_assert_str_eq(err, "field 'status' is given more than once");
 }
 END_TEST
 

@@ -152,6 +152,17 @@ START_TEST(cut_form_is_detected)
 }
 END_TEST
 
+/* A part with no Content-Disposition has no name: a 400, not a crash in the
+ * callback (libmicrohttpd hands it over with a NULL key). */
+START_TEST(nameless_part_is_malformed)
+{
+    const char body[] = "--XyZ\r\n\r\nhello\r\n--XyZ--\r\n";
+    char resp[4096];
+    ck_assert_int_eq(post(body, sizeof body - 1, resp, sizeof resp), 400);
+    ck_assert_int_eq(post(body, sizeof body - 1, resp, sizeof resp), 400); /* still up */
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *su = suite_create("multipart");
@@ -161,6 +172,7 @@ static Suite *suite(void)
     tcase_add_test(t, streams_a_large_file);
     tcase_add_test(t, upload_limit_is_413);
     tcase_add_test(t, cut_form_is_detected);
+    tcase_add_test(t, nameless_part_is_malformed);
     suite_add_tcase(su, t);
     return su;
 }

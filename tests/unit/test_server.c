@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "check_main.h"
@@ -175,6 +176,36 @@ START_TEST(graceful_stop_finishes_in_flight)
 }
 END_TEST
 
+/* A client that sends its request head a byte at a time (slowloris) is cut
+ * off once the idle timeout has passed since its first byte, though it is
+ * never idle that long: libmicrohttpd's own timeout restarts on every byte,
+ * and used to let such a client hold its connection for ever. */
+START_TEST(slow_request_head_is_cut_off)
+{
+    srv_config cfg = {.service = "test", .host = "127.0.0.1", .threads = 2, .max_body = 1000,
+                      .idle_timeout_s = 1, .routes = routes, .nroutes = 3, .on_error = api_error};
+    char err[200];
+    srv *s = srv_start(&cfg, err, sizeof err);
+    ck_assert_msg(s != NULL, "%s", err);
+    int fd = raw_connect(srv_port(s));
+    const char head[] = "GET /fast HTTP/1.1\r\nHost: x\r\nX-Pad: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n\r\n";
+    size_t sent = 0;
+    bool closed = false;
+    for (int i = 0; i < 40 && !closed; i++) { /* a byte every 100 ms: 4 s for the whole head */
+        closed = !raw_send(fd, head + sent, 1);
+        sent++;
+        struct pollfd p = {fd, POLLIN, 0};
+        char c;
+        if (poll(&p, 1, 100) > 0)
+            closed = recv(fd, &c, 1, MSG_DONTWAIT) <= 0;
+    }
+    ck_assert_msg(closed, "the server still waited for the head after %zu bytes", sent);
+    ck_assert_int_lt(sent, 25); /* cut at about 1 s, not at the end of the head */
+    close(fd);
+    srv_stop(s, 1000);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("server");
@@ -185,6 +216,7 @@ static Suite *suite(void)
     tcase_add_test(t, keep_alive_serves_several_requests);
     tcase_add_test(t, held_responses_hold_no_thread);
     tcase_add_test(t, graceful_stop_finishes_in_flight);
+    tcase_add_test(t, slow_request_head_is_cut_off);
     suite_add_tcase(s, t);
     return s;
 }

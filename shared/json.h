@@ -1,0 +1,19 @@
+/* json: request bodies read as exactly one JSON value.
+ *
+ * cJSON stops after the first value, so `{"a":1} trailing` would parse;
+ * a real API answers it 400. Whitespace after the value is fine.
+ *
+ *     cJSON *j = json_parse_body(body, len);   // NULL: not one JSON value
+ *     ...
+ *     cJSON_Delete(j);
+ */
+#ifndef MW_JSON_H
+#define MW_JSON_H
+
+#include <cJSON.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+cJSON *json_parse_body(const char *body, size_t len);
+
+#endif
