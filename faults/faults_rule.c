@@ -115,5 +115,9 @@ const char *faults_rule_kind_name(const faults_rule *rule)
         return "status";
     if (rule->delay_ms || rule->jitter_ms)
         return "delay";
-    return rule->nextras ? rule->extras[0].name : "headers";
+    if (!rule->nextras)
+        return "headers";
+    /* A server's own kind (stream_cut) is an extra named "kind": its value
+     * names what it did; any other extra (job_status) names itself. */
+    return strcmp(rule->extras[0].name, "kind") == 0 ? rule->extras[0].value : rule->extras[0].name;
 }

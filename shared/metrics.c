@@ -102,9 +102,12 @@ static fault_series *fault_slot(metrics *m, const char *rule, const char *kind)
         if (!strcmp(m->faults[i].rule, rule) && !strcmp(m->faults[i].kind, kind))
             return &m->faults[i];
     }
-    if (m->nfaults == METRICS_MAX_SERIES)
-        return &m->faults[METRICS_MAX_SERIES - 1];
-    fault_series *s = &m->faults[m->nfaults++];
+    /* As for requests: when the table is full, the last slot counts every
+     * further rule as rule="other", rather than under some rule's label. */
+    bool full = m->nfaults == METRICS_MAX_SERIES - 1;
+    fault_series *s = &m->faults[full ? METRICS_MAX_SERIES - 1 : m->nfaults++];
+    if (full)
+        rule = kind = "other";
     snprintf(s->rule, sizeof s->rule, "%s", rule);
     snprintf(s->kind, sizeof s->kind, "%s", kind);
     return s;
@@ -172,7 +175,9 @@ static void write_faults(metrics *m, buf *out)
 {
     buf_puts(out, "# HELP mock_faults_injected_total Faults injected, by rule and kind.\n"
                   "# TYPE mock_faults_injected_total counter\n");
-    for (size_t i = 0; i < m->nfaults; i++) {
+    for (size_t i = 0; i < METRICS_MAX_SERIES; i++) { /* the last slot is "other" */
+        if (m->faults[i].count == 0)
+            continue;
         buf_puts(out, "mock_faults_injected_total{rule=\"");
         label(out, m->faults[i].rule);
         buf_puts(out, "\",kind=\"");

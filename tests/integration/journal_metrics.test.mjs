@@ -74,6 +74,20 @@ test('/metrics counts requests by route and status, latency and faults', async (
   assert.match(text, /# TYPE mock_request_duration_seconds histogram/);
 });
 
+test('/metrics names a server kind by its value: kind="stream_cut", not "kind"', async () => {
+  const add = await fetch(`${s.url}/__control/faults`, { method: 'POST', body: JSON.stringify({ path: '/v1/chat/completions', kind: 'stream_cut', after_chunks: 1, times: 1 }) });
+  assert.equal(add.status, 201);
+  const { id } = await add.json();
+  const chat = await fetch(`${s.url}/v1/chat/completions`, {
+    method: 'POST', headers: { authorization: 'Bearer k', 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: 'hello there' }] }),
+  });
+  await chat.text().catch(() => {}); // the cut stream may end in an error
+  const text = await (await fetch(`${s.url}/metrics`)).text();
+  assert.match(text, new RegExp(`^mock_faults_injected_total\\{rule="${id}",kind="stream_cut"\\} 1$`, 'm'));
+  assert.doesNotMatch(text, /kind="kind"/);
+});
+
 test('mock_llamaparse has the journal and metrics too', async () => {
   const lp = await startServer('mock_llamaparse');
   try {

@@ -59,12 +59,33 @@ START_TEST(label_sets_are_bounded)
 }
 END_TEST
 
+/* Found by the soak: past the table's size every rule was counted under
+ * the 256th rule's label. */
+START_TEST(fault_series_are_bounded_under_other)
+{
+    metrics *m = metrics_new();
+    char rule[32];
+    for (int i = 1; i <= METRICS_MAX_SERIES + 50; i++) {
+        snprintf(rule, sizeof rule, "%d", i);
+        metrics_record(m, &(metrics_in){"/v1/embeddings", "POST", 503, 0.001, rule, "status"});
+    }
+    buf b = BUF_INIT;
+    metrics_write(m, &b);
+    ck_assert_ptr_nonnull(strstr(b.data, "mock_faults_injected_total{rule=\"255\",kind=\"status\"} 1\n"));
+    ck_assert_ptr_nonnull(strstr(b.data, "mock_faults_injected_total{rule=\"other\",kind=\"other\"} 51\n"));
+    ck_assert_ptr_null(strstr(b.data, "rule=\"256\""));
+    buf_free(&b);
+    metrics_free(m);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("metrics");
     TCase *t = tcase_create("core");
     tcase_add_test(t, exposition);
     tcase_add_test(t, label_sets_are_bounded);
+    tcase_add_test(t, fault_series_are_bounded_under_other);
     suite_add_tcase(s, t);
     return s;
 }
