@@ -127,10 +127,12 @@ static bool read_filter(srv_req *r, journal_filter *jf)
     const char *status = srv_req_query(r, "status"), *limit = srv_req_query(r, "limit");
     char *end = NULL;
     *jf = (journal_filter){srv_req_query(r, "path"), srv_req_query(r, "method"), 0, 0};
-    if (status && ((jf->status = (int)strtol(status, &end, 10)) < 0 || *end || end == status)) {
+    long st = status ? strtol(status, &end, 10) : 0; /* a long first: an int cast would wrap 4294967696 to 400 */
+    if (status && (st < 0 || st > 999 || *end || end == status)) {
         srv_resp_error(r, 400, "Invalid 'status' filter: expected an HTTP status code.");
         return false;
     }
+    jf->status = (int)st;
     long n = limit ? strtol(limit, &end, 10) : 0;
     if (limit && (n < 0 || *end || end == limit)) {
         srv_resp_error(r, 400, "Invalid 'limit' filter: expected a non-negative integer.");

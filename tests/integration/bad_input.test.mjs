@@ -781,9 +781,11 @@ describe('control API: bad rules', () => {
       assertOpenAI(await rawRequest(oa.port, method, p), 404, { message: 'No fault rule with that id.' });
     });
   }
-  test('journal filters: limit=-1 and status=abc are 400', async () => {
+  test('journal filters: limit=-1, status=abc and a status that would wrap to 400 are 400', async () => {
     assertOpenAI(await get(oa, '/__control/requests?limit=-1', {}), 400, { message: "Invalid 'limit' filter: expected a non-negative integer." });
     assertOpenAI(await get(oa, '/__control/requests?status=abc', {}), 400, { message: "Invalid 'status' filter: expected an HTTP status code." });
+    // 4294967696 = 2^32 + 400: found by fuzz_journal, it used to filter for 400
+    assertOpenAI(await get(oa, '/__control/requests?status=4294967696', {}), 400, { message: "Invalid 'status' filter: expected an HTTP status code." });
   });
   test('no bad rule was stored, on either server', async () => {
     assert.deepEqual(JSON.parse((await get(oa, '/__control/faults', {})).body), { faults: [] });
