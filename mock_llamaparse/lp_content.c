@@ -82,7 +82,9 @@ static bool paginate(lp_doc *d, const char *md, size_t len)
         if (md[i] != '\n')
             continue;
         bool blank = i + 1 < len && md[i + 1] == '\n';
-        if (blank || i - start > LP_PAGE_CHARS)
+        /* >=, as below: a line end right at LP_PAGE_CHARS must move the cut
+         * too, or the page ends at an early blank line, a few bytes long. */
+        if (blank || i - start >= LP_PAGE_CHARS)
             cut = i + 1;
         if (i - start >= LP_PAGE_CHARS && cut > start) {
             if (!add_page(d, md + start, cut - start))
@@ -165,7 +167,9 @@ lp_doc *lp_doc_parse(const char *filename, const char *data, size_t len)
         lp_html_md(&md, data, len);
     else
         fenced(&md, ext, data, len);
-    bool ok = md.data && paginate(d, md.data, md.len);
+    /* No markdown at all (blank lines of csv, html that is all head or
+     * script) is a document without pages, not a failure. */
+    bool ok = md.len == 0 || paginate(d, md.data, md.len);
     buf_free(&md);
     if (!ok) {
         lp_doc_free(d);

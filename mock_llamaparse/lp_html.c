@@ -176,7 +176,9 @@ static void list_item(conv *c)
 {
     breaks(c, 1);
     int d = c->list_depth > 0 ? c->list_depth - 1 : 0;
-    for (int i = 0; i < d; i++)
+    /* Indent no deeper than the 8 levels tracked: indenting by the full depth
+     * made the output grow with depth times items, quadratic in the input. */
+    for (int i = 0; i < d && i < 8; i++)
         buf_puts(c->out, "  ");
     if (d < 8 && c->ordered[d])
         buf_printf(c->out, "%d. ", ++c->ol_counter[d]);

@@ -10,18 +10,53 @@
 
 #define MAX_OBJ 200000
 #define MAX_PAGES 2000 /* bounds the work a hostile file can ask for */
+/* ... and so does this: content bytes read per file. Pages may all point at
+ * the same large stream, so the text could otherwise grow with pages times
+ * references times stream size. */
+#define MAX_CONTENT (16u << 20)
+/* How far around its /Type a page object's dictionary is looked for: a file
+ * of page markers and nothing else made each page search the whole file. */
+#define PAGE_DICT_MAX 65536
 
-/* Offset of "N 0 obj", or -1. */
-static long find_obj(const char *d, size_t len, long num)
+/* The next "N 0 obj" at or after *p, N in 1..MAX_OBJ-1: digits with nothing
+ * but a line break or space before them and no leading zero, so not the tail
+ * of a longer number. */
+static bool next_obj(const char *d, const char *end, const char **p, long *num, long *off)
 {
-    char key[32];
-    int k = snprintf(key, sizeof key, "%ld 0 obj", num);
-    for (const char *p = d; (p = memmem(p, len - (size_t)(p - d), key, (size_t)k));) {
-        if (p == d || p[-1] == '\n' || p[-1] == '\r' || p[-1] == ' ')
-            return p - d;
-        p += k;
+    for (; (*p = memmem(*p, (size_t)(end - *p), " 0 obj", 6)); *p += 6) {
+        const char *s = *p;
+        long n = 0, scale = 1;
+        for (; s > d && s[-1] >= '0' && s[-1] <= '9' && scale < MAX_OBJ; s--, scale *= 10)
+            n += (s[-1] - '0') * scale;
+        if (s < *p && (s == d || s[-1] == '\n' || s[-1] == '\r' || s[-1] == ' ') && (*s != '0' || *p - s == 1) &&
+            n > 0 && n < MAX_OBJ) {
+            *num = n;
+            *off = s - d;
+            *p += 6;
+            return true;
+        }
     }
-    return -1;
+    return false;
+}
+
+/* Where each object starts (+1; 0 for none), indexed by number up to the
+ * largest in the file (*n entries); the first of a repeated number wins, as
+ * a search from the start would find it. Searching the file for each
+ * reference cost its whole length per reference. NULL when out of memory. */
+static long *index_objects(const char *d, size_t len, size_t *n)
+{
+    long num, off, max = 0;
+    for (const char *p = d; next_obj(d, d + len, &p, &num, &off);)
+        max = num > max ? num : max;
+    long *at = calloc((size_t)max + 1, sizeof *at);
+    if (!at)
+        return NULL;
+    for (const char *p = d; next_obj(d, d + len, &p, &num, &off);) {
+        if (!at[num])
+            at[num] = off + 1;
+    }
+    *n = (size_t)max + 1;
+    return at;
 }
 
 /* The (inflated) stream of the object at off into out. */
@@ -34,8 +69,8 @@ static bool stream_of(const char *d, size_t len, long off, buf *out)
         return false;
     bool flate = memmem(obj, (size_t)(st - obj), "/FlateDecode", 12) != NULL;
     st += 6;
-    st += *st == '\r';
-    st += *st == '\n';
+    st += st < end && *st == '\r';
+    st += st < end && *st == '\n';
     const char *stop = memmem(st, (size_t)(end - st), "endstream", 9);
     if (!stop)
         return false;
@@ -55,7 +90,7 @@ static bool stream_of(const char *d, size_t len, long off, buf *out)
         z.avail_out = 65536;
         rc = inflate(&z, Z_NO_FLUSH);
         buf_advance(out, 65536 - z.avail_out);
-        if (out->len > (64u << 20))
+        if (out->len > MAX_CONTENT)
             break; /* a content stream this large is not text we want */
     }
     inflateEnd(&z);
@@ -212,6 +247,17 @@ static void content_text(const char *c, size_t len, buf *out)
     buf_free(&last);
 }
 
+/* The decimal number at c, read no further than end (the file need not be
+ * NUL-terminated); anything from MAX_OBJ up reads as MAX_OBJ. */
+static long number_at(const char *c, const char *end, const char **stop)
+{
+    long v = 0;
+    for (; c < end && *c >= '0' && *c <= '9'; c++)
+        v = v < MAX_OBJ ? v * 10 + (*c - '0') : MAX_OBJ;
+    *stop = c;
+    return v;
+}
+
 /* Object numbers of a page's /Contents: "N 0 R" or "[N 0 R M 0 R]". */
 static size_t contents_of(const char *dict, const char *end, long *refs, size_t max)
 {
@@ -225,11 +271,10 @@ static size_t contents_of(const char *dict, const char *end, long *refs, size_t 
         if (*c == '[')
             list = true;
         else if (*c >= '0' && *c <= '9') {
-            char *stop;
-            long num = strtol(c, &stop, 10);
-            refs[n++] = num;
-            const char *r = strchr(stop, 'R');
-            if (!r || r > end || !list)
+            const char *stop;
+            refs[n++] = number_at(c, end, &stop);
+            const char *r = memchr(stop, 'R', (size_t)(end - stop));
+            if (!r || !list)
                 break;
             c = r;
         } else if (*c == ']' || (*c == '/' && !list))
@@ -242,7 +287,11 @@ size_t lp_pdf_text(const char *d, size_t len, char ***pages, size_t *npages)
 {
     *pages = NULL;
     *npages = 0;
-    size_t with_text = 0;
+    size_t with_text = 0, content_read = 0;
+    size_t nobjs;
+    long *objs = index_objects(d, len, &nobjs);
+    if (!objs)
+        return 0;
     for (const char *p = d, *end = d + len; *npages < MAX_PAGES && (p = memmem(p, (size_t)(end - p), "/Type", 5));
          p += 5) {
         const char *q = p + 5;
@@ -250,18 +299,20 @@ size_t lp_pdf_text(const char *d, size_t len, char ***pages, size_t *npages)
             q++;
         if (end - q < 6 || memcmp(q, "/Page", 5) != 0 || q[5] == 's')
             continue;
-        const char *stop = memmem(q, (size_t)(end - q), "endobj", 6);
-        const char *start = p;
-        while (start > d && memcmp(start, " obj", 4) != 0)
+        size_t ahead = (size_t)(end - q) < PAGE_DICT_MAX ? (size_t)(end - q) : PAGE_DICT_MAX;
+        const char *stop = memmem(q, ahead, "endobj", 6);
+        const char *start = p, *floor = p - d > PAGE_DICT_MAX ? p - PAGE_DICT_MAX : d;
+        while (start > floor && memcmp(start, " obj", 4) != 0)
             start--; /* the page object's own dictionary starts here */
         long refs[16];
-        size_t nrefs = contents_of(start, stop ? stop : end, refs, 16);
+        size_t nrefs = contents_of(start, stop ? stop : q + ahead, refs, 16);
         buf text = BUF_INIT, content = BUF_INIT;
-        for (size_t i = 0; i < nrefs; i++) {
-            long off = refs[i] > 0 && refs[i] < MAX_OBJ ? find_obj(d, len, refs[i]) : -1;
+        for (size_t i = 0; i < nrefs && content_read < MAX_CONTENT; i++) {
+            long off = refs[i] > 0 && (size_t)refs[i] < nobjs ? objs[refs[i]] - 1 : -1;
             buf_clear(&content);
             if (off >= 0 && stream_of(d, len, off, &content) && content.data)
                 content_text(content.data, content.len, &text);
+            content_read += content.len;
         }
         buf_free(&content);
         char **grown = realloc(*pages, (*npages + 1) * sizeof *grown);
@@ -273,6 +324,7 @@ size_t lp_pdf_text(const char *d, size_t len, char ***pages, size_t *npages)
         (*pages)[(*npages)++] = text.data ? buf_release(&text) : strdup("");
         with_text += (*pages)[*npages - 1] && (*pages)[*npages - 1][0];
     }
+    free(objs);
     return with_text;
 }
 

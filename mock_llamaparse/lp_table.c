@@ -33,7 +33,9 @@ static void read_cell(buf *out, const char **p, const char *end, char sep, bool 
             buf_append(out, &c, 1);
     }
     *row_end = s >= end || *s != sep;
-    if (s < end && *s == '\r')
+    /* CRLF is one line break; a lone CR is one too, and what follows it
+     * starts the next row (skipping a byte after it lost that byte). */
+    if (s + 1 < end && s[0] == '\r' && s[1] == '\n')
         s++;
     *p = s < end ? s + 1 : s;
 }

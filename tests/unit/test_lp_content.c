@@ -6,6 +6,7 @@
 
 #include "check_main.h"
 #include "lp_content.h"
+#include "lp_html.h"
 
 static char *slurp(const char *name, size_t *len)
 {
@@ -141,6 +142,85 @@ START_TEST(pdf_text_where_it_can_be_extracted)
 }
 END_TEST
 
+/* Found by tests/fuzz: a PDF that ends inside a page's /Contents (or right
+ * after "stream") was read past its last byte; an exact-size copy lets the
+ * ASan build see any such read. */
+START_TEST(pdf_cut_short_is_read_within_bounds)
+{
+    const char *cut[] = {"1 0 obj << /Type /Page /Contents [4 0 R 5",
+                         "1 0 obj << /Type /Page /Contents 4 0 R >>\n4 0 obj <<>> stream"};
+    for (size_t i = 0; i < sizeof cut / sizeof cut[0]; i++) {
+        size_t n = strlen(cut[i]);
+        char *exact = malloc(n);
+        ck_assert_ptr_nonnull(exact);
+        memcpy(exact, cut[i], n);
+        lp_doc *d = lp_doc_parse("cut.pdf", exact, n);
+        ck_assert_ptr_nonnull(d);
+        lp_doc_free(d);
+        free(exact);
+    }
+}
+END_TEST
+
+/* Found by tests/fuzz: every page pointing at the same big content stream
+ * made the text (and the time) grow with pages x references x stream size,
+ * and each reference searched the whole file for its object. */
+START_TEST(pdf_shared_stream_is_read_within_a_budget)
+{
+    buf pdf = BUF_INIT, stream = BUF_INIT;
+    for (int i = 0; i < 2000; i++)
+        buf_puts(&stream, "(xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx) Tj T* ");
+    buf_printf(&pdf, "%%PDF-1.4\n4 0 obj\n<< /Length %zu >>\nstream\nBT %sET\nendstream\nendobj\n", stream.len + 6,
+               stream.data);
+    for (int i = 0; i < 2000; i++) {
+        buf_printf(&pdf, "%d 0 obj\n<< /Type /Page /Contents [", 10 + i);
+        for (int k = 0; k < 16; k++)
+            buf_puts(&pdf, "4 0 R ");
+        buf_puts(&pdf, "] >>\nendobj\n");
+    }
+    lp_doc *d = lp_doc_parse("many.pdf", pdf.data, pdf.len);
+    ck_assert_ptr_nonnull(d);
+    ck_assert_uint_eq(d->npages, 2000);
+    size_t total = 0;
+    for (size_t i = 0; i < d->npages; i++)
+        total += strlen(d->pages[i].md);
+    ck_assert_uint_lt(total, 64u << 20); /* unbounded, it was about 4 GB */
+    ck_assert_ptr_nonnull(strstr(d->pages[0].md, "xxxxxxxx"));
+    lp_doc_free(d);
+    buf_free(&pdf);
+    buf_free(&stream);
+}
+END_TEST
+
+/* Found by tests/fuzz: a line end exactly LP_PAGE_CHARS into a page cut it
+ * at an earlier blank line instead, giving a page of a few bytes. */
+START_TEST(no_tiny_page_at_the_page_size)
+{
+    buf md = BUF_INIT;
+    buf_puts(&md, "a\n\n");
+    for (int i = 3; i < LP_PAGE_CHARS; i++)
+        buf_puts(&md, "b");
+    buf_puts(&md, "\nccc\n");
+    lp_doc *d = lp_doc_parse("p.md", md.data, md.len);
+    ck_assert_uint_eq(d->npages, 2);
+    ck_assert_uint_ge(strlen(d->pages[0].md), LP_PAGE_CHARS);
+    ck_assert_str_eq(d->pages[1].md, "ccc\n");
+    lp_doc_free(d);
+    buf_free(&md);
+}
+END_TEST
+
+/* Found by tests/fuzz: a lone CR ended the cell and swallowed the byte after it. */
+START_TEST(lone_cr_ends_a_row)
+{
+    buf b = BUF_INIT;
+    const char csv[] = "a\rb,c\r\n1,2";
+    lp_table_md(&b, csv, sizeof csv - 1, ',');
+    ck_assert_str_eq(b.data, "| a |\n| --- |\n| b | c |\n| 1 | 2 |\n");
+    buf_free(&b);
+}
+END_TEST
+
 START_TEST(synthetic_is_deterministic_and_seeded)
 {
     lp_doc *a = parse_file("binary.bin"), *b = parse_file("binary.bin");
@@ -161,6 +241,38 @@ START_TEST(empty_file_has_no_pages)
     lp_doc *d = lp_doc_parse("empty.txt", "", 0);
     ck_assert_uint_eq(d->npages, 0);
     lp_doc_free(d);
+}
+END_TEST
+
+/* Found by tests/fuzz: a file that converts to no markdown at all came back
+ * NULL, which callers read as out of memory (a 500 for the upload). */
+START_TEST(no_markdown_is_no_pages)
+{
+    const char *files[][2] = {{"blank.csv", "\n\r\n\n"}, {"head.html", "<head><title>t</title></head>"},
+                              {"s.htm", "<script>x()</script>"}};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        lp_doc *d = lp_doc_parse(files[i][0], files[i][1], strlen(files[i][1]));
+        ck_assert_msg(d != NULL, "%s", files[i][0]);
+        ck_assert_uint_eq(d->npages, 0);
+        lp_doc_free(d);
+    }
+}
+END_TEST
+
+/* Found by tests/fuzz: items were indented by the full list depth, so many
+ * open lists and many items gave output quadratic in the input. */
+START_TEST(deep_lists_stay_linear)
+{
+    buf html = BUF_INIT, md = BUF_INIT;
+    for (int i = 0; i < 2000; i++)
+        buf_puts(&html, "<ul>");
+    for (int i = 0; i < 2000; i++)
+        buf_puts(&html, "<li>x");
+    lp_html_md(&md, html.data, html.len);
+    ck_assert_uint_le(md.len, 8 * html.len);
+    ck_assert_ptr_nonnull(strstr(md.data, "\n                - x\n")); /* 8 levels of indent at most */
+    buf_free(&html);
+    buf_free(&md);
 }
 END_TEST
 
@@ -213,8 +325,14 @@ static Suite *suite(void)
     tcase_add_test(t, long_text_is_paginated_without_loss);
     tcase_add_test(t, pdf_page_counts_from_the_file);
     tcase_add_test(t, pdf_text_where_it_can_be_extracted);
+    tcase_add_test(t, pdf_cut_short_is_read_within_bounds);
+    tcase_add_test(t, pdf_shared_stream_is_read_within_a_budget);
+    tcase_add_test(t, lone_cr_ends_a_row);
+    tcase_add_test(t, no_tiny_page_at_the_page_size);
     tcase_add_test(t, synthetic_is_deterministic_and_seeded);
     tcase_add_test(t, empty_file_has_no_pages);
+    tcase_add_test(t, no_markdown_is_no_pages);
+    tcase_add_test(t, deep_lists_stay_linear);
     tcase_add_test(t, html_becomes_markdown);
     tcase_add_test(t, md_to_text);
     suite_add_tcase(s, t);
