@@ -19,7 +19,7 @@ struct mockworks {
     srv *s;
     char **argv; /* owned copies: parsed string flags point into them */
     int argc;
-    char url[64];
+    char url[300];
 };
 
 /* The in-process defaults go first, so the caller's flags override them. */
@@ -99,6 +99,18 @@ static void configure_log(const app_common *c)
     log_configure(fmt, lvl);
 }
 
+/* The URL a client on this machine uses: a wildcard address is reached on
+ * loopback, an IPv6 one goes in brackets. */
+static void set_url(mockworks *m)
+{
+    const char *h = common(m)->host;
+    if (!h || !*h || !strcmp(h, "0.0.0.0"))
+        h = "127.0.0.1";
+    else if (!strcmp(h, "::"))
+        h = "::1";
+    snprintf(m->url, sizeof m->url, strchr(h, ':') ? "http://[%s]:%u" : "http://%s:%u", h, srv_port(m->s));
+}
+
 mockworks *mockworks_start(mockworks_server which, const char *const *args, char *err, size_t errlen)
 {
     err[0] = '\0';
@@ -120,7 +132,7 @@ mockworks *mockworks_start(mockworks_server which, const char *const *args, char
         free_all(m);
         return NULL;
     }
-    snprintf(m->url, sizeof m->url, "http://127.0.0.1:%u", srv_port(m->s));
+    set_url(m);
     return m;
 }
 

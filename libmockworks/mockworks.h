@@ -41,7 +41,8 @@ typedef enum {
  * or the server cannot listen. */
 mockworks *mockworks_start(mockworks_server which, const char *const *args, char *err, size_t errlen);
 
-/* "http://127.0.0.1:PORT", valid until mockworks_stop. */
+/* "http://127.0.0.1:PORT" (the --host given, in brackets for IPv6; a
+ * wildcard host as loopback), valid until mockworks_stop. */
 const char *mockworks_url(const mockworks *m);
 unsigned mockworks_port(const mockworks *m);
 

@@ -136,6 +136,18 @@ START_TEST(two_servers_at_once_and_a_parse_job)
     mockworks *lp = mockworks_start(MOCKWORKS_LLAMAPARSE, args, err, sizeof err);
     ck_assert_msg(oa && lp, "%s", err);
     ck_assert_str_ne(mockworks_url(oa), mockworks_url(lp));
+    char expect[64];
+    snprintf(expect, sizeof expect, "http://127.0.0.1:%u", mockworks_port(lp));
+    ck_assert_str_eq(mockworks_url(lp), expect);
+
+    const char *v6[] = {"--host", "::1", NULL};
+    mockworks *six = mockworks_start(MOCKWORKS_OPENAI, v6, err, sizeof err);
+    if (six) { /* a machine without IPv6 loopback cannot listen there */
+        snprintf(expect, sizeof expect, "http://[::1]:%u", mockworks_port(six));
+        ck_assert_str_eq(mockworks_url(six), expect);
+        ck_assert_int_eq(embed(six).status, 200);
+        mockworks_stop(six);
+    }
 
     CURL *c = curl_easy_init();
     curl_mime *mime = curl_mime_init(c);
