@@ -15,6 +15,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { startServer } from '../lib/server.mjs';
+import { exchange } from '../lib/raw.mjs';
 
 const KEY = 'Bearer mock_key_local_development';
 const JSON_AUTH = { authorization: KEY, 'content-type': 'application/json' };
@@ -45,32 +46,7 @@ after(async () => {
 });
 
 // ---------------------------------------------------------------------------
-// raw HTTP
-
-// Send `chunks` (strings are sent as latin1, so '\xff' is one byte) on a fresh
-// socket; resolve when the server closes it or after `timeout` ms.
-function exchange(port, chunks, { timeout = 5000 } = {}) {
-  return new Promise((resolve) => {
-    const sock = net.connect(port, '127.0.0.1');
-    const parts = [];
-    const t0 = Date.now();
-    let done = false;
-    const finish = (how) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      sock.destroy();
-      resolve({ how, ms: Date.now() - t0, text: Buffer.concat(parts).toString('latin1'), bytes: Buffer.concat(parts) });
-    };
-    const timer = setTimeout(() => finish('timeout'), timeout);
-    sock.on('data', (d) => parts.push(d));
-    sock.on('end', () => finish('closed'));
-    sock.on('error', (e) => finish(e.code === 'ECONNRESET' ? 'reset' : e.code));
-    sock.on('connect', () => {
-      for (const c of [].concat(chunks)) sock.write(typeof c === 'string' ? Buffer.from(c, 'latin1') : c);
-    });
-  });
-}
+// raw HTTP (exchange() is in ../lib/raw.mjs)
 
 // The first response in `bytes`: { status, headers (lower-case names), body (utf8), raw }.
 function parseResponse(bytes) {

@@ -7,32 +7,10 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
 import { startServer } from '../lib/server.mjs';
+import { exchange } from '../lib/raw.mjs';
 
 const AUTH = { authorization: 'Bearer mock_key_local_development' };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-// One request on a fresh socket (strings go out as latin1); resolves with what
-// came back and how the connection ended.
-function exchange(port, data, { timeout = 5000 } = {}) {
-  return new Promise((resolve) => {
-    const sock = net.connect(port, '127.0.0.1');
-    const parts = [];
-    const t0 = Date.now();
-    let done = false;
-    const finish = (how) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      sock.destroy();
-      resolve({ how, ms: Date.now() - t0, text: Buffer.concat(parts).toString('latin1') });
-    };
-    const timer = setTimeout(() => finish('timeout'), timeout);
-    sock.on('data', (d) => parts.push(d));
-    sock.on('end', () => finish('closed'));
-    sock.on('error', (e) => finish(e.code));
-    sock.on('connect', () => sock.write(Buffer.from(data, 'latin1')));
-  });
-}
 
 const HEALTH = 'GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n';
 
