@@ -9,6 +9,7 @@
 #include "faults.h"
 #include "faults_internal.h"
 #include "file.h"
+#include "json.h"
 #include "timer.h"
 
 faults *faults_new(const char *control_token)
@@ -125,7 +126,7 @@ bool faults_add_json(faults *f, const char *json, size_t len, char *err, size_t 
 bool faults_add_json_first(faults *f, const char *json, size_t len, unsigned long *first_id, char *err,
                            size_t errlen)
 {
-    cJSON *j = cJSON_ParseWithLength(json, len);
+    cJSON *j = json_parse_body(json, len);
     if (!j) {
         snprintf(err, errlen, "invalid JSON");
         return false;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json.h"
 #include "lp_ctx.h"
 
 static const char *const events[] = {"parse.pending", "parse.running", "parse.success", "parse.error",
@@ -50,7 +51,7 @@ static bool check_one(const cJSON *c, char *err, size_t n)
 
 char *lp_hook_configs(const char *json, char *err, size_t n)
 {
-    cJSON *j = cJSON_Parse(json);
+    cJSON *j = json_parse_body(json, strlen(json));
     bool ok = cJSON_IsArray(j);
     if (!ok)
         snprintf(err, n, "webhook_configurations must be a JSON list of objects");

@@ -7,6 +7,7 @@
 #include <strings.h>
 #include <xxhash.h>
 
+#include "json.h"
 #include "lp_ctx.h"
 #include "lp_fixtures.h"
 #include "multipart.h"
@@ -221,7 +222,7 @@ static bool merge_configuration(srv_req *r, upload *u)
     const char *conf = field_str(u, "configuration");
     if (!conf)
         return true;
-    cJSON *j = cJSON_Parse(conf);
+    cJSON *j = json_parse_body(conf, strlen(conf));
     bool ok = cJSON_IsObject(j);
     for (const cJSON *v = ok ? j->child : NULL; v; v = v->next) {
         char num[32];

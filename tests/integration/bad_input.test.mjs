@@ -518,6 +518,12 @@ describe('mock_llamaparse: multipart uploads', () => {
   test('v2 upload, configuration not JSON: 422', async () => {
     assert422(await upload(lp, form([['configuration', '{not json'], file]), '/api/v2/parse/upload'), 'configuration', 'json_invalid', 'Invalid JSON: configuration must be a JSON object', '{not json');
   });
+  test('v2 upload, configuration with bytes after the object: 422', async () => {
+    assert422(await upload(lp, form([['configuration', '{"tier":"fast"} x'], file]), '/api/v2/parse/upload'), 'configuration', 'json_invalid', 'Invalid JSON: configuration must be a JSON object', '{"tier":"fast"} x');
+  });
+  test('webhook_configurations with bytes after the list: 422', async () => {
+    assert422(await upload(lp, form([['webhook_configurations', '[] x'], file])), 'webhook_configurations', 'value_error', 'webhook_configurations must be a JSON list of objects', '[] x');
+  });
   test('v2 upload, configuration of 20k nested objects: 422', async () => {
     const deep = '{"a":'.repeat(20000) + '1' + '}'.repeat(20000);
     assert422(await upload(lp, form([['configuration', deep], file]), '/api/v2/parse/upload'), 'configuration', 'json_invalid', 'Invalid JSON: configuration must be a JSON object', deep);

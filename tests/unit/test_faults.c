@@ -179,6 +179,11 @@ START_TEST(store_all_or_nothing_and_describe)
     ck_assert(!faults_add_json(f, bad_pair, strlen(bad_pair), err, sizeof err));
     ck_assert_ptr_nonnull(strstr(err, "rule 1: invalid 'kind'"));
     ck_assert_uint_eq(f->n, 0);
+    /* The same parser as POST /__control/faults: bytes after the rules are refused. */
+    const char *trailing = "[{\"status\":500}] x";
+    ck_assert(!faults_add_json(f, trailing, strlen(trailing), err, sizeof err));
+    ck_assert_str_eq(err, "invalid JSON");
+    ck_assert_uint_eq(f->n, 0);
     const char *good = "[{\"status\":500,\"times\":3},{\"delay_ms\":5}]";
     ck_assert(faults_add_json(f, good, strlen(good), err, sizeof err));
     ck_assert_uint_eq(f->n, 2);
