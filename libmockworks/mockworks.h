@@ -18,6 +18,11 @@
  * lines go to stderr). Several servers may run at once; each call is
  * thread-safe, except mockworks_stop, which must be the last call on a
  * server. Everything here is also reachable over HTTP (/__control/...).
+ *
+ * Signals stay yours: the library installs no handler and leaves the
+ * calling thread's mask as it was; every thread it starts (HTTP workers,
+ * timer, URL fetcher, webhook sender) blocks all signals, so a signal sent
+ * to your process is handled on one of your threads.
  */
 #ifndef MOCKWORKS_H
 #define MOCKWORKS_H

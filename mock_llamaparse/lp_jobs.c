@@ -67,6 +67,7 @@ void lp_job_free(lp_job *j)
     free(j->separator);
     free(j->source_url);
     free(j->webhook_url);
+    free(j->correlation_id);
     free(j->forced_message);
     free(j->hook_configs);
     free(j);

@@ -43,6 +43,7 @@ typedef struct lp_job {
     char *source_url;  /* set for jobs given by URL */
     char *webhook_url; /* where the job's end is reported */
     bool legacy_hook;  /* the old contract's payload, not v1's */
+    char *correlation_id; /* old contract: echoed in its webhook and GET /jobs */
     char *hook_configs; /* webhook_configurations, a checked JSON array */
     bool hook_taken;   /* end of job handed to the webhook sender */
     bool start_taken;  /* parse.pending handed to the webhook sender */

@@ -16,6 +16,27 @@ static const char *str_field(const cJSON *j, const char *name)
     return cJSON_IsString(v) && v->valuestring[0] ? v->valuestring : NULL;
 }
 
+#define CORRELATION_MAX 256
+
+/* The pipeline's tracing id: the body's correlation_id, else the
+ * x-correlation-id header, else the job id, so its webhook receiver (which
+ * refuses a delivery without one) always finds it. NULL when one was given
+ * but is unusable. */
+static const char *correlation(srv_req *r, const cJSON *j, const char *id)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, "correlation_id");
+    const char *c = v ? (cJSON_IsString(v) ? v->valuestring : NULL) : srv_req_header(r, "x-correlation-id");
+    if (v && !c)
+        return NULL;
+    if (!c)
+        return id;
+    for (const unsigned char *p = (const unsigned char *)c; *p; p++) {
+        if (*p < 0x20 || *p == 0x7f)
+            return NULL;
+    }
+    return *c && strlen(c) <= CORRELATION_MAX ? c : NULL;
+}
+
 /* job_id and source_url are required, webhook_url optional; returns the
  * message for a 400, or NULL when the body is good. */
 static const char *check(const cJSON *j, const char **id, const char **url, const char **hook)
@@ -53,6 +74,9 @@ void lp_legacy_parse(srv_req *r, void *ctx)
     const char *body = srv_req_body(r, &len);
     cJSON *j = json_parse_body(body, len);
     const char *id = NULL, *url = NULL, *hook = NULL, *bad = check(j, &id, &url, &hook);
+    const char *corr = bad ? NULL : correlation(r, j, id);
+    if (!bad && !corr)
+        bad = "Invalid correlation_id (body field or x-correlation-id header): 1 to 256 printable characters.";
     bool taken = false;
     if (!bad && lp_store_with(c->store, id, exists, &taken) && taken) {
         char msg[160];
@@ -66,7 +90,7 @@ void lp_legacy_parse(srv_req *r, void *ctx)
             job->legacy_hook = true;
             lp_job_faults_apply(r, job);
         }
-        if (job && hook && !(job->webhook_url = strdup(hook))) {
+        if (job && ((hook && !(job->webhook_url = strdup(hook))) || !(job->correlation_id = strdup(corr)))) {
             lp_job_free(job);
             job = NULL;
         }
@@ -90,10 +114,14 @@ static void write_legacy(const lp_job *j, lp_status st, void *ctx)
     buf *b = srv_resp_body(r);
     buf_puts(b, "{\"job_id\":");
     buf_json_str(b, j->id, strlen(j->id));
-    buf_printf(b, ",\"status\":\"%s\",\"created_at\":\"%s\",\"completed_at\":", status, created);
+    buf_printf(b, ",\"parse_job_id\":\"mock-parse-%s\",\"status\":\"%s\",\"created_at\":\"%s\",\"completed_at\":", j->id,
+               status, created);
     buf_puts(b, st == LP_PENDING ? "null" : "\"");
     if (st != LP_PENDING)
         buf_printf(b, "%s\"", done);
+    const char *corr = j->correlation_id ? j->correlation_id : j->id;
+    buf_puts(b, ",\"correlation_id\":");
+    buf_json_str(b, corr, strlen(corr));
     buf_puts(b, "}");
 }
 

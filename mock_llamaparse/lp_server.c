@@ -15,7 +15,7 @@
 
 struct lp_server {
     app_common c;
-    cli_list keys, hook_allow;
+    cli_list keys, hook_allow, fetch_allow;
     lp_ctx ctx;
     long max_jobs, ttl_s;
     lp_hooks_config hooks;
@@ -153,6 +153,9 @@ static cli_result parse(lp_server *l, int argc, char **argv, bool use_env)
         {"webhook-backoff-ms", "MOCK_WEBHOOK_BACKOFF_MS", CLI_INT, &hooks->backoff_ms, "wait before the first retry; doubles each time", 0, 600000},
         {"webhook-allow", "MOCK_WEBHOOK_ALLOW", CLI_LIST, &l->hook_allow,
          "send webhooks only to hosts matching this pattern (repeatable, * and ? wildcards; env: comma-separated); none = any host", 0, 0},
+        {"fetch-allow", "MOCK_FETCH_ALLOW", CLI_LIST, &l->fetch_allow,
+         "fetch documents given by URL (source_url, input_url) only from hosts matching this pattern, redirects included "
+         "(repeatable, * and ? wildcards; env: comma-separated); none = any host; a refused host ends the job in ERROR", 0, 0},
         {"webhook-queue", "MOCK_WEBHOOK_QUEUE", CLI_INT, &hooks->queue_max,
          "webhooks waiting to be sent; more are dropped and listed at /__control/webhooks", 1, 1000000},
     };
@@ -169,7 +172,8 @@ static bool observe(lp_server *l)
     l->j = journal_new((size_t)l->c.journal_size);
     l->m = metrics_new();
     ctx->store = lp_store_new((size_t)l->max_jobs, (uint64_t)l->ttl_s * 1000u);
-    ctx->fetcher = ctx->store ? lp_fetcher_start(l->c.max_upload, 30000, lp_on_fetched, ctx) : NULL;
+    lp_fetch_config fetch = {l->c.max_upload, 30000, &l->fetch_allow};
+    ctx->fetcher = ctx->store ? lp_fetcher_start(&fetch, lp_on_fetched, ctx) : NULL;
     ctx->hooks = ctx->store ? lp_hooks_start(ctx->store, &l->hooks) : NULL;
     ctx->faults = l->f;
     return l->j && l->m && ctx->store && ctx->fetcher && ctx->hooks && faults_on_reset(l->f, lp_hooks_clear, ctx->hooks) &&
@@ -222,6 +226,7 @@ void lp_server_free(lp_server *l)
     faults_free(l->f);
     cli_list_free(&l->keys);
     cli_list_free(&l->hook_allow);
+    cli_list_free(&l->fetch_allow);
     free(l);
 }
 

@@ -2,19 +2,19 @@
 
 #include <cJSON.h>
 #include <curl/curl.h>
-#include <fnmatch.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
 #include <time.h>
 
+#include "lp_allow.h"
 #include "lp_ctx.h"
 #include "lp_fixtures.h"
 #include "timer.h"
+#include "worker.h"
 
 #define SCAN_MS 25
 #define LOG_MAX 1000
@@ -40,10 +40,7 @@ typedef struct attempt {
 } attempt;
 
 struct lp_hooks {
-    pthread_mutex_t lock;
-    pthread_cond_t wake;
-    pthread_t thread;
-    bool stop;
+    worker w; /* its lock guards the log */
     lp_store *store;
     lp_hooks_config cfg;
     attempt log[LOG_MAX];
@@ -93,10 +90,13 @@ static void txt_md(buf *out, const lp_job *j)
 void lp_hooks_legacy_payload(buf *out, const lp_job *j, lp_status st)
 {
     bool ok = st == LP_SUCCESS || st == LP_PARTIAL_SUCCESS;
+    const char *corr = j->correlation_id ? j->correlation_id : j->id;
     buf_puts(out, "{\"job_id\":");
     buf_json_str(out, j->id, strlen(j->id));
     buf_puts(out, ",\"document_id\":");
     buf_json_str(out, j->id, strlen(j->id));
+    buf_printf(out, ",\"parse_job_id\":\"mock-parse-%s\",\"correlation_id\":", j->id);
+    buf_json_str(out, corr, strlen(corr));
     buf_printf(out, ",\"status\":\"%s\",\"artifacts\":[", ok ? "parsed" : "failed");
     if (ok) {
         buf md = BUF_INIT;
@@ -152,6 +152,15 @@ static delivery *queue(dlist *list, const lp_job *j, const char *url, buf *body)
     *list->tail = d;
     list->tail = &d->next;
     return d;
+}
+
+/* One more request header for a delivery (lost only without memory). */
+static void add_header(delivery *d, const char *name, const char *value)
+{
+    char line[512];
+    snprintf(line, sizeof line, "%s: %s", name, value);
+    struct curl_slist *grown = curl_slist_append(d->headers, line);
+    d->headers = grown ? grown : d->headers;
 }
 
 static const char *event_of(lp_status st, bool start)
@@ -226,12 +235,8 @@ static void queue_configured(dlist *list, const lp_job *j, lp_status st, bool st
         if (cJSON_IsString(secret))
             d->secret = strdup(secret->valuestring);
         const cJSON *hdrs = cJSON_GetObjectItemCaseSensitive(c, "webhook_headers");
-        for (const cJSON *h = cJSON_IsObject(hdrs) ? hdrs->child : NULL; h; h = h->next) {
-            char line[512];
-            snprintf(line, sizeof line, "%s: %s", h->string, cJSON_IsString(h) ? h->valuestring : "");
-            struct curl_slist *grown = curl_slist_append(d->headers, line);
-            d->headers = grown ? grown : d->headers;
-        }
+        for (const cJSON *h = cJSON_IsObject(hdrs) ? hdrs->child : NULL; h; h = h->next)
+            add_header(d, h->string, cJSON_IsString(h) ? h->valuestring : "");
     }
     cJSON_Delete(confs);
 }
@@ -252,13 +257,15 @@ static void take(const lp_job *j, lp_status st, bool start, void *ctx)
     delivery *d = queue(list, j, j->webhook_url, &body);
     if (d)
         d->legacy = j->legacy_hook;
+    if (d && j->legacy_hook && j->correlation_id)
+        add_header(d, "X-Correlation-ID", j->correlation_id);
 }
 
 static void log_attempt(lp_hooks *h, const delivery *d, int n, long status, const char *error, bool ok)
 {
     char when[32];
     lp_iso_time(time(NULL), when);
-    pthread_mutex_lock(&h->lock);
+    worker_lock(&h->w);
     attempt *a = &h->log[h->log_at];
     free(a->job_id);
     free(a->url);
@@ -271,7 +278,7 @@ static void log_attempt(lp_hooks *h, const delivery *d, int n, long status, cons
     a->delivered = ok;
     h->log_at = (h->log_at + 1) % LOG_MAX;
     h->nlog += h->nlog < LOG_MAX;
-    pthread_mutex_unlock(&h->lock);
+    worker_unlock(&h->w);
 }
 
 static size_t discard(char *p, size_t size, size_t n, void *cls)
@@ -279,6 +286,14 @@ static size_t discard(char *p, size_t size, size_t n, void *cls)
     (void)p;
     (void)cls;
     return size * n;
+}
+
+/* A stopping server aborts the delivery rather than wait out its timeout:
+ * shutdown must fit in --shutdown-grace-ms. */
+static int on_progress(void *cls, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
+{
+    (void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+    return worker_stopping(cls) ? 1 : 0;
 }
 
 /* One POST; returns the HTTP status (0 when none came) and fills err. */
@@ -308,6 +323,9 @@ static long post(lp_hooks *h, const delivery *d, char err[CURL_ERROR_SIZE])
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, err);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
+    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(c, CURLOPT_XFERINFODATA, &h->w);
     long status = 0;
     CURLcode rc = curl_easy_perform(c);
     if (rc == CURLE_OK)
@@ -322,19 +340,12 @@ static long post(lp_hooks *h, const delivery *d, char err[CURL_ERROR_SIZE])
 /* Wait ms unless stopping; false when the sender is stopping. */
 static bool pause_ms(lp_hooks *h, long ms)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    ts.tv_sec += ms / 1000;
-    ts.tv_nsec += (ms % 1000) * 1000000L;
-    if (ts.tv_nsec >= 1000000000L) {
-        ts.tv_sec++;
-        ts.tv_nsec -= 1000000000L;
-    }
-    pthread_mutex_lock(&h->lock);
-    if (!h->stop)
-        pthread_cond_timedwait(&h->wake, &h->lock, &ts);
-    bool go = !h->stop;
-    pthread_mutex_unlock(&h->lock);
+    uint64_t until = worker_now_ms() + (uint64_t)ms;
+    worker_lock(&h->w);
+    bool go = true;
+    while (go && worker_now_ms() < until)
+        go = worker_sleep(&h->w, until);
+    worker_unlock(&h->w);
     return go;
 }
 
@@ -360,33 +371,12 @@ static void attempts(lp_hooks *h, const delivery *d)
     }
 }
 
-/* --webhook-allow: the URL's host, as libcurl's own URL parser reads it,
- * must match one of the patterns (so no other reading of the URL can
- * smuggle a different host past the check). */
-static bool host_allowed(const lp_hooks *h, const char *url, char *why, size_t n)
-{
-    const cli_list *allow = h->cfg.allow;
-    if (!allow || allow->n == 0)
-        return true;
-    CURLU *u = curl_url();
-    char *host = NULL;
-    bool ok = false;
-    if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
-        curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
-        for (size_t i = 0; i < allow->n && !ok; i++)
-            ok = fnmatch(allow->items[i], host, FNM_CASEFOLD) == 0;
-    }
-    snprintf(why, n, "not sent: host %s is not in --webhook-allow", host ? host : "(unreadable)");
-    curl_free(host);
-    curl_url_cleanup(u);
-    return ok;
-}
-
 static void deliver(lp_hooks *h, const delivery *d)
 {
-    char why[128];
-    if (!host_allowed(h, d->url, why, sizeof why)) {
-        log_attempt(h, d, 0, 0, why, false);
+    char why[160], msg[180];
+    if (!lp_allow_host(h->cfg.allow, d->url, "--webhook-allow", why, sizeof why)) {
+        snprintf(msg, sizeof msg, "not sent: %s", why);
+        log_attempt(h, d, 0, 0, msg, false);
         return;
     }
     switch (d->mode) {
@@ -434,52 +424,48 @@ lp_hooks *lp_hooks_start(lp_store *store, const lp_hooks_config *cfg)
     lp_hooks *h = calloc(1, sizeof *h);
     if (!h)
         return NULL;
-    pthread_mutex_init(&h->lock, NULL);
-    pthread_cond_init(&h->wake, NULL);
     h->store = store;
     h->cfg = *cfg;
     if (h->cfg.secret && !*h->cfg.secret)
         h->cfg.secret = NULL; /* an empty MOCK_WEBHOOK_SECRET means unsigned */
-    if (pthread_create(&h->thread, NULL, run, h) != 0) {
-        pthread_mutex_destroy(&h->lock);
-        pthread_cond_destroy(&h->wake);
+    if (!worker_start(&h->w, run, h)) {
         free(h);
         return NULL;
     }
     return h;
 }
 
-void lp_hooks_clear(void *arg)
+/* Under the lock. */
+static void forget_attempts(lp_hooks *h)
 {
-    lp_hooks *h = arg;
-    pthread_mutex_lock(&h->lock);
     for (size_t i = 0; i < LOG_MAX; i++) {
         free(h->log[i].job_id);
         free(h->log[i].url);
         h->log[i].job_id = h->log[i].url = NULL;
     }
     h->nlog = h->log_at = 0;
-    pthread_mutex_unlock(&h->lock);
+}
+
+void lp_hooks_clear(void *arg)
+{
+    lp_hooks *h = arg;
+    worker_lock(&h->w);
+    forget_attempts(h);
+    worker_unlock(&h->w);
 }
 
 void lp_hooks_stop(lp_hooks *h)
 {
     if (!h)
         return;
-    pthread_mutex_lock(&h->lock);
-    h->stop = true;
-    pthread_cond_broadcast(&h->wake);
-    pthread_mutex_unlock(&h->lock);
-    pthread_join(h->thread, NULL);
-    lp_hooks_clear(h);
-    pthread_mutex_destroy(&h->lock);
-    pthread_cond_destroy(&h->wake);
+    worker_stop(&h->w); /* aborts the delivery in progress */
+    forget_attempts(h);
     free(h);
 }
 
 void lp_hooks_write_json(lp_hooks *h, buf *out)
 {
-    pthread_mutex_lock(&h->lock);
+    worker_lock(&h->w);
     buf_puts(out, "{\"deliveries\":[");
     size_t first = h->nlog < LOG_MAX ? 0 : h->log_at;
     for (size_t k = 0; k < h->nlog; k++) {
@@ -497,5 +483,5 @@ void lp_hooks_write_json(lp_hooks *h, buf *out)
         buf_puts(out, "}");
     }
     buf_puts(out, "]}");
-    pthread_mutex_unlock(&h->lock);
+    worker_unlock(&h->w);
 }

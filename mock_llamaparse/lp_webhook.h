@@ -3,7 +3,7 @@
  * backoff on connection errors and 5xx, every attempt kept for
  * GET /__control/webhooks.
  *
- * Payloads: the old contract's {"job_id","document_id","status":"parsed"|
+ * Payloads: the old contract's {"job_id","document_id","parse_job_id","correlation_id","status":"parsed"|
  * "failed","artifacts":[{"type":"markdown","content","sha256","bytes"}],
  * "meta":{...}} signed in X-Webhook-Signature (hex HMAC-SHA256 of the body
  * with --webhook-secret); v1's {"job_id","status","txt","md","json",

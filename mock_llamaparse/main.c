@@ -7,6 +7,7 @@ int main(int argc, char **argv)
 {
     char err[512];
     int rc;
+    app_block_signals();
     lp_server *l = lp_server_new(argc, argv, true, &rc, err, sizeof err);
     if (!l) {
         if (*err)

@@ -49,6 +49,8 @@ bool oa_auth_check(srv_req *r, const oa_ctx *c)
 {
     size_t len = 0;
     const char *key = bearer_key(r, &len);
+    if (!key && c->allow_missing_key && !srv_req_header(r, "authorization"))
+        return true;
     if (!key) {
         oa_error(r, 401, no_key_msg, "invalid_request_error", NULL, NULL);
         return false;

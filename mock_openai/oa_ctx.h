@@ -23,6 +23,7 @@ typedef struct oa_ctx {
     oa_model models[OA_MAX_MODELS];
     size_t nmodels;
     const cli_list *api_keys; /* empty: any non-empty bearer key is accepted */
+    bool allow_missing_key;   /* compatibility: no Authorization header is accepted too */
     struct oa_ratelimit *rl;  /* rate limits and the x-ratelimit-* headers */
     struct faults *faults;    /* for the control API's token check */
     long ttft_ms;             /* chat streams: time to the first token */

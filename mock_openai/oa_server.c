@@ -94,6 +94,9 @@ static cli_result parse(oa_server *o, int argc, char **argv, bool use_env)
         APP_COMMON_OPTS(*c),
         {"api-key", "MOCK_API_KEYS", CLI_LIST, &o->keys,
          "accept only this bearer key (repeatable; env: comma-separated); none = any non-empty key", 0, 0},
+        {"allow-missing-key", "MOCK_ALLOW_MISSING_KEY", CLI_BOOL, &ctx->allow_missing_key,
+         "compatibility switch for old mocks' callers: accept requests with no Authorization header at all "
+         "(the real API answers 401; a wrong or empty key is still refused)", 0, 0},
         {"model", "MOCK_MODELS", CLI_LIST, &o->models,
          "add an embedding model or resize one, NAME:DIMS (repeatable; env: comma-separated)", 0, 0},
         {"rpm", "MOCK_RPM", CLI_INT, &o->rpm, "requests per minute per API key, enforced with 429s (0 = no limit)", 0, 1e12},

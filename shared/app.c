@@ -42,21 +42,27 @@ int app_parsed(cli_result parsed, const app_common *c)
     return c->healthcheck ? app_healthcheck(c) : -1;
 }
 
-/* Block the stop signals in every thread (they inherit the mask), so the
- * main thread alone receives them through sigwait. */
-static void block_signals(sigset_t *set)
+static void stop_signals(sigset_t *set)
 {
     sigemptyset(set);
     sigaddset(set, SIGINT);
     sigaddset(set, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, set, NULL);
+    sigaddset(set, SIGHUP);
+}
+
+void app_block_signals(void)
+{
+    sigset_t set;
+    stop_signals(&set);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
 }
 
 int app_run(const app_common *c, const srv_config *cfg)
 {
     sigset_t set;
-    block_signals(&set);
+    app_block_signals(); /* again, for a caller that did not */
+    stop_signals(&set);
     log_level lvl = LOG_INFO;
     log_format fmt = LOG_TEXT;
     log_parse_level(c->log_level, &lvl);

@@ -67,8 +67,15 @@ int app_parsed(cli_result parsed, const app_common *c);
  * three seconds. Returns the exit code: 0 for a 200, 1 otherwise. */
 int app_healthcheck(const app_common *c);
 
+/* The binaries' first call, before any thread exists: SIGTERM, SIGINT and
+ * SIGHUP blocked (threads inherit the mask) so that app_run's sigwait in
+ * the main thread is the one place they are handled; SIGPIPE ignored (a
+ * client that hangs up is not a reason to die). */
+void app_block_signals(void);
+
 /* Start logging and the server, print the bound port as stdout's first line,
- * wait for SIGTERM/SIGINT, stop gracefully. Returns the process exit code. */
+ * wait for SIGTERM, SIGINT or SIGHUP, stop gracefully. Returns the process
+ * exit code. */
 int app_run(const app_common *c, const srv_config *cfg);
 
 /* "2026-11-28T21:08:57Z"-style UTC time for JSON bodies, into out[32]. */

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "worker.h"
 
 #define LINE_MAX_BYTES 2048
 #define FLUSH_EVERY_MS 50
@@ -107,7 +108,7 @@ bool log_init(log_format fmt, log_level lvl, int fd)
     L.lvl = lvl;
     L.fd = fd;
     L.stop = false;
-    bool ok = L.running || pthread_create(&L.thread, NULL, flusher, NULL) == 0;
+    bool ok = L.running || thread_spawn(&L.thread, flusher, NULL);
     L.running = ok;
     pthread_mutex_unlock(&L.lock);
     return ok;

@@ -17,6 +17,7 @@
 #include "log.h"
 #include "req_internal.h"
 #include "timer.h"
+#include "worker.h"
 
 #define SRV_HANG_DEFAULT_MS (10u * 60u * 1000u) /* longer than any client timeout */
 #define SRV_SWEEP_MS 100u /* how often request heads are checked against their deadline */
@@ -481,7 +482,11 @@ static struct MHD_Daemon *start_daemon(srv *s, const struct sockaddr_storage *ad
         {s->cfg.threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, s->cfg.threads, NULL},
         {MHD_OPTION_END, 0, NULL},
     };
-    return MHD_start_daemon(flags, 0, NULL, NULL, on_access, s, MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
+    sigset_t saved;
+    thread_mask_all(&saved); /* libmicrohttpd's threads take no signal */
+    struct MHD_Daemon *d = MHD_start_daemon(flags, 0, NULL, NULL, on_access, s, MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
+    thread_unmask(&saved);
+    return d;
 }
 
 srv *srv_start(const srv_config *cfg, char *err, size_t errlen)

@@ -1,8 +1,8 @@
 #include "timer.h"
 
-#include <pthread.h>
 #include <stdlib.h>
-#include <time.h>
+
+#include "worker.h"
 
 typedef struct timer_entry {
     uint64_t due;
@@ -11,22 +11,18 @@ typedef struct timer_entry {
     void *arg;
 } timer_entry;
 
+/* The heap and the flags under the worker's lock. */
 struct timer_q {
-    pthread_mutex_t lock;
-    pthread_cond_t wake;
-    pthread_t thread;
+    worker w;
     timer_entry *heap;
     size_t len, cap;
     uint64_t seq;
-    bool stop;
     bool fire_all;
 };
 
 uint64_t timer_now_ms(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+    return worker_now_ms();
 }
 
 static bool before(const timer_entry *a, const timer_entry *b)
@@ -72,62 +68,32 @@ static timer_entry pop(timer_q *q)
     return top;
 }
 
-/* Sleep until the earliest deadline (or a new, earlier one arrives). */
-static void wait_for_work(timer_q *q)
-{
-    if (q->len == 0) {
-        pthread_cond_wait(&q->wake, &q->lock);
-        return;
-    }
-    uint64_t now = timer_now_ms();
-    if (q->heap[0].due <= now)
-        return;
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    uint64_t wait = q->heap[0].due - now;
-    ts.tv_sec += (time_t)(wait / 1000);
-    ts.tv_nsec += (long)(wait % 1000) * 1000000L;
-    if (ts.tv_nsec >= 1000000000L) {
-        ts.tv_sec++;
-        ts.tv_nsec -= 1000000000L;
-    }
-    pthread_cond_timedwait(&q->wake, &q->lock, &ts);
-}
-
 static void *run(void *arg)
 {
     timer_q *q = arg;
-    pthread_mutex_lock(&q->lock);
-    while (!q->stop) {
+    worker_lock(&q->w);
+    for (;;) {
         if (q->len > 0 && (q->fire_all || q->heap[0].due <= timer_now_ms())) {
             timer_entry e = pop(q);
-            pthread_mutex_unlock(&q->lock);
+            worker_unlock(&q->w);
             e.fn(e.arg);
-            pthread_mutex_lock(&q->lock);
+            worker_lock(&q->w);
             continue;
         }
         q->fire_all = false;
-        pthread_cond_broadcast(&q->wake); /* tell timer_fire_all we drained */
-        wait_for_work(q);
+        worker_wake(&q->w); /* tell timer_fire_all we drained */
+        /* until the earliest deadline, or a new, earlier one */
+        if (!worker_sleep(&q->w, q->len ? q->heap[0].due : WORKER_FOREVER))
+            break;
     }
-    pthread_mutex_unlock(&q->lock);
+    worker_unlock(&q->w);
     return NULL;
 }
 
 timer_q *timer_start(void)
 {
     timer_q *q = calloc(1, sizeof *q);
-    if (!q)
-        return NULL;
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_mutex_init(&q->lock, NULL);
-    pthread_cond_init(&q->wake, &ca);
-    pthread_condattr_destroy(&ca);
-    if (pthread_create(&q->thread, NULL, run, q) != 0) {
-        pthread_mutex_destroy(&q->lock);
-        pthread_cond_destroy(&q->wake);
+    if (q && !worker_start(&q->w, run, q)) {
         free(q);
         return NULL;
     }
@@ -136,12 +102,12 @@ timer_q *timer_start(void)
 
 bool timer_add(timer_q *q, uint64_t due_ms, timer_fn fn, void *arg)
 {
-    pthread_mutex_lock(&q->lock);
+    worker_lock(&q->w);
     if (q->len == q->cap) {
         size_t cap = q->cap ? q->cap * 2 : 64;
         timer_entry *h = realloc(q->heap, cap * sizeof *h);
         if (!h) {
-            pthread_mutex_unlock(&q->lock);
+            worker_unlock(&q->w);
             return false;
         }
         q->heap = h;
@@ -150,26 +116,26 @@ bool timer_add(timer_q *q, uint64_t due_ms, timer_fn fn, void *arg)
     q->heap[q->len] = (timer_entry){due_ms, q->seq++, fn, arg};
     sift_up(q->heap, q->len++);
     if (q->heap[0].seq == q->seq - 1) /* new earliest deadline: re-arm the wait */
-        pthread_cond_broadcast(&q->wake);
-    pthread_mutex_unlock(&q->lock);
+        worker_wake(&q->w);
+    worker_unlock(&q->w);
     return true;
 }
 
 void timer_fire_all(timer_q *q)
 {
-    pthread_mutex_lock(&q->lock);
+    worker_lock(&q->w);
     q->fire_all = true;
-    pthread_cond_broadcast(&q->wake);
-    while (q->fire_all && !q->stop)
-        pthread_cond_wait(&q->wake, &q->lock);
-    pthread_mutex_unlock(&q->lock);
+    worker_wake(&q->w);
+    while (q->fire_all && worker_sleep(&q->w, WORKER_FOREVER)) {
+    }
+    worker_unlock(&q->w);
 }
 
 size_t timer_pending(timer_q *q)
 {
-    pthread_mutex_lock(&q->lock);
+    worker_lock(&q->w);
     size_t n = q->len;
-    pthread_mutex_unlock(&q->lock);
+    worker_unlock(&q->w);
     return n;
 }
 
@@ -177,13 +143,7 @@ void timer_stop(timer_q *q)
 {
     if (!q)
         return;
-    pthread_mutex_lock(&q->lock);
-    q->stop = true;
-    pthread_cond_broadcast(&q->wake);
-    pthread_mutex_unlock(&q->lock);
-    pthread_join(q->thread, NULL);
-    pthread_mutex_destroy(&q->lock);
-    pthread_cond_destroy(&q->wake);
+    worker_stop(&q->w);
     free(q->heap);
     free(q);
 }

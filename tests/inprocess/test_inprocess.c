@@ -4,10 +4,15 @@
  * test would use it. */
 #include <check.h>
 #include <curl/curl.h>
+#include <dirent.h>
 #include <mockworks.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 typedef struct reply {
@@ -179,6 +184,77 @@ START_TEST(two_servers_at_once_and_a_parse_job)
 }
 END_TEST
 
+static pthread_t handled_on;
+static atomic_int handled;
+
+static void on_usr1(int sig)
+{
+    (void)sig;
+    handled_on = pthread_self();
+    atomic_fetch_add(&handled, 1);
+}
+
+/* How many of this process's threads, other than the caller, leave sig
+ * unblocked (from each /proc/self/task/<tid>/status SigBlk mask). */
+static int threads_taking(int sig)
+{
+    DIR *d = opendir("/proc/self/task");
+    ck_assert_ptr_nonnull(d);
+    int open_ = 0;
+    long self = (long)syscall(SYS_gettid);
+    for (struct dirent *e; (e = readdir(d));) {
+        if (e->d_name[0] == '.' || atol(e->d_name) == self)
+            continue;
+        char path[300], line[256];
+        snprintf(path, sizeof path, "/proc/self/task/%s/status", e->d_name);
+        FILE *f = fopen(path, "r");
+        if (!f)
+            continue; /* the thread ended meanwhile */
+        while (fgets(line, sizeof line, f)) {
+            unsigned long long mask;
+            if (sscanf(line, "SigBlk: %llx", &mask) == 1 && !(mask & (1ULL << (sig - 1))))
+                open_++;
+        }
+        fclose(f);
+    }
+    closedir(d);
+    return open_;
+}
+
+/* A library must leave the host's signals alone: the caller's mask is as it
+ * was, and a process-directed signal reaches the host's own thread (every
+ * thread the library starts blocks all signals), many times over while
+ * requests, a parse job and its webhook thread are busy. */
+START_TEST(the_host_keeps_its_signals)
+{
+    sigset_t before, after;
+    pthread_sigmask(SIG_SETMASK, NULL, &before);
+    struct sigaction sa = {0};
+    sa.sa_handler = on_usr1;
+    sigemptyset(&sa.sa_mask);
+    ck_assert_int_eq(sigaction(SIGUSR1, &sa, NULL), 0);
+    char err[256];
+    const char *args[] = {"--job-delay-ms", "0", NULL};
+    mockworks *oa = mockworks_start(MOCKWORKS_OPENAI, NULL, err, sizeof err);
+    mockworks *lp = mockworks_start(MOCKWORKS_LLAMAPARSE, args, err, sizeof err);
+    ck_assert_msg(oa && lp, "%s", err);
+    pthread_sigmask(SIG_SETMASK, NULL, &after);
+    for (int s = 1; s < NSIG; s++)
+        ck_assert_int_eq(sigismember(&before, s), sigismember(&after, s));
+    ck_assert_int_eq(threads_taking(SIGUSR1), 0);
+    ck_assert_int_eq(threads_taking(SIGTERM), 0);
+    for (int i = 0; i < 50; i++) {
+        ck_assert_int_eq(embed(oa).status, 200);
+        ck_assert_int_eq(kill(getpid(), SIGUSR1), 0);
+        ck_assert_int_eq(atomic_load(&handled), i + 1); /* delivered before kill returns: to this thread */
+        ck_assert(pthread_equal(handled_on, pthread_self()));
+    }
+    mockworks_stop(lp);
+    mockworks_stop(oa);
+    signal(SIGUSR1, SIG_DFL);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("inprocess");
@@ -187,6 +263,7 @@ static Suite *suite(void)
     tcase_add_test(tc, embeddings_with_a_fault_and_the_journal);
     tcase_add_test(tc, bad_rules_and_flags_are_refused_with_a_reason);
     tcase_add_test(tc, two_servers_at_once_and_a_parse_job);
+    tcase_add_test(tc, the_host_keeps_its_signals);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -12,6 +12,8 @@
 # with apt-get when it is missing. Knobs: VALGRIND_TIMEOUT (seconds per
 # server, default 900), VALGRIND_SERVERS ("openai llamaparse").
 set -euo pipefail
+# A step that dies silently costs a whole session to find: say where.
+trap 'echo "valgrind: run.sh stopped at line $LINENO (exit $?): internal error, no verdict" >&2' ERR
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -108,19 +110,26 @@ for s in "${servers[@]}"; do
         fi
         wait "$vg_pid" || exit_st=$?
         vg_pid=''
-        summary=$(grep -E 'ERROR SUMMARY' "$log" | tail -n 1 | sed 's/^==[0-9]*== //')
-        leaks=$(grep -E '(definitely|indirectly|possibly) lost:|still reachable:|All heap blocks were freed' "$log" |
-            sed 's/^==[0-9]*== *//' | tr -s ' ' | paste -sd ';' -)
+        # Verdict building must not trip set -e: every lookup may find nothing.
+        summary=$(grep -E 'ERROR SUMMARY' "$log" 2>/dev/null | tail -n 1 | sed 's/^==[0-9]*== //' || true)
+        leaks=$(grep -E '(definitely|indirectly|possibly) lost:|still reachable:|All heap blocks were freed' "$log" 2>/dev/null |
+            sed 's/^==[0-9]*== *//' | tr -s ' ' | paste -sd ';' - || true)
         fails=()
-        [ "$drive_st" -eq 0 ] || fails+=("workload failed (exit $drive_st)")
-        [ "$exit_st" -eq 0 ] || fails+=("exit status $exit_st$([ "$exit_st" -eq 99 ] && echo ': valgrind found errors')")
-        grep -q 'ERROR SUMMARY: 0 errors' "$log" || fails+=("${summary:-no valgrind summary}")
-        if ! grep -q 'All heap blocks were freed' "$log"; then
+        if [ "$drive_st" -ne 0 ]; then fails+=("workload failed (exit $drive_st)"); fi
+        if [ "$exit_st" -eq 99 ]; then
+            fails+=("exit status 99: valgrind found errors")
+        elif [ "$exit_st" -ne 0 ]; then
+            fails+=("exit status $exit_st$(if [ "$exit_st" -gt 128 ]; then echo " (killed by signal $((exit_st - 128)))"; fi)")
+        fi
+        if ! grep -q 'ERROR SUMMARY: 0 errors' "$log" 2>/dev/null; then fails+=("${summary:-no valgrind summary}"); fi
+        if ! grep -q 'All heap blocks were freed' "$log" 2>/dev/null; then
             for kind in definitely indirectly possibly; do
-                grep -Eq "$kind lost: 0 bytes in 0 blocks" "$log" || fails+=("$kind lost: $(grep -E "$kind lost:" "$log" | sed 's/.*lost: //')")
+                if ! grep -Eq "$kind lost: 0 bytes in 0 blocks" "$log" 2>/dev/null; then
+                    fails+=("$kind lost: $(grep -E "$kind lost:" "$log" 2>/dev/null | sed 's/.*lost: //' || true)")
+                fi
             done
         fi
-        [ -n "$verdict" ] && fails+=("$verdict")
+        if [ -n "$verdict" ]; then fails+=("$verdict"); fi
         if [ "${#fails[@]}" -eq 0 ]; then
             verdict="PASS ($(tail -n 1 "$tmp/$s.drive" | sed "s/^drive $s: //"); ${summary}; ${leaks})"
         else
