@@ -9,10 +9,11 @@
  * within `duration_ms`. One request can carry its own rule in the
  * `x-mock-fault: key=value;...` header.
  *
- *     faults *f = faults_new(NULL);
+ *     faults *f = faults_new();
  *     faults_add_json(f, "{\"path\":\"/v1/embeddings\",\"status\":429,\"times\":2}", err, sizeof err);
  *     srv_config cfg = {..., .pre_dispatch = faults_pre_dispatch, .pre_ctx = f};
- *     n += faults_control_routes(f, routes + n, cap - n);   // the control API
+ *
+ * Only the rules live here; their routes are the control plane's (control/).
  */
 #ifndef FAULTS_H
 #define FAULTS_H
@@ -24,9 +25,7 @@
 
 typedef struct faults faults;
 
-/* control_token: when set, the /__control/ routes need it as a bearer token or in
- * x-control-token. */
-faults *faults_new(const char *control_token);
+faults *faults_new(void);
 void faults_free(faults *f);
 
 /* Add one rule (a JSON object) or several (a JSON array), all or nothing.
@@ -42,19 +41,8 @@ bool faults_add_json_first(faults *f, const char *json, size_t len, unsigned lon
 bool faults_remove(faults *f, unsigned long id);
 void faults_clear(faults *f);
 
-/* What POST /__control/reset does: every rule and everything registered
- * with faults_on_reset (journal, jobs, rate limits) cleared. */
-void faults_reset_all(faults *f);
-
 /* Load start-up rules from a file holding a JSON array of rules. */
 bool faults_load_file(faults *f, const char *path, char *err, size_t errlen);
-
-/* The store both servers start with: --faults FILE (NULL for none) and
- * --control-token (NULL for none). NULL with a message on error. */
-faults *faults_from_config(const char *file, const char *control_token, char *err, size_t errlen);
-
-/* Serve the journal at /__control/requests and clear it on reset. */
-bool faults_attach_journal(faults *f, journal *j);
 
 /* A server's own rule field (mock_llamaparse's job_status, say): check
  * validates a value given as text (false with a message in err). When a
@@ -67,20 +55,20 @@ bool faults_add_field(faults *f, const char *name, faults_field_check check);
  * hands the handler the note kind=<name> instead of a delivery mode. */
 bool faults_add_kind(faults *f, const char *name);
 
-/* Something else to clear on POST /__control/reset (journal, jobs...). */
-bool faults_on_reset(faults *f, void (*fn)(void *ctx), void *ctx);
-
 /* srv_pre_fn: apply the first rule that fires (or the request's own
  * x-mock-fault header); false when the response is decided. */
 bool faults_pre_dispatch(srv_req *r, void *f);
 
-/* For other control endpoints a server adds: false (401 written) when the
- * control token is required and missing. */
-bool faults_control_authorised(faults *f, srv_req *r);
+/* Add one rule object or an array of them (a cJSON *), all or nothing;
+ * the new rules get the ids *first_id .. *first_id + *count - 1. */
+bool faults_add_parsed(faults *f, const void *json, unsigned long *first_id, size_t *count, char *err,
+                       size_t errlen);
 
-/* Append the control API's routes; returns how many were written. */
-size_t faults_control_routes(faults *f, srv_route *out, size_t cap);
+/* Append the stored rule `id` as JSON (the rule as given, plus id, hits,
+ * remaining); false if there is no such rule. */
+bool faults_describe(faults *f, unsigned long id, buf *out);
 
-#define FAULTS_NROUTES 8
+/* Append every rule, in order, separated by commas. */
+void faults_describe_all(faults *f, buf *out);
 
 #endif

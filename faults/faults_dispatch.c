@@ -9,13 +9,6 @@
 #include "log.h"
 #include "timer.h"
 
-/* The control API and metrics are never faulted: tests must always be able
- * to switch faults off. */
-static bool exempt(const char *path)
-{
-    return strncmp(path, "/__control", 10) == 0 || strcmp(path, "/metrics") == 0;
-}
-
 /* The JSON body's top-level "model", parsed only when a rule asks for it. */
 typedef struct lazy_model {
     bool parsed;
@@ -58,8 +51,6 @@ static bool header_fault(const faults *f, srv_req *r, const char *kv)
 bool faults_pre_dispatch(srv_req *r, void *ctx)
 {
     faults *f = ctx;
-    if (exempt(srv_req_path(r)))
-        return true;
     const char *kv = srv_req_header(r, "x-mock-fault");
     if (kv)
         return header_fault(f, r, kv);

@@ -92,11 +92,11 @@ bool faults_rule_apply(const faults_rule *rule, unsigned delay_ms, srv_req *r)
     for (size_t i = 0; i < rule->nextras; i++)
         srv_req_note_set(r, rule->extras[i].name, rule->extras[i].value);
     if (delay_ms)
-        srv_resp_delay(r, delay_ms);
+        srv_fault_delay(r, delay_ms);
     for (size_t i = 0; i < rule->nheaders; i++)
         srv_resp_header(r, rule->headers[i].name, rule->headers[i].value);
     if (rule->kind != SRV_DELIVER_NORMAL)
-        srv_resp_deliver(r, rule->kind, (unsigned long)rule->kind_param);
+        srv_fault_deliver(r, rule->kind, (unsigned long)rule->kind_param);
     if (rule->kind == SRV_DELIVER_RESET || rule->kind == SRV_DELIVER_HANG)
         return false;
     if (rule->status) {

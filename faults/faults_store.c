@@ -12,13 +12,12 @@
 #include "json.h"
 #include "timer.h"
 
-faults *faults_new(const char *control_token)
+faults *faults_new(void)
 {
     faults *f = calloc(1, sizeof *f);
     if (!f)
         return NULL;
     pthread_mutex_init(&f->lock, NULL);
-    f->control_token = control_token;
     f->next_id = 1;
     return f;
 }
@@ -42,7 +41,6 @@ void faults_free(faults *f)
             free((char *)f->ext[i].name); /* a kind's "kind:<name>" entry */
     }
     free(f->rules);
-    free(f->resets);
     pthread_mutex_destroy(&f->lock);
     free(f);
 }
@@ -187,29 +185,6 @@ bool faults_add_kind(faults *f, const char *name)
     return true;
 }
 
-bool faults_attach_journal(faults *f, journal *j)
-{
-    f->journal = j;
-    return faults_on_reset(f, journal_clear, j);
-}
-
-bool faults_on_reset(faults *f, void (*fn)(void *ctx), void *ctx)
-{
-    void *grown = realloc(f->resets, (f->nresets + 1) * sizeof *f->resets);
-    if (!grown)
-        return false;
-    f->resets = grown;
-    f->resets[f->nresets++] = (faults_reset_hook){fn, ctx};
-    return true;
-}
-
-void faults_reset_all(faults *f)
-{
-    faults_clear(f);
-    for (size_t i = 0; i < f->nresets; i++)
-        f->resets[i].fn(f->resets[i].ctx);
-}
-
 /* Called under the lock. */
 static void describe(const faults_rule *r, buf *out)
 {
@@ -252,18 +227,4 @@ void faults_describe_all(faults *f, buf *out)
         describe(f->rules[i], out);
     }
     pthread_mutex_unlock(&f->lock);
-}
-
-faults *faults_from_config(const char *file, const char *control_token, char *err, size_t errlen)
-{
-    faults *f = faults_new(control_token && *control_token ? control_token : NULL);
-    if (!f) {
-        snprintf(err, errlen, "out of memory");
-        return NULL;
-    }
-    if (file && *file && !faults_load_file(f, file, err, errlen)) {
-        faults_free(f);
-        return NULL;
-    }
-    return f;
 }

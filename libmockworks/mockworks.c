@@ -13,9 +13,7 @@
 #include "oa_server.h"
 
 struct mockworks {
-    mockworks_server which;
-    oa_server *oa;
-    lp_server *lp;
+    mock_server *ms;
     srv *s;
     char **argv; /* owned copies: parsed string flags point into them */
     int argc;
@@ -45,47 +43,25 @@ static bool copy_args(mockworks *m, const char *const *args)
 
 static void free_all(mockworks *m)
 {
-    oa_server_free(m->oa);
-    lp_server_free(m->lp);
+    mock_server_free(m->ms);
     for (int i = 0; m->argv && i < m->argc; i++)
         free(m->argv[i]);
     free(m->argv);
     free(m);
 }
 
-static const app_common *common(const mockworks *m)
-{
-    return m->oa ? oa_server_common(m->oa) : lp_server_common(m->lp);
-}
-
-static const srv_config *config(const mockworks *m)
-{
-    return m->oa ? oa_server_config(m->oa) : lp_server_config(m->lp);
-}
-
-static faults *faults_of(mockworks *m)
-{
-    return m->oa ? oa_server_faults(m->oa) : lp_server_faults(m->lp);
-}
-
-static journal *journal_of(mockworks *m)
-{
-    return m->oa ? oa_server_journal(m->oa) : lp_server_journal(m->lp);
-}
-
 /* Build the server object from the flags; false with a message. */
-static bool build(mockworks *m, char *err, size_t errlen)
+static bool build(mockworks *m, mockworks_server which, char *err, size_t errlen)
 {
     int code = 0;
-    if (m->which == MOCKWORKS_OPENAI)
-        m->oa = oa_server_new(m->argc, m->argv, false, &code, err, errlen);
-    else if (m->which == MOCKWORKS_LLAMAPARSE)
-        m->lp = lp_server_new(m->argc, m->argv, false, &code, err, errlen);
+    const mock_kind *k = which == MOCKWORKS_OPENAI ? &oa_kind : which == MOCKWORKS_LLAMAPARSE ? &lp_kind : NULL;
+    if (k)
+        m->ms = mock_server_new(k, m->argc, m->argv, false, &code, err, errlen);
     else
-        snprintf(err, errlen, "unknown server %d", (int)m->which);
-    if (!m->oa && !m->lp && !*err)
+        snprintf(err, errlen, "unknown server %d", (int)which);
+    if (!m->ms && !*err)
         snprintf(err, errlen, "invalid flags (the reason is on stderr)");
-    return m->oa || m->lp;
+    return m->ms != NULL;
 }
 
 /* Logging is the process's: the last server started sets its format and
@@ -103,7 +79,7 @@ static void configure_log(const app_common *c)
  * loopback, an IPv6 one goes in brackets. */
 static void set_url(mockworks *m)
 {
-    const char *h = common(m)->host;
+    const char *h = m->ms->c.host;
     if (!h || !*h || !strcmp(h, "0.0.0.0"))
         h = "127.0.0.1";
     else if (!strcmp(h, "::"))
@@ -121,13 +97,12 @@ mockworks *mockworks_start(mockworks_server which, const char *const *args, char
             free_all(m);
         return NULL;
     }
-    m->which = which;
-    if (!build(m, err, errlen)) {
+    if (!build(m, which, err, errlen)) {
         free_all(m);
         return NULL;
     }
-    configure_log(common(m));
-    m->s = srv_start(config(m), err, errlen);
+    configure_log(&m->ms->c);
+    m->s = srv_start(&m->ms->cfg, err, errlen);
     if (!m->s) {
         free_all(m);
         return NULL;
@@ -149,44 +124,44 @@ unsigned mockworks_port(const mockworks *m)
 long mockworks_fault_add(mockworks *m, const char *rule_json, char *err, size_t errlen)
 {
     unsigned long first = 0;
-    if (!rule_json || !faults_add_json_first(faults_of(m), rule_json, strlen(rule_json), &first, err, errlen))
+    if (!rule_json || !faults_add_json_first(m->ms->f, rule_json, strlen(rule_json), &first, err, errlen))
         return -1;
     return (long)first;
 }
 
 bool mockworks_fault_remove(mockworks *m, long id)
 {
-    return id >= 0 && faults_remove(faults_of(m), (unsigned long)id);
+    return id >= 0 && faults_remove(m->ms->f, (unsigned long)id);
 }
 
 void mockworks_faults_clear(mockworks *m)
 {
-    faults_clear(faults_of(m));
+    faults_clear(m->ms->f);
 }
 
 void mockworks_reset(mockworks *m)
 {
-    faults_reset_all(faults_of(m));
+    control_reset_all(m->ms->ctl);
 }
 
 char *mockworks_requests_json(mockworks *m, const char *path, const char *method, int status, size_t limit)
 {
     buf out = BUF_INIT;
     journal_filter f = {path, method, status, limit};
-    journal_write_json(journal_of(m), &f, &out);
+    journal_write_json(m->ms->j, &f, &out);
     return buf_release(&out);
 }
 
 size_t mockworks_request_count(mockworks *m, const char *path, const char *method, int status)
 {
     journal_filter f = {path, method, status, 0};
-    return journal_count(journal_of(m), &f);
+    return journal_count(m->ms->j, &f);
 }
 
 void mockworks_stop(mockworks *m)
 {
     if (!m)
         return;
-    srv_stop(m->s, (unsigned)common(m)->grace_ms);
+    srv_stop(m->s, (unsigned)m->ms->c.grace_ms);
     free_all(m);
 }

@@ -1,6 +1,5 @@
 /* Bearer-key auth and the {"detail": ...} error body of the LlamaCloud API. */
 #include <string.h>
-#include <strings.h>
 
 #include "lp_ctx.h"
 
@@ -16,21 +15,14 @@ void lp_detail(srv_req *r, int status, const char *detail)
 
 bool lp_auth_check(srv_req *r, const lp_ctx *c)
 {
-    const char *h = srv_req_header(r, "authorization");
-    const char *key = h && strncasecmp(h, "Bearer ", 7) == 0 ? h + 7 : NULL;
-    while (key && *key == ' ')
-        key++;
-    if (!key || !*key) {
+    size_t len;
+    const char *key = srv_req_bearer(r, &len);
+    if (!key) {
         lp_detail(r, 401, "Invalid authentication credentials: send Authorization: Bearer <API key>.");
         return false;
     }
-    for (size_t i = 0; c->api_keys && i < c->api_keys->n; i++) {
-        if (strcmp(c->api_keys->items[i], key) == 0)
-            return true;
-    }
-    if (c->api_keys && c->api_keys->n) {
-        lp_detail(r, 401, "Invalid API key.");
-        return false;
-    }
-    return true;
+    if (!c->api_keys || c->api_keys->n == 0 || cli_list_has(c->api_keys, key, len))
+        return true;
+    lp_detail(r, 401, "Invalid API key.");
+    return false;
 }

@@ -14,7 +14,7 @@ typedef struct lp_ctx {
     lp_store *store;
     struct lp_fetcher *fetcher; /* URL jobs' documents */
     struct lp_hooks *hooks;     /* webhook deliveries */
-    faults *faults;             /* for the control API's token check */
+    struct control *ctl;        /* for the control API's token check */
     const cli_list *api_keys; /* empty: any non-empty bearer key */
     long job_delay_ms;        /* every job takes this long ... */
     long job_ms_per_page;     /* ... plus this per page */

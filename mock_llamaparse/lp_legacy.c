@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "control.h"
 #include "json.h"
 #include "lp_ctx.h"
 #include "lp_webhook.h"
@@ -135,6 +136,6 @@ void lp_legacy_job(srv_req *r, void *ctx)
 void lp_handle_webhooks(srv_req *r, void *ctx)
 {
     const lp_ctx *c = ctx;
-    if (faults_control_authorised(c->faults, r))
+    if (control_authorised(c->ctl, r))
         lp_hooks_write_json(c->hooks, srv_resp_body(r));
 }

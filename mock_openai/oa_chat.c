@@ -175,13 +175,11 @@ static void stream_fault(srv_req *r, buf *b)
     }
 }
 
-/* --ttft-ms holds the answer back; --tokens-per-s drips the rest at that
- * many content events a second, unless a fault already chose how the
- * answer goes (a cut stream, a reset). */
+/* --tokens-per-s drips a stream at that many content events a second,
+ * unless the answer already goes another way (a cut stream; a fault's
+ * delivery wins anyway). */
 static void pace(srv_req *r, const oa_ctx *c, size_t bytes, size_t events)
 {
-    if (c->ttft_ms > 0)
-        srv_resp_delay(r, (unsigned)c->ttft_ms);
     if (c->tokens_per_s > 0 && events > 0 && srv_resp_get_delivery(r) == SRV_DELIVER_NORMAL) {
         unsigned long rate = (unsigned long)((double)bytes * (double)c->tokens_per_s / (double)events);
         srv_resp_deliver(r, SRV_DELIVER_DRIP, rate ? rate : 1);
@@ -220,6 +218,9 @@ void oa_handle_chat(srv_req *r, void *ctx)
                  (unsigned long long)(q.seed >> 17) & 0xffffffffULL);
         buf *b = srv_resp_body(r);
         srv_resp_header(r, "openai-model", q.model->id);
+        /* --ttft-ms: the model's time to its first token, streamed or not;
+         * a fault's delay comes on top (srv_resp_delay adds). */
+        srv_resp_delay(r, (unsigned)c->ttft_ms);
         if (q.stream) {
             srv_resp_header(r, "content-type", "text/event-stream; charset=utf-8");
             srv_resp_header(r, "cache-control", "no-cache");

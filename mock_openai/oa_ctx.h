@@ -25,7 +25,7 @@ typedef struct oa_ctx {
     const cli_list *api_keys; /* empty: any non-empty bearer key is accepted */
     bool allow_missing_key;   /* compatibility: no Authorization header is accepted too */
     struct oa_ratelimit *rl;  /* rate limits and the x-ratelimit-* headers */
-    struct faults *faults;    /* for the control API's token check */
+    struct control *ctl;      /* for the control API's token check */
     long ttft_ms;             /* chat streams: time to the first token */
     long tokens_per_s;        /* chat streams: pace after that (0 = at once) */
     const struct oa_replies *replies; /* --replies FILE, or NULL */

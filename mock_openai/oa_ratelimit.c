@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "oa_error.h"
 #include "timer.h"
@@ -84,12 +83,13 @@ static void refill(bucket *b, long limit, uint64_t now)
     b->at_ms = now;
 }
 
-/* The caller's key as the bucket name (the auth check ran before). */
+/* The caller's key as the bucket name, read as authentication reads it
+ * (so no other spelling of the same key gets fresh buckets). */
 static void key_of(srv_req *r, char *out, size_t cap)
 {
-    const char *h = srv_req_header(r, "authorization");
-    const char *k = h && strncasecmp(h, "Bearer ", 7) == 0 ? h + 7 : "";
-    snprintf(out, cap, "%s", k);
+    size_t len;
+    const char *k = srv_req_bearer(r, &len);
+    snprintf(out, cap, "%.*s", (int)len, k ? k : "");
 }
 
 /* Under the lock: the key's state, created full. */
@@ -240,6 +240,10 @@ void oa_ratelimit_headers(oa_ratelimit *rl, srv_req *r)
         tok = rl->tpm ? k->tok.level : tok;
     }
     pthread_mutex_unlock(&rl->lock);
+    /* An injected 429 stands for a spent request budget: a client that reads
+     * the headers must see why it was refused. */
+    if (srv_resp_get_status(r) == 429 && srv_req_faulted(r))
+        req = 0;
     put_family(r, "requests", rpm, req);
     put_family(r, "tokens", tpm, tok);
 }

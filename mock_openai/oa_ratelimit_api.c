@@ -3,7 +3,7 @@
 #include <math.h>
 
 #include "json.h"
-#include "faults.h"
+#include "control.h"
 #include "oa_handlers.h"
 #include "oa_ratelimit.h"
 
@@ -30,14 +30,14 @@ static bool read_limit(const cJSON *j, const char *name, long *out)
 void oa_handle_ratelimit_get(srv_req *r, void *ctx)
 {
     oa_ctx *c = ctx;
-    if (faults_control_authorised(c->faults, r))
+    if (control_authorised(c->ctl, r))
         write_settings(r, c->rl);
 }
 
 void oa_handle_ratelimit_set(srv_req *r, void *ctx)
 {
     oa_ctx *c = ctx;
-    if (!faults_control_authorised(c->faults, r))
+    if (!control_authorised(c->ctl, r))
         return;
     size_t len;
     const char *body = srv_req_body(r, &len);

@@ -10,28 +10,23 @@
 #include "oa_handlers.h"
 #include "oa_ratelimit.h"
 
-#define OA_NROUTES 9
-
-struct oa_server {
-    app_common c;
+/* The server's own parts; the common ones are in base. */
+typedef struct oa_server {
+    mock_server base;
     cli_list keys, models;
     oa_ctx ctx;
     long rpm, tpm;
     bool quota_exhausted;
     const char *replies_file;
     oa_replies *replies;
-    faults *f;
-    journal *j;
-    metrics *m;
-    srv_route routes[OA_NROUTES + FAULTS_NROUTES];
-    srv_config cfg;
-};
+} oa_server;
 
 /* The old mock's knobs, as rules on the embeddings path: seconds of delay
  * (MOCK_OPENAI_DELAY) and the share of calls answered 500
  * (MOCK_OPENAI_FAILURE_RATE). */
-static bool legacy_knobs(faults *f, char *err, size_t errlen)
+static bool legacy_rules(mock_server *m, char *err, size_t errlen)
 {
+    faults *f = m->f;
     const char *delay = getenv("MOCK_OPENAI_DELAY"), *rate = getenv("MOCK_OPENAI_FAILURE_RATE");
     char rule[160];
     char *end;
@@ -64,34 +59,18 @@ static bool check_chunks(const char *v, char *err, size_t n)
     return false;
 }
 
-/* The fault store with this server's stream kinds registered before any
- * rule is read (--faults FILE may use them), then the old env knobs. */
-static faults *faults_for_openai(const app_common *c, bool use_env, char *err, size_t errlen)
+/* This server's stream faults: rule kinds, and how many events first. */
+static bool fault_fields(faults *f)
 {
-    faults *f = faults_from_config(NULL, c->control_token, err, errlen);
-    if (!f)
-        return NULL;
-    bool ok = faults_add_kind(f, "stream_cut") && faults_add_kind(f, "stream_error") &&
-              faults_add_field(f, "after_chunks", check_chunks);
-    if (!ok)
-        snprintf(err, errlen, "out of memory");
-    if (ok && c->faults_file && *c->faults_file)
-        ok = faults_load_file(f, c->faults_file, err, errlen);
-    if (ok && use_env)
-        ok = legacy_knobs(f, err, errlen);
-    if (!ok) {
-        faults_free(f);
-        return NULL;
-    }
-    return f;
+    return faults_add_kind(f, "stream_cut") && faults_add_kind(f, "stream_error") &&
+           faults_add_field(f, "after_chunks", check_chunks);
 }
 
-static cli_result parse(oa_server *o, int argc, char **argv, bool use_env)
+static size_t options(mock_server *m, cli_opt *out, size_t cap)
 {
-    app_common *c = &o->c;
+    oa_server *o = (oa_server *)m;
     oa_ctx *ctx = &o->ctx;
     const cli_opt opts[] = {
-        APP_COMMON_OPTS(*c),
         {"api-key", "MOCK_API_KEYS", CLI_LIST, &o->keys,
          "accept only this bearer key (repeatable; env: comma-separated); none = any non-empty key", 0, 0},
         {"allow-missing-key", "MOCK_ALLOW_MISSING_KEY", CLI_BOOL, &ctx->allow_missing_key,
@@ -108,93 +87,68 @@ static cli_result parse(oa_server *o, int argc, char **argv, bool use_env)
         {"quota-exhausted", "MOCK_QUOTA_EXHAUSTED", CLI_BOOL, &o->quota_exhausted,
          "answer every embeddings and chat call with 429 insufficient_quota", 0, 0},
     };
-    const cli_about about = {"mock_openai", MOCKWORKS_VERSION, "a fake OpenAI API (embeddings, chat, models) for tests"};
-    return cli_parse_args(opts, sizeof opts / sizeof opts[0], argc, argv, &about, use_env);
+    size_t n = sizeof opts / sizeof opts[0] < cap ? sizeof opts / sizeof opts[0] : cap;
+    memcpy(out, opts, n * sizeof opts[0]);
+    return n;
 }
 
-static void fill_config(oa_server *o)
+static void routes(oa_server *o)
 {
     oa_ctx *ctx = &o->ctx;
-    const srv_route own[OA_NROUTES] = {
-        {"GET", "/health", oa_handle_health, ctx},
-        {"GET", "/metrics", srv_metrics_handler, o->m},
+    const srv_route own[] = {
+        {"GET", "/health", oa_handle_health, ctx, NULL, SRV_ROUTE_UNJOURNALED},
         {"POST", "/v1/embeddings", oa_handle_embeddings, ctx},
         {"POST", "/v1/chat/completions", oa_handle_chat, ctx},
         {"POST", "/v1/responses", oa_handle_responses, ctx},
         {"GET", "/v1/models", oa_handle_models_list, ctx},
         {"GET", "/v1/models/{id}", oa_handle_model_get, ctx},
-        {"GET", "/__control/ratelimit", oa_handle_ratelimit_get, ctx},
-        {"POST", "/__control/ratelimit", oa_handle_ratelimit_set, ctx},
+        {"GET", "/__control/ratelimit", oa_handle_ratelimit_get, ctx, NULL, SRV_ROUTE_CONTROL},
+        {"POST", "/__control/ratelimit", oa_handle_ratelimit_set, ctx, NULL, SRV_ROUTE_CONTROL},
     };
-    memcpy(o->routes, own, sizeof own);
-    size_t n = OA_NROUTES + faults_control_routes(o->f, o->routes + OA_NROUTES, FAULTS_NROUTES);
-    o->cfg = (srv_config){.service = "mock-openai", .routes = o->routes, .nroutes = n, .on_error = oa_core_error,
-                          .before_send = oa_add_headers, .hook_ctx = ctx,
-                          .pre_dispatch = faults_pre_dispatch, .pre_ctx = o->f, .journal = o->j, .metrics = o->m};
+    SRV_ROUTES_ADD_ALL(&o->base.routes, own);
 }
 
-/* Journal, metrics and rate limits, all reset through the control API. */
-static bool observe(oa_server *o)
+/* Models, --replies, rate limits (reset through the control plane), routes. */
+static int build(mock_server *m, char *err, size_t errlen)
 {
-    o->j = journal_new((size_t)o->c.journal_size);
-    o->m = metrics_new();
-    o->ctx.rl = oa_ratelimit_new(o->rpm, o->tpm, o->quota_exhausted);
-    o->ctx.faults = o->f;
-    return o->j && o->m && o->ctx.rl && faults_attach_journal(o->f, o->j) &&
-           faults_on_reset(o->f, oa_ratelimit_reset, o->ctx.rl);
-}
-
-/* Everything parse() named, loaded and checked; the exit code on failure. */
-static int build(oa_server *o, bool use_env, char *err, size_t errlen)
-{
+    oa_server *o = (oa_server *)m;
+    o->ctx.api_keys = &o->keys;
+    o->ctx.ctl = m->ctl;
     if (!oa_ctx_models(&o->ctx, &o->models, err, errlen))
-        return 2;
-    if (!(o->f = faults_for_openai(&o->c, use_env, err, errlen)))
         return 2;
     if (o->replies_file && *o->replies_file && !(o->replies = oa_replies_load(o->replies_file, err, errlen)))
         return 2;
     o->ctx.replies = o->replies;
-    if (!observe(o)) {
+    o->ctx.rl = oa_ratelimit_new(o->rpm, o->tpm, o->quota_exhausted);
+    if (!o->ctx.rl || !control_on_reset(m->ctl, oa_ratelimit_reset, o->ctx.rl)) {
         snprintf(err, errlen, "out of memory");
         return 1;
     }
-    fill_config(o);
-    return app_configure(&o->c, &o->cfg, err, errlen) ? 0 : 2;
+    routes(o);
+    return 0;
 }
 
-oa_server *oa_server_new(int argc, char **argv, bool use_env, int *exit_code, char *err, size_t errlen)
+static void free_own(mock_server *m)
 {
-    err[0] = '\0';
-    oa_server *o = calloc(1, sizeof *o);
-    if (!o) {
-        snprintf(err, errlen, "out of memory");
-        *exit_code = 1;
-        return NULL;
-    }
-    o->c = (app_common)APP_COMMON_DEFAULTS(8002);
-    o->ctx.api_keys = &o->keys;
-    *exit_code = app_parsed(parse(o, argc, argv, use_env), &o->c);
-    if (*exit_code < 0 && (*exit_code = build(o, use_env, err, errlen)) == 0)
-        return o;
-    oa_server_free(o);
-    return NULL;
-}
-
-void oa_server_free(oa_server *o)
-{
-    if (!o)
-        return;
-    journal_free(o->j);
-    metrics_free(o->m);
+    oa_server *o = (oa_server *)m;
     oa_ratelimit_free(o->ctx.rl);
     oa_replies_free(o->replies);
-    faults_free(o->f);
     cli_list_free(&o->keys);
     cli_list_free(&o->models);
-    free(o);
 }
 
-const app_common *oa_server_common(const oa_server *o) { return &o->c; }
-const srv_config *oa_server_config(const oa_server *o) { return &o->cfg; }
-faults *oa_server_faults(oa_server *o) { return o->f; }
-journal *oa_server_journal(oa_server *o) { return o->j; }
+static void defaults(mock_server *m)
+{
+    (void)m; /* every field of its own starts at zero */
+}
+
+/* OpenAI's headers on every response. */
+static void before_send(srv_req *r, void *m)
+{
+    oa_add_headers(r, &((oa_server *)m)->ctx);
+}
+
+const mock_kind oa_kind = {
+    "mock_openai", "mock-openai", "a fake OpenAI API (embeddings, chat, models) for tests", 8002, sizeof(oa_server),
+    defaults, options, fault_fields, legacy_rules, build, free_own, oa_core_error, before_send,
+};

@@ -316,3 +316,12 @@ void cli_list_free(cli_list *l)
     l->env_copy = NULL;
     l->n = 0;
 }
+
+bool cli_list_has(const cli_list *l, const char *s, size_t len)
+{
+    for (size_t i = 0; l && i < l->n; i++) {
+        if (strlen(l->items[i]) == len && memcmp(l->items[i], s, len) == 0)
+            return true;
+    }
+    return false;
+}

@@ -58,4 +58,7 @@ cli_result cli_parse_args(const cli_opt *opts, size_t n, int argc, char **argv, 
 
 void cli_list_free(cli_list *l);
 
+/* Is s[0..len) one of the list's items? */
+bool cli_list_has(const cli_list *l, const char *s, size_t len);
+
 #endif

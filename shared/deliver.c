@@ -1,13 +1,14 @@
-/* Delivery modes that fail the way networks and servers fail: cut, empty,
- * dripped and malformed bodies, resets and hangs. Dripping is paced like
- * h2o's throttle filter: a reader releases bytes as a budget allows, and when
- * the budget is spent it suspends the connection and arms a timer to resume
- * it, so a slow response holds no thread. */
+/* How an answer goes over the wire: normally, or failing the way networks
+ * and servers fail (cut, empty, dripped and malformed bodies, resets and
+ * hangs), all behind deliver_response(). Dripping is paced like h2o's
+ * throttle filter: a reader releases bytes as a budget allows, and when the
+ * budget is spent it suspends the connection and arms a timer to resume it,
+ * so a slow response holds no thread. */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
-#include "req_internal.h"
+#include "srv_internal.h"
 
 #define DRIP_MIN_WAIT_MS 10
 
@@ -46,7 +47,7 @@ static ssize_t drip_wait(reader *rd, uint64_t pos, uint64_t now)
     uint64_t due = rd->start_ms + (pos * 1000) / rd->rate;
     uint64_t wait = due > now + DRIP_MIN_WAIT_MS ? due - now : DRIP_MIN_WAIT_MS;
     MHD_suspend_connection(rd->conn);
-    if (!timer_add(srv_timers(rd->server), now + wait, resume_conn, rd->conn))
+    if (!timer_add(rd->server->timers, now + wait, resume_conn, rd->conn))
         MHD_resume_connection(rd->conn);
     return 0;
 }
@@ -106,25 +107,49 @@ static struct MHD_Response *reader_response(srv_req *r, size_t limit, unsigned l
     return resp;
 }
 
-struct MHD_Response *deliver_response(srv_req *r, bool *close_now)
+/* The body as libmicrohttpd takes it: the buffer itself, freed by it. */
+static struct MHD_Response *plain_response(srv_req *r)
 {
-    *close_now = false;
+    if (r->resp.len == 0)
+        return MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+    struct MHD_Response *resp = MHD_create_response_from_buffer_with_free_callback(r->resp.len, r->resp.data, free);
+    if (resp)
+        buf_release(&r->resp);
+    return resp;
+}
+
+/* A malformed answer: status 200 and the first half of the real body; the
+ * declared length is right, the JSON is not. */
+static struct MHD_Response *malformed_response(srv_req *r)
+{
+    r->status = 200;
+    if (r->resp.len > 1) {
+        r->resp.len /= 2;
+        r->resp.data[r->resp.len] = '\0';
+    }
+    return plain_response(r);
+}
+
+struct MHD_Response *deliver_response(srv_req *r)
+{
     size_t len = r->resp.len;
-    switch (r->delivery) {
+    unsigned long param = r->plan.param;
+    switch (r->plan.delivery) {
+    case SRV_DELIVER_NORMAL:
+        return plain_response(r);
+    case SRV_DELIVER_MALFORMED:
+        return malformed_response(r);
     case SRV_DELIVER_RESET:
         reset_now(r->conn);
-        *close_now = true;
         return NULL;
     case SRV_DELIVER_HANG:
-        *close_now = true;
-        return NULL;
+        return NULL; /* the hang was the hold before this; now the close */
     case SRV_DELIVER_EMPTY:
         return reader_response(r, 0, 0);
     case SRV_DELIVER_TRUNCATE:
-        return reader_response(r, r->delivery_param ? r->delivery_param : len / 2, 0);
+        return reader_response(r, param ? param : len / 2, 0);
     case SRV_DELIVER_DRIP:
-        return reader_response(r, len, r->delivery_param ? r->delivery_param : 1);
-    default:
-        return NULL;
+        return reader_response(r, len, param ? param : 1);
     }
+    return NULL;
 }

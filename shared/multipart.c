@@ -2,7 +2,7 @@
 
 #include <stdlib.h>
 
-#include "req_internal.h"
+#include "srv_internal.h"
 
 #define PP_BUFFER 16384
 

@@ -1,16 +1,46 @@
-/* Request accessors and response builders for handlers. */
+/* The request record: its making, accessors, and the response builders
+ * handlers and faults use. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 
-#include "req_internal.h"
+#include "srv_internal.h"
 
 uint64_t req_now_ns(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+srv_req *req_new(struct MHD_Connection *conn, const char *method, const char *path, srv_error_fn on_error)
+{
+    srv_req *r = calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    r->server_error_fn = on_error;
+    r->conn = conn;
+    r->method = method;
+    r->path = path;
+    r->start_ns = req_now_ns();
+    r->status = 200;
+    reqid_next(r->id);
+    return r;
+}
+
+void req_free(srv_req *r)
+{
+    if (!r)
+        return;
+    if (r->app_state_free)
+        r->app_state_free(r->app_state);
+    buf_free(&r->body);
+    buf_free(&r->headers);
+    buf_free(&r->resp);
+    buf_free(&r->notes);
+    free(r);
 }
 
 const char *srv_req_method(const srv_req *r)
@@ -126,19 +156,39 @@ void srv_resp_error(srv_req *r, int status, const char *message)
 
 void srv_resp_delay(srv_req *r, unsigned ms)
 {
-    r->delay_ms = ms;
+    r->plan.pace_ms += ms;
 }
 
-void srv_resp_deliver(srv_req *r, srv_delivery how, unsigned long param)
+bool srv_resp_deliver(srv_req *r, srv_delivery how, unsigned long param)
 {
-    r->delivery = how;
-    r->delivery_param = param;
+    if (r->plan.fault_delivery)
+        return false;
+    r->plan.delivery = how;
+    r->plan.param = param;
+    return true;
+}
+
+void srv_fault_delay(srv_req *r, unsigned ms)
+{
+    r->plan.fault_ms += ms;
+}
+
+void srv_fault_deliver(srv_req *r, srv_delivery how, unsigned long param)
+{
+    r->plan.delivery = how;
+    r->plan.param = param;
+    r->plan.fault_delivery = true;
 }
 
 void srv_req_mark_fault(srv_req *r, const char *rule, const char *kind)
 {
     snprintf(r->fault_rule, sizeof r->fault_rule, "%s", rule);
     snprintf(r->fault_kind, sizeof r->fault_kind, "%s", kind);
+}
+
+bool srv_req_faulted(const srv_req *r)
+{
+    return r->fault_rule[0] != '\0';
 }
 
 void srv_metrics_handler(srv_req *r, void *m)
@@ -177,5 +227,21 @@ const char *srv_req_note(const srv_req *r, const char *name)
 
 srv_delivery srv_resp_get_delivery(const srv_req *r)
 {
-    return r->delivery;
+    return r->plan.delivery;
+}
+
+/* RFC 9110: the scheme is case-insensitive, then one or more spaces; the
+ * token ends at whitespace and anything after it is not part of it. */
+const char *srv_req_bearer(const srv_req *r, size_t *len)
+{
+    const char *h = srv_req_header(r, "authorization");
+    *len = 0;
+    if (!h)
+        return NULL;
+    h += strspn(h, " \t");
+    if (strncasecmp(h, "Bearer", 6) != 0 || (h[6] != ' ' && h[6] != '\t'))
+        return NULL;
+    h += 6 + strspn(h + 6, " \t");
+    *len = strcspn(h, " \t");
+    return *len ? h : NULL;
 }

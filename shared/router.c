@@ -1,6 +1,7 @@
 #include "router.h"
 
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Match one pattern against path, filling params; false if it differs. */
@@ -73,4 +74,38 @@ const char *router_param_get(const router_match_t *m, const char *name)
             return m->params[i].value;
     }
     return NULL;
+}
+
+void srv_routes_add(srv_routes *t, srv_route route)
+{
+    if (t->failed)
+        return;
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 32;
+        srv_route *grown = realloc(t->v, cap * sizeof *grown);
+        if (!grown) {
+            t->failed = true;
+            return;
+        }
+        t->v = grown;
+        t->cap = cap;
+    }
+    t->v[t->n++] = route;
+}
+
+void srv_routes_add_all(srv_routes *t, const srv_route *routes, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        srv_routes_add(t, routes[i]);
+}
+
+bool srv_routes_ok(const srv_routes *t)
+{
+    return !t->failed;
+}
+
+void srv_routes_free(srv_routes *t)
+{
+    free(t->v);
+    *t = (srv_routes){0};
 }

@@ -27,13 +27,41 @@ typedef void (*srv_handler)(srv_req *r, void *ctx);
  * taking the rest. */
 typedef bool (*srv_body_fn)(srv_req *r, const char *data, size_t len, void *ctx);
 
+/* What the core does around a route, beyond calling it. */
+enum {
+    SRV_ROUTE_CONTROL = 1,     /* the control plane and /metrics: never faulted, never journaled */
+    SRV_ROUTE_UNJOURNALED = 2, /* /health: faults apply, but it is not journaled */
+};
+
 typedef struct srv_route {
     const char *method;
     const char *pattern;
     srv_handler fn;
     void *ctx;
     srv_body_fn body; /* optional: stream the body (uploads) */
+    unsigned flags;   /* SRV_ROUTE_* */
 } srv_route;
+
+/* A route table built by appending, so no count is kept by hand.
+ *
+ *     srv_routes t = {0};
+ *     srv_routes_add(&t, (srv_route){"GET", "/health", health, ctx, .flags = SRV_ROUTE_UNJOURNALED});
+ *     SRV_ROUTES_ADD_ALL(&t, more);            // a static array of routes
+ *     if (!srv_routes_ok(&t)) ...              // out of memory at some point
+ *     router_match(t.v, t.n, ...);
+ *     srv_routes_free(&t);
+ */
+typedef struct srv_routes {
+    srv_route *v;
+    size_t n, cap;
+    bool failed; /* an append found no memory */
+} srv_routes;
+
+void srv_routes_add(srv_routes *t, srv_route route);
+void srv_routes_add_all(srv_routes *t, const srv_route *routes, size_t n);
+#define SRV_ROUTES_ADD_ALL(t, array) srv_routes_add_all((t), (array), sizeof(array) / sizeof((array)[0]))
+bool srv_routes_ok(const srv_routes *t);
+void srv_routes_free(srv_routes *t);
 
 typedef struct router_param {
     const char *name; /* points into the pattern, not NUL-terminated */

@@ -87,6 +87,11 @@ const char *srv_req_param(const srv_req *r, const char *name);  /* from "{name}"
 /* Every value of a repeated query parameter (?a=1&a=2), in order. */
 void srv_req_query_each(const srv_req *r, const char *name, void (*fn)(const char *value, void *ctx), void *ctx);
 const char *srv_req_body(const srv_req *r, size_t *len);
+/* The token of "Authorization: Bearer TOKEN" (scheme in any case, spaces or
+ * tabs around the token; what follows the token is not part of it), not
+ * NUL-terminated: *len bytes. NULL (and *len 0) when there is none. The one
+ * reading of the key for authentication, rate limits and control tokens. */
+const char *srv_req_bearer(const srv_req *r, size_t *len);
 const char *srv_req_id(const srv_req *r);
 double srv_req_elapsed_ms(const srv_req *r);
 
@@ -98,7 +103,9 @@ buf *srv_resp_body(srv_req *r);
 bool srv_resp_text(srv_req *r, int status, const char *content_type, const char *text);
 void srv_resp_error(srv_req *r, int status, const char *message);
 
-/* Hold the response back for ms milliseconds without holding a thread. */
+/* The handler's own pacing (a model's time to first token): the built
+ * answer is held back ms more milliseconds, without holding a thread, after
+ * any delay a fault put before the handler. Calls add up. */
 void srv_resp_delay(srv_req *r, unsigned ms);
 
 /* How the response goes over the wire; each mode is a way real servers and
@@ -122,12 +129,24 @@ typedef enum {
     SRV_DELIVER_MALFORMED,
 } srv_delivery;
 
-void srv_resp_deliver(srv_req *r, srv_delivery how, unsigned long param);
+/* The handler's choice of delivery (a stream paced by dripping); false,
+ * and nothing changes, when a fault already chose one: a fault wins. */
+bool srv_resp_deliver(srv_req *r, srv_delivery how, unsigned long param);
 srv_delivery srv_resp_get_delivery(const srv_req *r);
+
+/* For fault injection, from a pre_dispatch hook: a delay held before the
+ * handler runs (so a held request costs little more than its connection;
+ * it adds to the handler's own pacing), and a delivery mode the handler
+ * cannot change. A hang is held for its param (ms, 0 = ten minutes) and
+ * then the connection closes. */
+void srv_fault_delay(srv_req *r, unsigned ms);
+void srv_fault_deliver(srv_req *r, srv_delivery how, unsigned long param);
 
 /* Note that a fault acted on this request (journal and metrics show it):
  * rule is "3" for rule 3 or "header" for x-mock-fault; kind is what it did. */
 void srv_req_mark_fault(srv_req *r, const char *rule, const char *kind);
+/* Did a fault act on this request? */
+bool srv_req_faulted(const srv_req *r);
 
 /* Notes one module leaves for another on a request (a fault rule's
  * server-specific fields for the handler, e.g. "job_status"). */

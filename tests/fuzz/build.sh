@@ -43,14 +43,14 @@ pkg_libs="$(pkg-config --libs $pkgs) -lpthread -lm"
 
 san="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
 common="-std=gnu11 -g -O1 -D_GNU_SOURCE -DMOCKWORKS_VERSION=\"fuzz\" -ffp-contract=off \
-  -Ishared -Ifaults -Imock_openai -Imock_llamaparse -Itests/fuzz $pkg_cflags"
+  -Ishared -Ifaults -Icontrol -Imock_openai -Imock_llamaparse -Itests/fuzz $pkg_cflags"
 # Project code keeps the meson build's warnings (gcc enforces -Werror there);
 # the harnesses are held to -Werror here.
 proj_cflags="$common $san -fsanitize=fuzzer-no-link -Wall -Wextra -Wno-missing-field-initializers"
 fuzz_cflags="$common $san -fsanitize=fuzzer-no-link -Wall -Wextra -Werror"
 
 mkdir -p "$out/obj"
-newest_header="$(find shared faults mock_openai mock_llamaparse tests/fuzz -name '*.h' -printf '%T@\n' | sort -n | tail -1)"
+newest_header="$(find shared faults control mock_openai mock_llamaparse tests/fuzz -name '*.h' -printf '%T@\n' | sort -n | tail -1)"
 
 # Objects are rebuilt when missing or older than their source or any header.
 stale() {
@@ -63,7 +63,7 @@ stale() {
 jobs="$(nproc 2>/dev/null || echo 2)"
 todo=()
 objs=()
-for src in shared/*.c faults/*.c mock_openai/*.c mock_llamaparse/*.c; do
+for src in shared/*.c faults/*.c control/*.c mock_openai/*.c mock_llamaparse/*.c; do
   [ "$(basename "$src")" = main.c ] && continue
   obj="$out/obj/$(echo "${src%.c}" | tr / _).o"
   objs+=("$obj")

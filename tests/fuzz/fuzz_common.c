@@ -125,7 +125,7 @@ enum MHD_Result MHD_lookup_connection_value_n(struct MHD_Connection *connection,
     return v ? MHD_YES : MHD_NO;
 }
 
-void fuzz_req_init(srv_req *r, const char *method, const char *path, const char *body, size_t body_len)
+srv_req *fuzz_req_new(const char *method, const char *path, const char *body, size_t body_len)
 {
     if (!fake_conn) {
         fake_conn = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -134,25 +134,16 @@ void fuzz_req_init(srv_req *r, const char *method, const char *path, const char 
             abort();
         }
     }
-    memset(r, 0, sizeof *r);
-    r->conn = fake_conn;
-    r->method = method;
-    r->path = path;
-    snprintf(r->id, sizeof r->id, "req_fuzz");
-    if (body_len && !buf_append(&r->body, body, body_len))
+    srv_req *r = req_new(fake_conn, method, path, NULL); /* the server's own constructor */
+    if (!r || (body_len && !buf_append(&r->body, body, body_len)))
         abort();
     r->body_seen = body_len;
+    return r;
 }
 
 void fuzz_req_free(srv_req *r)
 {
-    if (r->app_state_free)
-        r->app_state_free(r->app_state);
-    buf_free(&r->body);
-    buf_free(&r->headers);
-    buf_free(&r->resp);
-    buf_free(&r->notes);
-    memset(r, 0, sizeof *r);
+    req_free(r);
 }
 
 bool fuzz_json_valid(const char *text, size_t len)

@@ -14,7 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "req_internal.h"
+#include "srv_internal.h"
 
 /* A failed property is a finding: report it the way a sanitizer would, and
  * let libFuzzer save the input. */
@@ -39,9 +39,10 @@ char *fuzz_cstr(const unsigned char *data, size_t size);
 bool fuzz_field(const unsigned char **in, size_t *left, unsigned char sep, const unsigned char **data,
                 size_t *len);
 
-/* A fake request: its connection is an inaccessible page, so libmicrohttpd
- * touching it for anything but the lookups below crashes at once. */
-void fuzz_req_init(srv_req *r, const char *method, const char *path, const char *body, size_t body_len);
+/* A request made by the server's own req_new on a fake connection: an
+ * inaccessible page, so libmicrohttpd touching it for anything but the
+ * lookups below crashes at once. */
+srv_req *fuzz_req_new(const char *method, const char *path, const char *body, size_t body_len);
 void fuzz_req_free(srv_req *r);
 
 /* Values the lookups return: name/value pairs kept by pointer until reset.

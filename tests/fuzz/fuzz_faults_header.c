@@ -23,7 +23,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    f = faults_new(NULL);
+    f = faults_new();
     FUZZ_CHECK(f && lp_job_faults_register(f) && faults_add_kind(f, "stream_cut") &&
                faults_add_kind(f, "stream_error"));
     return 0;
@@ -45,30 +45,29 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
         n++;
     char *value = fuzz_cstr(data, n);
 
-    srv_req r;
-    fuzz_req_init(&r, "POST", "/v1/embeddings", "{\"model\":\"text-embedding-3-small\"}", 34);
+    srv_req *r = fuzz_req_new("POST", "/v1/embeddings", "{\"model\":\"text-embedding-3-small\"}", 34);
     fuzz_headers_reset();
     FUZZ_CHECK(fuzz_header_add("x-mock-fault", value));
-    bool run = faults_pre_dispatch(&r, f);
+    bool run = faults_pre_dispatch(r, f);
 
     char err[300];
     faults_rule *rule = faults_rule_from_header(value, f->ext, f->next, err, sizeof err);
     if (!rule) {
-        FUZZ_CHECK(!run && r.status == 400 && fuzz_json_valid(r.resp.data, r.resp.len));
+        FUZZ_CHECK(!run && r->status == 400 && fuzz_json_valid(r->resp.data, r->resp.len));
         FUZZ_CHECK(memchr(err, '\0', sizeof err) && err[0]);
     } else {
-        FUZZ_CHECK(!strcmp(r.fault_rule, "header") && r.fault_kind[0]);
-        FUZZ_CHECK(r.status == 0 || (r.status >= 100 && r.status <= 599));
-        FUZZ_CHECK(r.delay_ms <= 2u * 3600000u);
+        FUZZ_CHECK(!strcmp(r->fault_rule, "header") && r->fault_kind[0]);
+        FUZZ_CHECK(r->status == 200 || (r->status >= 100 && r->status <= 599));
+        FUZZ_CHECK(r->plan.fault_ms <= 2u * 3600000u);
         if (!run)
-            FUZZ_CHECK(r.status || r.delivery == SRV_DELIVER_RESET || r.delivery == SRV_DELIVER_HANG);
-        check_headers(&r);
+            FUZZ_CHECK((r->status >= 200 && r->status <= 599) || r->plan.delivery == SRV_DELIVER_RESET || r->plan.delivery == SRV_DELIVER_HANG);
+        check_headers(r);
         char *echo = cJSON_PrintUnformatted(rule->json);
         FUZZ_CHECK(echo && fuzz_json_valid(echo, strlen(echo)));
         free(echo);
         faults_rule_free(rule);
     }
-    fuzz_req_free(&r);
+    fuzz_req_free(r);
     free(value);
     return 0;
 }

@@ -1,5 +1,5 @@
 /* Fault rules as JSON: the fuzz input is the body of POST /__control/faults,
- * handled by the control API's own route (faults_control.c) on a fake
+ * handled by the control plane's own route (control/control_faults.c) on a fake
  * request, so faults_add_parsed / faults_rule_from_json (faults_parse.c)
  * read it with both servers' extra fields and kinds registered. The rules
  * that get in are then listed, read back by id, and tried against a few
@@ -13,6 +13,7 @@
 #include <cJSON.h>
 #include <string.h>
 
+#include "control.h"
 #include "faults_internal.h"
 #include "fuzz_common.h"
 #include "lp_ctx.h"
@@ -38,45 +39,48 @@ static size_t array_size(const char *json, size_t len, const char *key)
 /* A request as the servers see them; the rule decides what happens. */
 static void try_request(faults *f, const char *method, const char *path, const char *body)
 {
-    srv_req r;
-    fuzz_req_init(&r, method, path, body, strlen(body));
+    srv_req *r = fuzz_req_new(method, path, body, strlen(body));
     fuzz_headers_reset();
     FUZZ_CHECK(fuzz_header_add("x-test-id", "t1") && fuzz_header_add("authorization", "Bearer k"));
-    bool run = faults_pre_dispatch(&r, f);
-    FUZZ_CHECK(r.status == 0 || (r.status >= 100 && r.status <= 599));
-    FUZZ_CHECK(r.delay_ms <= 2u * 3600000u);
+    bool run = faults_pre_dispatch(r, f);
+    FUZZ_CHECK(r->status == 200 || (r->status >= 100 && r->status <= 599));
+    FUZZ_CHECK(r->plan.fault_ms <= 2u * 3600000u);
     if (!run)
-        FUZZ_CHECK(r.status || r.delivery == SRV_DELIVER_RESET || r.delivery == SRV_DELIVER_HANG);
-    if (r.fault_rule[0])
-        FUZZ_CHECK(r.fault_kind[0]);
-    if (r.resp.len)
-        FUZZ_CHECK(r.resp.data[r.resp.len] == '\0');
-    fuzz_req_free(&r);
+        FUZZ_CHECK((r->status >= 200 && r->status <= 599) || r->plan.delivery == SRV_DELIVER_RESET || r->plan.delivery == SRV_DELIVER_HANG);
+    if (r->fault_rule[0])
+        FUZZ_CHECK(r->fault_kind[0]);
+    if (r->resp.len)
+        FUZZ_CHECK(r->resp.data[r->resp.len] == '\0');
+    fuzz_req_free(r);
 }
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
-    faults *f = faults_new(NULL);
+    faults *f = faults_new();
     FUZZ_CHECK(f && lp_job_faults_register(f) && faults_add_kind(f, "stream_cut") &&
                faults_add_kind(f, "stream_error"));
-    srv_route routes[FAULTS_NROUTES];
-    size_t nroutes = faults_control_routes(f, routes, FAULTS_NROUTES);
+    control *ctl = control_new(NULL, f, NULL);
+    srv_routes t = {0};
+    FUZZ_CHECK(ctl);
+    control_routes(ctl, &t);
+    FUZZ_CHECK(srv_routes_ok(&t));
+    const srv_route *routes = t.v;
+    size_t nroutes = t.n;
     fuzz_headers_reset();
 
-    srv_req r;
-    fuzz_req_init(&r, "POST", "/__control/faults", (const char *)data, size);
-    route(routes, nroutes, "POST", "/__control/faults")->fn(&r, f);
-    FUZZ_CHECK(r.status == 201 || r.status == 400);
-    FUZZ_CHECK(fuzz_json_valid(r.resp.data, r.resp.len));
+    srv_req *r = fuzz_req_new("POST", "/__control/faults", (const char *)data, size);
+    route(routes, nroutes, "POST", "/__control/faults")->fn(r, ctl);
+    FUZZ_CHECK(r->status == 201 || r->status == 400);
+    FUZZ_CHECK(fuzz_json_valid(r->resp.data, r->resp.len));
     size_t added = f->n;
-    FUZZ_CHECK(r.status == 201 || added == 0); /* all or nothing ("[]" adds nothing, and is fine) */
-    fuzz_req_free(&r);
+    FUZZ_CHECK(r->status == 201 || added == 0); /* all or nothing ("[]" adds nothing, and is fine) */
+    fuzz_req_free(r);
 
-    fuzz_req_init(&r, "GET", "/__control/faults", "", 0);
-    route(routes, nroutes, "GET", "/__control/faults")->fn(&r, f);
-    FUZZ_CHECK(fuzz_json_valid(r.resp.data, r.resp.len));
-    FUZZ_CHECK(array_size(r.resp.data, r.resp.len, "faults") == added);
-    fuzz_req_free(&r);
+    r = fuzz_req_new("GET", "/__control/faults", "", 0);
+    route(routes, nroutes, "GET", "/__control/faults")->fn(r, ctl);
+    FUZZ_CHECK(fuzz_json_valid(r->resp.data, r->resp.len));
+    FUZZ_CHECK(array_size(r->resp.data, r->resp.len, "faults") == added);
+    fuzz_req_free(r);
 
     for (int pass = 0; pass < 2 && added; pass++) {
         try_request(f, "POST", "/v1/embeddings", "{\"model\":\"text-embedding-3-small\",\"input\":\"x\"}");
@@ -85,17 +89,19 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     }
 
     if (added) { /* read the first rule back through the router, then delete it */
-        fuzz_req_init(&r, "GET", "/__control/faults/1", "", 0);
-        FUZZ_CHECK(router_match(routes, nroutes, "GET", "/__control/faults/1", &r.match) == ROUTE_FOUND);
-        r.match.route->fn(&r, f);
-        FUZZ_CHECK(r.status == 0 && fuzz_json_valid(r.resp.data, r.resp.len));
-        fuzz_req_free(&r);
-        fuzz_req_init(&r, "DELETE", "/__control/faults/1", "", 0);
-        FUZZ_CHECK(router_match(routes, nroutes, "DELETE", "/__control/faults/1", &r.match) == ROUTE_FOUND);
-        r.match.route->fn(&r, f);
-        FUZZ_CHECK(r.status == 204 && f->n == added - 1);
-        fuzz_req_free(&r);
+        r = fuzz_req_new("GET", "/__control/faults/1", "", 0);
+        FUZZ_CHECK(router_match(routes, nroutes, "GET", "/__control/faults/1", r->match) == ROUTE_FOUND);
+        r->match.route->fn(r, ctl);
+        FUZZ_CHECK(r->status == 200 && fuzz_json_valid(r->resp.data, r->resp.len));
+        fuzz_req_free(r);
+        r = fuzz_req_new("DELETE", "/__control/faults/1", "", 0);
+        FUZZ_CHECK(router_match(routes, nroutes, "DELETE", "/__control/faults/1", r->match) == ROUTE_FOUND);
+        r->match.route->fn(r, ctl);
+        FUZZ_CHECK(r->status == 204 && f->n == added - 1);
+        fuzz_req_free(r);
     }
+    srv_routes_free(&t);
+    control_free(ctl);
     faults_free(f);
     return 0;
 }

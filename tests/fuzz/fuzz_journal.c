@@ -2,7 +2,7 @@
  * string ("path=/v1/e*&method=post&status=200&limit=2", split on & and =,
  * %XX and + decoded as libmicrohttpd would), every later line a journal
  * entry "METHOD PATH STATUS". The control API's own route handler
- * (faults_control.c: read_filter, static, so reached through the route on
+ * (control/control_journal.c: read_filter, static, so reached through the route on
  * a fake request) parses the filter and journal_write_json (journal.c)
  * answers from a journal of 8 entries, so a longer input wraps the ring.
  *
@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "control.h"
 #include "faults_internal.h"
 #include "fuzz_common.h"
 
@@ -104,9 +105,10 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     if (nl)
         *nl = '\0';
 
-    faults *f = faults_new(NULL);
+    faults *f = faults_new();
     journal *j = journal_new(CAP);
-    FUZZ_CHECK(f && j && faults_attach_journal(f, j));
+    control *ctl = f && j ? control_new(NULL, f, j) : NULL;
+    FUZZ_CHECK(ctl);
     size_t recorded = 0;
     char *save = NULL;
     for (char *line = nl ? strtok_r(nl + 1, "\n", &save) : NULL; line && recorded < MAX_ENTRIES;
@@ -115,19 +117,23 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 
     fuzz_headers_reset();
     add_query(text);
-    srv_route routes[FAULTS_NROUTES];
-    size_t nroutes = faults_control_routes(f, routes, FAULTS_NROUTES);
-    srv_req r;
-    fuzz_req_init(&r, "GET", "/__control/requests", "", 0);
-    FUZZ_CHECK(router_match(routes, nroutes, "GET", "/__control/requests", &r.match) == ROUTE_FOUND);
-    r.match.route->fn(&r, f);
-    if (r.status == 400) {
-        FUZZ_CHECK(fuzz_json_valid(r.resp.data, r.resp.len));
+    srv_routes t = {0};
+    control_routes(ctl, &t);
+    FUZZ_CHECK(srv_routes_ok(&t));
+    const srv_route *routes = t.v;
+    size_t nroutes = t.n;
+    srv_req *r = fuzz_req_new("GET", "/__control/requests", "", 0);
+    FUZZ_CHECK(router_match(routes, nroutes, "GET", "/__control/requests", r->match) == ROUTE_FOUND);
+    r->match.route->fn(r, ctl);
+    if (r->status == 400) {
+        FUZZ_CHECK(fuzz_json_valid(r->resp.data, r->resp.len));
     } else {
-        FUZZ_CHECK(r.status == 0);
-        check_answer(&r, recorded);
+        FUZZ_CHECK(r->status == 200);
+        check_answer(r, recorded);
     }
-    fuzz_req_free(&r);
+    fuzz_req_free(r);
+    srv_routes_free(&t);
+    control_free(ctl);
     faults_free(f);
     journal_free(j);
     free(text);

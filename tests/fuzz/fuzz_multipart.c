@@ -41,10 +41,9 @@ static bool on_part(void *ctx, const srv_part *p)
 
 static void feed_direct(const char *body, size_t len, size_t chunk)
 {
-    srv_req r;
-    fuzz_req_init(&r, "POST", "/upload", "", 0);
+    srv_req *r = fuzz_req_new("POST", "/upload", "", 0);
     seen s = {"", 0, 0};
-    srv_multipart *mp = srv_multipart_new(&r, on_part, &s);
+    srv_multipart *mp = srv_multipart_new(r, on_part, &s);
     if (mp) {
         bool ok = true; /* the servers stop reading a form once it is bad */
         for (size_t at = 0; ok && at < len; at += chunk)
@@ -53,7 +52,7 @@ static void feed_direct(const char *body, size_t len, size_t chunk)
         srv_multipart_free(mp);
     }
     FUZZ_CHECK(s.bytes <= len);
-    fuzz_req_free(&r);
+    fuzz_req_free(r);
 }
 
 static void upload(const char *body, size_t len, size_t chunk)
@@ -61,14 +60,13 @@ static void upload(const char *body, size_t len, size_t chunk)
     lp_ctx c = {0};
     c.store = lp_store_new(16, 3600000);
     FUZZ_CHECK(c.store);
-    srv_req r;
-    fuzz_req_init(&r, "POST", "/api/v1/parsing/upload", "", 0);
+    srv_req *r = fuzz_req_new("POST", "/api/v1/parsing/upload", "", 0);
     bool more = true;
     for (size_t at = 0; more && at < len; at += chunk)
-        more = lp_upload_body(&r, body + at, len - at < chunk ? len - at : chunk, &c);
+        more = lp_upload_body(r, body + at, len - at < chunk ? len - at : chunk, &c);
     if (len == 0) /* the route's body function sees a call even for no body */
-        (void)lp_upload_body(&r, "", 0, &c); /* false (no form) is answered by lp_upload_job */
-    lp_job *j = lp_upload_job(&r, &c);
+        (void)lp_upload_body(r, "", 0, &c); /* false (no form) is answered by lp_upload_job */
+    lp_job *j = lp_upload_job(r, &c);
     if (j) {
         FUZZ_CHECK(j->doc && j->filename && j->separator && j->params && j->tier);
         FUZZ_CHECK(!strcmp(j->tier, "fast") || !strcmp(j->tier, "cost_effective") || !strcmp(j->tier, "agentic") ||
@@ -76,10 +74,10 @@ static void upload(const char *body, size_t len, size_t chunk)
         FUZZ_CHECK(fuzz_json_valid(j->params, strlen(j->params)));
         lp_job_free(j);
     } else {
-        FUZZ_CHECK(r.status == 400 || r.status == 401 || r.status == 422 || r.status == 500);
-        FUZZ_CHECK(fuzz_json_valid(r.resp.data, r.resp.len));
+        FUZZ_CHECK(r->status == 400 || r->status == 401 || r->status == 422 || r->status == 500);
+        FUZZ_CHECK(fuzz_json_valid(r->resp.data, r->resp.len));
     }
-    fuzz_req_free(&r);
+    fuzz_req_free(r);
     lp_store_free(c.store);
 }
 

@@ -115,7 +115,7 @@ END_TEST
 /* The pattern of firings over n matching requests, as a 0/1 string. */
 static void pattern(const char *json, int n, char *out)
 {
-    faults *f = faults_new(NULL);
+    faults *f = faults_new();
     char err[300];
     unsigned long id;
     size_t count;
@@ -173,7 +173,7 @@ END_TEST
 
 START_TEST(store_all_or_nothing_and_describe)
 {
-    faults *f = faults_new(NULL);
+    faults *f = faults_new();
     char err[300];
     const char *bad_pair = "[{\"status\":500},{\"kind\":\"x\"}]";
     ck_assert(!faults_add_json(f, bad_pair, strlen(bad_pair), err, sizeof err));

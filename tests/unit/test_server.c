@@ -10,6 +10,7 @@
 #include "check_main.h"
 #include "rawhttp.h"
 #include "server.h"
+#include "timer.h"
 
 static void fast(srv_req *r, void *ctx)
 {
@@ -39,22 +40,76 @@ static void api_error(srv_req *r, int status, const char *message)
     buf_puts(srv_resp_body(r), "}");
 }
 
+/* When the handler ran, and when the request began (monotonic ms). */
+static _Atomic uint64_t built_at;
+
+
+/* The plan's merge rules, exercised by a fault-like pre_dispatch hook: it
+ * holds /plan for 300 ms and asks to cut its body after 5 bytes; the
+ * handler paces 200 ms more and asks for a drip, which the fault's choice
+ * overrides. */
+static bool plan_fault(srv_req *r, void *ctx)
+{
+    (void)ctx;
+    if (strcmp(srv_req_path(r), "/plan") != 0)
+        return true;
+    srv_fault_delay(r, 300);
+    srv_fault_deliver(r, SRV_DELIVER_TRUNCATE, 5);
+    return true;
+}
+
+static void planned(srv_req *r, void *ctx)
+{
+    (void)ctx;
+    built_at = timer_now_ms();
+    srv_resp_text(r, 200, "text/plain", "0123456789");
+    srv_resp_delay(r, 200);
+    ck_assert(!srv_resp_deliver(r, SRV_DELIVER_DRIP, 1));
+    ck_assert_int_eq(srv_resp_get_delivery(r), SRV_DELIVER_TRUNCATE);
+}
+
 static const srv_route routes[] = {
     {"GET", "/fast", fast, NULL},
     {"GET", "/slow", slow, NULL},
     {"POST", "/echo", echo_len, NULL},
+    {"GET", "/plan", planned, NULL},
 };
 
 static srv *start(unsigned threads)
 {
     srv_config cfg = {.service = "test", .host = "127.0.0.1", .port = 0, .threads = threads,
                       .max_body = 1000, .conn_limit = 2000, .idle_timeout_s = 30,
-                      .routes = routes, .nroutes = 3, .on_error = api_error};
+                      .routes = routes, .nroutes = sizeof routes / sizeof routes[0], .on_error = api_error,
+                      .pre_dispatch = plan_fault};
     char err[200];
     srv *s = srv_start(&cfg, err, sizeof err);
     ck_assert_msg(s != NULL, "%s", err);
     return s;
 }
+
+/* A fault's delay holds before the handler runs (nothing is built while a
+ * request is held) and adds to the handler's own pacing; the fault's
+ * delivery wins over the handler's. */
+START_TEST(fault_delay_holds_before_the_handler_and_adds_to_its_pacing)
+{
+    srv *s = start(2);
+    char resp[4096];
+    uint64_t t0 = timer_now_ms();
+    int fd = raw_connect(srv_port(s));
+    const char *req = "GET /plan HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    ck_assert_int_eq(write(fd, req, strlen(req)), (ssize_t)strlen(req));
+    bool reset = false;
+    size_t n = raw_read_all(fd, resp, sizeof resp, &reset);
+    close(fd);
+    uint64_t done = timer_now_ms();
+    ck_assert_uint_ge(built_at - t0, 300);  /* built after the fault's hold */
+    ck_assert_uint_ge(done - t0, 500);      /* 300 + the handler's 200 */
+    ck_assert_uint_lt(done - t0, 3000);
+    ck_assert_uint_gt(n, 0);
+    ck_assert_str_eq(raw_body(resp), "01234"); /* cut after 5 bytes: the fault's delivery */
+    srv_stop(s, 1000);
+}
+END_TEST
 
 START_TEST(routing_errors_use_api_format)
 {
@@ -212,6 +267,7 @@ static Suite *suite(void)
     TCase *t = tcase_create("core");
     tcase_set_timeout(t, 30);
     tcase_add_test(t, routing_errors_use_api_format);
+    tcase_add_test(t, fault_delay_holds_before_the_handler_and_adds_to_its_pacing);
     tcase_add_test(t, body_limit_gives_413);
     tcase_add_test(t, keep_alive_serves_several_requests);
     tcase_add_test(t, held_responses_hold_no_thread);
