@@ -52,7 +52,9 @@ typedef bool (*faults_field_check)(const char *value, char *err, size_t errlen);
 bool faults_add_field(faults *f, const char *name, faults_field_check check);
 
 /* A server's own `kind` value (mock_openai's stream_cut): a rule with it
- * hands the handler the note kind=<name> instead of a delivery mode. */
+ * hands the handler the note kind=<name> instead of a delivery mode. The
+ * name is kept by pointer: a literal, or anything outliving the store.
+ * False when the store has no room for more (register before serving). */
 bool faults_add_kind(faults *f, const char *name);
 
 /* srv_pre_fn: apply the first rule that fires (or the request's own

@@ -34,7 +34,7 @@ static const char *body_model(srv_req *r, lazy_model *lm)
 static bool header_fault(const faults *f, srv_req *r, const char *kv)
 {
     char err[300];
-    faults_rule *rule = faults_rule_from_header(kv, f->ext, f->next, err, sizeof err);
+    faults_rule *rule = faults_rule_from_header(kv, &f->x, err, sizeof err);
     if (!rule) {
         char msg[400];
         snprintf(msg, sizeof msg, "Invalid x-mock-fault header: %s", err);

@@ -14,8 +14,7 @@ struct faults {
     faults_rule **rules;
     size_t n, cap;
     unsigned long next_id;
-    faults_ext ext[16]; /* set up before serving, read-only after */
-    size_t next;
+    faults_extensions x; /* set up before serving, read-only after */
 };
 
 #endif

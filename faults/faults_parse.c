@@ -88,17 +88,17 @@ static bool add_extra_pair(faults_rule *r, const char *name, const char *value)
     return p->name && p->value;
 }
 
-/* A server-registered kind ("kind:<name>" among the extension fields). */
-static bool server_kind(faults_rule *r, const faults_ext *ext, size_t next, const char *value)
+/* A server-registered kind. */
+static bool server_kind(faults_rule *r, const faults_extensions *x, const char *value)
 {
-    for (size_t i = 0; i < next; i++) {
-        if (!ext[i].check && !strncmp(ext[i].name, "kind:", 5) && !strcmp(ext[i].name + 5, value))
+    for (size_t i = 0; x && i < x->nkinds; i++) {
+        if (!strcmp(x->kinds[i], value))
             return add_extra_pair(r, "kind", value);
     }
     return false;
 }
 
-static bool read_kind(faults_rule *r, const cJSON *v, const faults_ext *ext, size_t next, char *err, size_t errlen)
+static bool read_kind(faults_rule *r, const cJSON *v, const faults_extensions *x, char *err, size_t errlen)
 {
     for (size_t i = 0; cJSON_IsString(v) && i < sizeof kinds / sizeof kinds[0]; i++) {
         if (strcmp(v->valuestring, kinds[i].name) == 0) {
@@ -106,10 +106,10 @@ static bool read_kind(faults_rule *r, const cJSON *v, const faults_ext *ext, siz
             return true;
         }
     }
-    if (cJSON_IsString(v) && server_kind(r, ext, next, v->valuestring))
+    if (cJSON_IsString(v) && server_kind(r, x, v->valuestring))
         return true;
     return fail(err, errlen, "invalid '%s': must be one of reset, empty, truncate, hang, drip, malformed%s",
-                "kind", next ? " (or one of this server's own)" : "");
+                "kind", x && x->nkinds ? " (or one of this server's own)" : "");
 }
 
 static char **str_slot(faults_rule *r, const char *name)
@@ -132,7 +132,7 @@ static long *int_slot(faults_rule *r, const char *name)
     return &r->kind_param; /* drip_bytes_per_s, truncate_bytes, hang_ms */
 }
 
-static bool read_field(faults_rule *r, const field *f, const cJSON *v, const faults_ext *ext, size_t next, char *err,
+static bool read_field(faults_rule *r, const field *f, const cJSON *v, const faults_extensions *x, char *err,
                        size_t errlen)
 {
     switch (f->type) {
@@ -162,7 +162,7 @@ static bool read_field(faults_rule *r, const field *f, const cJSON *v, const fau
         r->body = cJSON_IsString(v) ? strdup(v->valuestring) : cJSON_PrintUnformatted(v);
         return r->body != NULL;
     case T_KIND:
-        return read_kind(r, v, ext, next, err, errlen);
+        return read_kind(r, v, x, err, errlen);
     }
     return false;
 }
@@ -191,11 +191,11 @@ static bool read_extra(faults_rule *r, const faults_ext *x, const cJSON *v, char
     return add_extra_pair(r, x->name, text) || fail(err, errlen, "out of memory reading '%s'%s", x->name, "");
 }
 
-static const faults_ext *find_ext(const faults_ext *ext, size_t n, const char *name)
+static const faults_ext *find_ext(const faults_extensions *x, const char *name)
 {
-    for (size_t i = 0; i < n; i++) {
-        if (ext[i].check && strcmp(ext[i].name, name) == 0) /* kinds have no check: not fields */
-            return &ext[i];
+    for (size_t i = 0; x && i < x->nfields; i++) {
+        if (strcmp(x->fields[i].name, name) == 0)
+            return &x->fields[i];
     }
     return NULL;
 }
@@ -212,7 +212,7 @@ static bool repeated(const cJSON *obj, const cJSON *v)
     return false;
 }
 
-faults_rule *faults_rule_from_json(const void *obj, const faults_ext *ext, size_t next, char *err, size_t errlen)
+faults_rule *faults_rule_from_json(const void *obj, const faults_extensions *ext, char *err, size_t errlen)
 {
     const cJSON *o = obj;
     if (!cJSON_IsObject(o)) {
@@ -223,9 +223,9 @@ faults_rule *faults_rule_from_json(const void *obj, const faults_ext *ext, size_
     bool ok = r != NULL;
     for (const cJSON *v = o->child; ok && v; v = v->next) {
         const field *f = find_field(v->string);
-        const faults_ext *x = f ? NULL : find_ext(ext, next, v->string);
+        const faults_ext *x = f ? NULL : find_ext(ext, v->string);
         ok = repeated(o, v) ? fail(err, errlen, "field '%.100s' is given more than once%s", v->string, "")
-             : f            ? read_field(r, f, v, ext, next, err, errlen)
+             : f            ? read_field(r, f, v, ext, err, errlen)
              : x            ? read_extra(r, x, v, err, errlen)
                             : fail(err, errlen, "unknown field '%.100s'%s", v->string, "");
     }
@@ -260,7 +260,7 @@ static char *trim(char *s)
  * fields become numbers, the rest strings; then the JSON path validates.
  * Spaces around items, keys and values are not part of them
  * ("status = 503; delay_ms=800"), as in other header syntaxes. */
-faults_rule *faults_rule_from_header(const char *kv, const faults_ext *ext, size_t next, char *err, size_t errlen)
+faults_rule *faults_rule_from_header(const char *kv, const faults_extensions *ext, char *err, size_t errlen)
 {
     err[0] = '\0';
     cJSON *o = cJSON_CreateObject();
@@ -285,7 +285,7 @@ faults_rule *faults_rule_from_header(const char *kv, const faults_ext *ext, size
         bool numeric = f && (f->type == T_INT || f->type == T_PROB) && end != value && *end == '\0';
         ok = (numeric ? cJSON_AddNumberToObject(o, item, d) : cJSON_AddStringToObject(o, item, value)) != NULL;
     }
-    faults_rule *r = ok ? faults_rule_from_json(o, ext, next, err, errlen) : NULL;
+    faults_rule *r = ok ? faults_rule_from_json(o, ext, err, errlen) : NULL;
     if (!ok && copy && o && !err[0])
         snprintf(err, errlen, "out of memory");
     cJSON_Delete(o);

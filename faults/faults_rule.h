@@ -19,6 +19,17 @@ typedef struct faults_ext {
     bool (*check)(const char *value, char *err, size_t errlen);
 } faults_ext;
 
+/* What a server adds to the rule language: its own fields and its own
+ * `kind` values (names are the server's literals, never copied). */
+#define FAULTS_MAX_FIELDS 16
+#define FAULTS_MAX_KINDS 8
+typedef struct faults_extensions {
+    faults_ext fields[FAULTS_MAX_FIELDS];
+    size_t nfields;
+    const char *kinds[FAULTS_MAX_KINDS];
+    size_t nkinds;
+} faults_extensions;
+
 typedef struct faults_rule {
     unsigned long id;
     void *json; /* the rule as given (cJSON), echoed by the control API */
@@ -44,12 +55,13 @@ typedef struct faults_rule {
     uint64_t created_ms, matched, hits, rng, jitter_rng;
 } faults_rule;
 
-/* Parse a JSON object (a cJSON *) into a new rule; NULL with a message
- * naming the field when it is invalid. */
-faults_rule *faults_rule_from_json(const void *obj, const faults_ext *ext, size_t next, char *err, size_t errlen);
+/* Parse a JSON object (a cJSON *) into a new rule, with a server's
+ * extensions (NULL: none); NULL with a message naming the field when it is
+ * invalid. */
+faults_rule *faults_rule_from_json(const void *obj, const faults_extensions *x, char *err, size_t errlen);
 
 /* Parse the x-mock-fault header form, "status=503;delay_ms=800". */
-faults_rule *faults_rule_from_header(const char *kv, const faults_ext *ext, size_t next, char *err, size_t errlen);
+faults_rule *faults_rule_from_header(const char *kv, const faults_extensions *x, char *err, size_t errlen);
 
 void faults_rule_free(faults_rule *r);
 

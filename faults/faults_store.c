@@ -36,10 +36,6 @@ void faults_free(faults *f)
     if (!f)
         return;
     faults_clear(f);
-    for (size_t i = 0; i < f->next; i++) {
-        if (!f->ext[i].check)
-            free((char *)f->ext[i].name); /* a kind's "kind:<name>" entry */
-    }
     free(f->rules);
     pthread_mutex_destroy(&f->lock);
     free(f);
@@ -92,7 +88,7 @@ bool faults_add_parsed(faults *f, const void *json, unsigned long *first_id, siz
     size_t i = 0;
     for (const cJSON *item = array ? j->child : j; ok && i < n; item = item->next, i++) {
         char why[300];
-        rules[i] = faults_rule_from_json(item, f->ext, f->next, why, sizeof why);
+        rules[i] = faults_rule_from_json(item, &f->x, why, sizeof why);
         if (!rules[i] && array)
             snprintf(err, errlen, "rule %zu: %s", i, why);
         else if (!rules[i])
@@ -165,23 +161,17 @@ bool faults_remove(faults *f, unsigned long id)
 
 bool faults_add_field(faults *f, const char *name, faults_field_check check)
 {
-    if (f->next == sizeof f->ext / sizeof f->ext[0])
+    if (f->x.nfields == FAULTS_MAX_FIELDS)
         return false;
-    f->ext[f->next++] = (faults_ext){name, check};
+    f->x.fields[f->x.nfields++] = (faults_ext){name, check};
     return true;
 }
 
-/* Kinds are kept among the fields as "kind:<name>" with no check. */
 bool faults_add_kind(faults *f, const char *name)
 {
-    char *entry = malloc(strlen(name) + 6);
-    if (!entry || f->next == sizeof f->ext / sizeof f->ext[0]) {
-        free(entry);
+    if (f->x.nkinds == FAULTS_MAX_KINDS)
         return false;
-    }
-    strcpy(entry, "kind:");
-    strcat(entry, name);
-    f->ext[f->next++] = (faults_ext){entry, NULL};
+    f->x.kinds[f->x.nkinds++] = name;
     return true;
 }
 

@@ -99,18 +99,25 @@ void lp_job_faults_apply(srv_req *r, lp_job *j)
     const char *st = srv_req_note(r, "job_status"), *code = srv_req_note(r, "job_error_code");
     const char *msg = srv_req_note(r, "job_error_message"), *delay = srv_req_note(r, "job_delay_ms");
     const char *hook = srv_req_note(r, "webhook");
+    lp_job_faults *f = &j->faults;
     if (st && !strcmp(st, "stuck"))
-        j->stuck = true;
+        f->stuck = true;
     else if (st) {
-        j->forced = (int)status_named(st);
-        j->expired = !strcmp(st, "EXPIRED");
+        f->status = (int)status_named(st);
+        f->expired = !strcmp(st, "EXPIRED");
     }
     if (code)
-        snprintf(j->code_buf, sizeof j->code_buf, "%s", code);
-    if (msg && !(j->forced_message = strdup(msg)))
-        j->forced_message = NULL; /* out of memory: the default message stands */
+        snprintf(f->code, sizeof f->code, "%s", code);
+    if (msg && !f->message)
+        f->message = strdup(msg); /* out of memory: the default message stands */
     if (delay)
-        whole(delay, 0, 86400000, &j->delay_override);
+        whole(delay, 0, 86400000, &f->delay_ms);
     if (hook)
-        parse_hook(hook, &j->hook_mode, &j->hook_param);
+        parse_hook(hook, &f->hook_mode, &f->hook_param);
+}
+
+void lp_job_faults_free(lp_job_faults *f)
+{
+    free(f->message);
+    f->message = NULL;
 }

@@ -51,14 +51,19 @@ lp_job *lp_job_new(void)
     j->created_ms = j->ready_ms = timer_now_ms();
     j->created_at = time(NULL);
     j->outcome = LP_SUCCESS;
-    j->delay_override = -1;
-    j->forced = -1;
+    j->faults = (lp_job_faults)LP_JOB_FAULTS_NONE;
+    atomic_init(&j->refs, 1);
     return j;
 }
 
-void lp_job_free(lp_job *j)
+void lp_job_retain(lp_job *j)
 {
-    if (!j)
+    atomic_fetch_add(&j->refs, 1);
+}
+
+void lp_job_release(lp_job *j)
+{
+    if (!j || atomic_fetch_sub(&j->refs, 1) != 1)
         return;
     lp_doc_free(j->doc);
     free(j->error_message);
@@ -66,10 +71,8 @@ void lp_job_free(lp_job *j)
     free(j->params);
     free(j->separator);
     free(j->source_url);
-    free(j->webhook_url);
-    free(j->correlation_id);
-    free(j->forced_message);
-    free(j->hook_configs);
+    lp_job_hooks_free(&j->hooks);
+    lp_job_faults_free(&j->faults);
     free(j);
 }
 
@@ -97,7 +100,7 @@ void lp_store_clear(void *arg)
     lp_store *s = arg;
     pthread_mutex_lock(&s->lock);
     for (size_t i = 0; i < s->n; i++)
-        lp_job_free(s->jobs[i]);
+        lp_job_release(s->jobs[i]);
     s->n = 0;
     s->hooks_due = 0;
     s->nseen = s->seen_at = 0;
@@ -120,14 +123,16 @@ static lp_status status_at(const lp_job *j, uint64_t now)
     return now < j->ready_ms ? LP_PENDING : j->outcome;
 }
 
-/* Under the lock: drop finished jobs whose TTL has run out. */
-/* Under the lock: forget a job the store drops. */
+/* Under the lock: forget a job the store drops (a webhook being built
+ * keeps its own reference). */
 static void drop(lp_store *s, lp_job *j)
 {
-    if ((j->webhook_url || j->hook_configs) && !j->hook_taken)
+    if (lp_job_hooks_any(&j->hooks) && !j->hooks.end_taken)
         s->hooks_due--;
-    lp_job_free(j);
+    lp_job_release(j);
 }
+
+/* Under the lock: drop finished jobs whose TTL has run out. */
 
 static void evict_expired(lp_store *s, uint64_t now)
 {
@@ -150,7 +155,7 @@ bool lp_store_add(lp_store *s, lp_job *job)
     bool ok = s->n < s->max;
     if (ok)
         s->jobs[s->n++] = job;
-    if (ok && (job->webhook_url || job->hook_configs))
+    if (ok && lp_job_hooks_any(&job->hooks))
         s->hooks_due++;
     pthread_mutex_unlock(&s->lock);
     return ok;
@@ -271,7 +276,7 @@ void lp_store_fetched(lp_store *s, const char *id, lp_doc *doc, const char *erro
             snprintf(msg, sizeof msg, error ? "Failed to fetch %s: %s" : "No data found in %s%s", j->source_url,
                      error ? error : ".");
             j->outcome = LP_ERROR;
-            j->error_code = error ? "ERROR_DURING_PROCESSING" : "NO_DATA_FOUND_IN_FILE";
+            snprintf(j->error_code, sizeof j->error_code, "%s", error ? "ERROR_DURING_PROCESSING" : "NO_DATA_FOUND_IN_FILE");
             free(j->error_message);
             j->error_message = strdup(msg);
             j->ready_ms = now;
@@ -283,45 +288,49 @@ void lp_store_fetched(lp_store *s, const char *id, lp_doc *doc, const char *erro
     lp_doc_free(doc);
 }
 
-void lp_store_take_webhooks(lp_store *s, lp_hook_fn fn, void *ctx)
+size_t lp_store_take_webhooks(lp_store *s, lp_hook_due *out, size_t cap)
 {
+    size_t n = 0;
     pthread_mutex_lock(&s->lock);
     uint64_t now = timer_now_ms();
-    for (size_t i = 0; s->hooks_due && i < s->n; i++) { /* no scan while no webhook is due */
+    for (size_t i = 0; s->hooks_due && i < s->n && n < cap; i++) { /* no scan while no webhook is due */
         lp_job *j = s->jobs[i];
         lp_status st = status_at(j, now);
-        if (j->hook_configs && !j->start_taken) {
-            j->start_taken = true;
-            fn(j, st, true, ctx);
+        if (j->hooks.configs && !j->hooks.start_taken) {
+            j->hooks.start_taken = true;
+            lp_job_retain(j);
+            out[n++] = (lp_hook_due){j, st, true};
         }
-        if ((j->webhook_url || j->hook_configs) && !j->hook_taken && st != LP_PENDING) {
-            j->hook_taken = true;
+        if (lp_job_hooks_any(&j->hooks) && !j->hooks.end_taken && st != LP_PENDING && n < cap) {
+            j->hooks.end_taken = true;
             s->hooks_due--;
-            fn(j, st, false, ctx);
+            lp_job_retain(j);
+            out[n++] = (lp_hook_due){j, st, false};
         }
     }
     pthread_mutex_unlock(&s->lock);
+    return n;
 }
 
 void lp_job_schedule(lp_job *j, uint64_t now, uint64_t delay_ms, uint64_t ms_per_page)
 {
-    if (j->stuck) {
+    const lp_job_faults *f = &j->faults;
+    if (f->stuck) {
         j->ready_ms = UINT64_MAX;
         return;
     }
-    j->ready_ms = now + (j->delay_override >= 0 ? (uint64_t)j->delay_override : delay_ms + ms_per_page * j->doc->npages);
-    if (j->forced < 0 || j->outcome == LP_ERROR)
+    j->ready_ms = now + (f->delay_ms >= 0 ? (uint64_t)f->delay_ms : delay_ms + ms_per_page * j->doc->npages);
+    if (f->status < 0 || j->outcome == LP_ERROR)
         return; /* a document with no data stays an ERROR */
-    j->outcome = (lp_status)j->forced;
+    j->outcome = (lp_status)f->status;
     if (j->outcome != LP_ERROR)
         return;
-    if (!j->code_buf[0])
-        snprintf(j->code_buf, sizeof j->code_buf, "%s", j->expired ? "EXPIRED" : "ERROR_DURING_PROCESSING");
-    j->error_code = j->code_buf;
+    snprintf(j->error_code, sizeof j->error_code, "%s",
+             f->code[0] ? f->code : f->expired ? "EXPIRED" : "ERROR_DURING_PROCESSING");
     free(j->error_message);
-    j->error_message = strdup(j->forced_message ? j->forced_message
-                              : j->expired      ? "The job ran past its job_timeout_in_seconds."
-                                                : "An injected fault failed this job.");
+    j->error_message = strdup(f->message ? f->message
+                              : f->expired ? "The job ran past its job_timeout_in_seconds."
+                                           : "An injected fault failed this job.");
 }
 
 void lp_job_joined(buf *out, const lp_job *j, bool md)
@@ -331,11 +340,4 @@ void lp_job_joined(buf *out, const lp_job *j, bool md)
             buf_puts(out, j->separator);
         buf_puts(out, md ? j->doc->pages[i].md : j->doc->pages[i].text);
     }
-}
-
-void lp_iso_time(time_t t, char out[32])
-{
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }

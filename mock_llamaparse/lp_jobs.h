@@ -16,20 +16,25 @@
 #include <stdint.h>
 #include <time.h>
 
+#include <stdatomic.h>
+
 #include "buf.h"
+#include "isotime.h"
 #include "lp_content.h"
+#include "lp_job_faults.h"
+#include "lp_job_hooks.h"
 
 typedef enum { LP_PENDING, LP_SUCCESS, LP_ERROR, LP_PARTIAL_SUCCESS, LP_CANCELLED, LP_NSTATUS } lp_status;
 
 #define LP_ID_MAX 64
 
 typedef struct lp_job {
+    atomic_int refs;               /* the store's, and each webhook being built */
     char id[LP_ID_MAX + 1];
     uint64_t created_ms, ready_ms; /* monotonic milliseconds */
     time_t created_at;             /* wall clock, for details */
     lp_status outcome;             /* the status once ready */
-    const char *error_code;        /* static string or code_buf; NULL unless ERROR */
-    char code_buf[65];
+    char error_code[65];           /* "" unless ERROR */
     char *error_message;
     lp_doc *doc;
     char *filename;
@@ -41,23 +46,9 @@ typedef struct lp_job {
     long max_pages;    /* 0 = all */
     bool fetching;     /* waiting for its document from source_url */
     char *source_url;  /* set for jobs given by URL */
-    char *webhook_url; /* where the job's end is reported */
-    bool legacy_hook;  /* the old contract's payload, not v1's */
-    char *correlation_id; /* old contract: echoed in its webhook and GET /jobs */
-    char *hook_configs; /* webhook_configurations, a checked JSON array */
-    bool hook_taken;   /* end of job handed to the webhook sender */
-    bool start_taken;  /* parse.pending handed to the webhook sender */
-    /* job-level faults (lp_job_faults.c) */
-    bool stuck;           /* PENDING forever */
-    long delay_override;  /* ms, or -1 */
-    int forced;           /* an lp_status to end in, or -1 */
-    bool expired;         /* ERROR with EXPIRED */
-    char *forced_message;
-    int hook_mode;        /* LP_HOOK_* */
-    long hook_param;
+    lp_job_hooks hooks;   /* lp_webhook.c's */
+    lp_job_faults faults; /* lp_job_faults.c's */
 } lp_job;
-
-enum { LP_HOOK_NORMAL, LP_HOOK_DROP, LP_HOOK_DUPLICATE, LP_HOOK_DELAY, LP_HOOK_STATUS };
 
 /* Set the job's ready time (and forced outcome) from now: the configured
  * delay plus per page, unless a job fault says otherwise. */
@@ -96,11 +87,20 @@ void lp_store_each(lp_store *s, lp_job_fn fn, void *ctx);
 void lp_store_fetched(lp_store *s, const char *id, lp_doc *doc, const char *error, uint64_t delay_ms,
                       uint64_t ms_per_page);
 
-/* Hand the webhook sender, under the lock, each job's start (once, for
- * jobs with webhook_configurations: start = true) and each finished job's
- * end (once: start = false). */
-typedef void (*lp_hook_fn)(const lp_job *job, lp_status status, bool start, void *ctx);
-void lp_store_take_webhooks(lp_store *s, lp_hook_fn fn, void *ctx);
+/* A webhook due: the job (a reference the taker releases), its status, and
+ * whether it is the job's start (parse.pending) or its end. */
+typedef struct lp_hook_due {
+    lp_job *job;
+    lp_status status;
+    bool start;
+} lp_hook_due;
+
+/* Hand the webhook sender each job's start (once, for jobs with
+ * webhook_configurations) and each finished job's end (once), at most cap
+ * of them, oldest first; returns how many. Only references are taken under
+ * the lock: the payloads are built outside it, from jobs whose content no
+ * longer changes. */
+size_t lp_store_take_webhooks(lp_store *s, lp_hook_due *out, size_t cap);
 
 /* Was this content key (bytes + options) parsed before? Records it. */
 bool lp_store_seen(lp_store *s, uint64_t key);
@@ -113,10 +113,11 @@ const char *lp_status_name(lp_status st);
 /* The job's pages, markdown (md) or text, joined by its page separator. */
 void lp_job_joined(buf *out, const lp_job *j, bool md);
 
-/* "2026-11-28T21:08:57Z" */
-void lp_iso_time(time_t t, char out[32]);
-
+/* A new job with one reference: the store takes it (lp_store_add), or its
+ * maker releases it. lp_job_retain adds a reference, lp_job_release drops
+ * one and frees the job with the last. */
 lp_job *lp_job_new(void);
-void lp_job_free(lp_job *job);
+void lp_job_retain(lp_job *job);
+void lp_job_release(lp_job *job);
 
 #endif

@@ -88,11 +88,11 @@ void lp_legacy_parse(srv_req *r, void *ctx)
     } else {
         lp_job *job = lp_url_job(id, url, "cost_effective", NULL, 0, "{}");
         if (job) {
-            job->legacy_hook = true;
+            job->hooks.legacy = true;
             lp_job_faults_apply(r, job);
         }
-        if (job && ((hook && !(job->webhook_url = strdup(hook))) || !(job->correlation_id = strdup(corr)))) {
-            lp_job_free(job);
+        if (job && ((hook && !(job->hooks.url = strdup(hook))) || !(job->hooks.correlation_id = strdup(corr)))) {
+            lp_job_release(job);
             job = NULL;
         }
         if (!job)
@@ -110,8 +110,8 @@ static void write_legacy(const lp_job *j, lp_status st, void *ctx)
     const char *status = st == LP_PENDING ? (j->fetching ? "queued" : "processing")
                          : st == LP_SUCCESS || st == LP_PARTIAL_SUCCESS ? "completed" : "failed";
     char created[32], done[32];
-    lp_iso_time(j->created_at, created);
-    lp_iso_time(j->created_at + (time_t)((j->ready_ms - j->created_ms) / 1000), done);
+    iso_time(created, j->created_at, 0, 0);
+    iso_time(done, j->created_at + (time_t)((j->ready_ms - j->created_ms) / 1000), 0, 0);
     buf *b = srv_resp_body(r);
     buf_puts(b, "{\"job_id\":");
     buf_json_str(b, j->id, strlen(j->id));
@@ -120,7 +120,7 @@ static void write_legacy(const lp_job *j, lp_status st, void *ctx)
     buf_puts(b, st == LP_PENDING ? "null" : "\"");
     if (st != LP_PENDING)
         buf_printf(b, "%s\"", done);
-    const char *corr = j->correlation_id ? j->correlation_id : j->id;
+    const char *corr = j->hooks.correlation_id ? j->hooks.correlation_id : j->id;
     buf_puts(b, ",\"correlation_id\":");
     buf_json_str(b, corr, strlen(corr));
     buf_puts(b, "}");

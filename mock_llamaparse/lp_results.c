@@ -8,7 +8,7 @@
 void lp_job_status_json(buf *out, const lp_job *j, lp_status st)
 {
     buf_printf(out, "{\"id\":\"%s\",\"status\":\"%s\",\"error_code\":", j->id, lp_status_name(st));
-    if (st == LP_ERROR && j->error_code)
+    if (st == LP_ERROR && j->error_code[0])
         buf_printf(out, "\"%s\",\"error_message\":", j->error_code);
     else
         buf_puts(out, "null,\"error_message\":");
@@ -129,7 +129,7 @@ static void write_details(const lp_job *j, lp_status st, void *ctx)
     answer *a = ctx;
     buf *b = srv_resp_body(a->r);
     char when[32];
-    lp_iso_time(j->created_at, when);
+    iso_time(when, j->created_at, 0, 0);
     buf_printf(b, "{\"id\":\"%s\",\"status\":\"%s\",\"created_at\":\"%s\",\"file_name\":", j->id, lp_status_name(st), when);
     buf_json_str(b, j->filename, strlen(j->filename));
     buf_printf(b, ",\"file_size\":%zu,\"tier\":\"%s\",\"pages\":%zu,", j->bytes, j->tier, j->doc->npages);

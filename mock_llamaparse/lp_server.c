@@ -21,7 +21,7 @@ static void health(srv_req *r, void *ctx)
 {
     (void)ctx;
     char ts[32];
-    app_iso_time(ts);
+    iso_time_now(ts, 6);
     buf *b = srv_resp_body(r);
     buf_printf(b, "{\"status\":\"healthy\",\"service\":\"mock-llamaparse\",\"timestamp\":\"%s\",\"version\":\"%s\"}",
                ts, MOCKWORKS_VERSION);

@@ -198,7 +198,7 @@ static lp_job *make_job(const lp_ctx *c, upload *u)
     j->separator = strdup(sep ? sep : "\n---\n");
     j->params = cJSON_PrintUnformatted(u->fields);
     if (!j->doc || !j->filename || !j->separator || !j->params) {
-        lp_job_free(j);
+        lp_job_release(j);
         return NULL;
     }
     const char *mp = field_str(u, "max_pages");
@@ -208,7 +208,7 @@ static lp_job *make_job(const lp_ctx *c, upload *u)
     j->tier = tier_of(u);
     if (j->doc->npages == 0) {
         j->outcome = LP_ERROR;
-        j->error_code = "NO_DATA_FOUND_IN_FILE";
+        snprintf(j->error_code, sizeof j->error_code, "NO_DATA_FOUND_IN_FILE");
         j->error_message = strdup("No data found in file.");
     }
     j->cache_hit = lp_store_seen(c->store, content_key(u));
@@ -288,12 +288,12 @@ lp_job *lp_upload_job(srv_req *r, const lp_ctx *c)
     const char *hook = j ? field_str(u, "webhook_url") : NULL;
     const char *confs = j ? field_str(u, "webhook_configurations") : NULL;
     char why[200];
-    if (j && confs && !(j->hook_configs = lp_hook_configs(confs, why, sizeof why))) {
-        lp_job_free(j);
+    if (j && confs && !(j->hooks.configs = lp_hook_configs(confs, why, sizeof why))) {
+        lp_job_release(j);
         j = NULL;
     }
-    if (j && hook && !(j->webhook_url = strdup(hook))) {
-        lp_job_free(j);
+    if (j && hook && !(j->hooks.url = strdup(hook))) {
+        lp_job_release(j);
         j = NULL;
     }
     if (!j) {
@@ -313,7 +313,7 @@ bool lp_upload_store(srv_req *r, const lp_ctx *c, lp_job *j)
     snprintf(id, sizeof id, "%s", j->id);
     bool fetching = j->fetching;
     if (fetching && !url) {
-        lp_job_free(j);
+        lp_job_release(j);
         lp_detail(r, 500, "Out of memory.");
         return false;
     }
@@ -324,7 +324,7 @@ bool lp_upload_store(srv_req *r, const lp_ctx *c, lp_job *j)
         return true;
     }
     free(url);
-    lp_job_free(j);
+    lp_job_release(j);
     lp_detail(r, 429, "Too many jobs: the job store is full (--max-jobs); try again later.");
     srv_resp_header(r, "retry-after", "1");
     return false;

@@ -43,7 +43,7 @@ lp_job *lp_url_job(const char *id, const char *url, const char *tier, const char
     j->fetching = true;
     j->ready_ms = UINT64_MAX; /* PENDING until the document is in */
     if (!j->doc || !j->filename || !j->source_url || !j->separator || !j->params) {
-        lp_job_free(j);
+        lp_job_release(j);
         return NULL;
     }
     return j;

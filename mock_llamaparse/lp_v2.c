@@ -33,7 +33,7 @@ static const char *v2_status(const lp_job *j, lp_status st)
 static void write_job(buf *b, const lp_job *j, lp_status st)
 {
     char when[32];
-    lp_iso_time(j->created_at, when);
+    iso_time(when, j->created_at, 0, 0);
     buf_printf(b, "{\"id\":\"%s\",\"project_id\":\"%s\",\"status\":\"%s\",\"created_at\":\"%s\",\"updated_at\":\"%s\","
                   "\"error_message\":",
                j->id, PROJECT, v2_status(j, st), when, when);
@@ -107,7 +107,7 @@ void lp_v2_create(srv_req *r, void *ctx)
         lp_job *job = lp_url_job(NULL, url->valuestring, known, NULL, 0, params);
         free(params);
         if (job) {
-            job->hook_configs = checked;
+            job->hooks.configs = checked;
             checked = NULL;
             lp_job_faults_apply(r, job);
         }

@@ -90,7 +90,7 @@ static void txt_md(buf *out, const lp_job *j)
 void lp_hooks_legacy_payload(buf *out, const lp_job *j, lp_status st)
 {
     bool ok = st == LP_SUCCESS || st == LP_PARTIAL_SUCCESS;
-    const char *corr = j->correlation_id ? j->correlation_id : j->id;
+    const char *corr = j->hooks.correlation_id ? j->hooks.correlation_id : j->id;
     buf_puts(out, "{\"job_id\":");
     buf_json_str(out, j->id, strlen(j->id));
     buf_puts(out, ",\"document_id\":");
@@ -147,8 +147,8 @@ static delivery *queue(dlist *list, const lp_job *j, const char *url, buf *body)
     }
     d->len = body->len;
     d->body = buf_release(body);
-    d->mode = j->hook_mode;
-    d->param = j->hook_param;
+    d->mode = j->faults.hook_mode;
+    d->param = j->faults.hook_param;
     *list->tail = d;
     list->tail = &d->next;
     return d;
@@ -197,13 +197,13 @@ static bool subscribed(const cJSON *conf, const char *event)
 static void envelope(buf *b, const lp_job *j, lp_status st, const char *event, bool json_format)
 {
     char ts[32];
-    lp_iso_time(time(NULL), ts);
+    iso_time(ts, time(NULL), 0, 0);
     buf_printf(b, "{\"event\":\"%s\",\"job_id\":\"%s\",\"status\":\"%s\",\"timestamp\":\"%s\",\"data\":",
                event, j->id, strcmp(event, "parse.pending") ? lp_status_name(st) : "PENDING", ts);
     if (!strcmp(event, "parse.pending")) {
         buf_puts(b, "null}");
     } else if (!strcmp(event, "parse.error")) {
-        buf_printf(b, "{\"error_code\":\"%s\",\"error_message\":", j->error_code ? j->error_code : "ERROR_DURING_PROCESSING");
+        buf_printf(b, "{\"error_code\":\"%s\",\"error_message\":", j->error_code[0] ? j->error_code : "ERROR_DURING_PROCESSING");
         buf_json_str(b, j->error_message ? j->error_message : "", j->error_message ? strlen(j->error_message) : 0);
         buf_puts(b, "}}");
     } else if (json_format) {
@@ -219,7 +219,7 @@ static void envelope(buf *b, const lp_job *j, lp_status st, const char *event, b
 
 static void queue_configured(dlist *list, const lp_job *j, lp_status st, bool start)
 {
-    cJSON *confs = cJSON_Parse(j->hook_configs);
+    cJSON *confs = cJSON_Parse(j->hooks.configs);
     const char *event = event_of(st, start);
     for (const cJSON *c = cJSON_IsArray(confs) ? confs->child : NULL; c; c = c->next) {
         const cJSON *url = cJSON_GetObjectItemCaseSensitive(c, "webhook_url");
@@ -241,30 +241,53 @@ static void queue_configured(dlist *list, const lp_job *j, lp_status st, bool st
     cJSON_Delete(confs);
 }
 
-/* Under the store's lock: build what the sender needs. */
-static void take(const lp_job *j, lp_status st, bool start, void *ctx)
+/* Build what the sender needs for one due webhook: outside the store's
+ * lock, from a finished job whose content no longer changes. */
+static void take(dlist *list, const lp_job *j, lp_status st, bool start)
 {
-    dlist *list = ctx;
-    if (j->hook_configs)
+    const lp_job_hooks *h = &j->hooks;
+    if (h->configs)
         queue_configured(list, j, st, start);
-    if (start || !j->webhook_url)
+    if (start || !h->url)
         return;
     buf body = BUF_INIT;
-    if (j->legacy_hook)
+    if (h->legacy)
         lp_hooks_legacy_payload(&body, j, st);
     else
         v1_payload(&body, j, st);
-    delivery *d = queue(list, j, j->webhook_url, &body);
+    delivery *d = queue(list, j, h->url, &body);
     if (d)
-        d->legacy = j->legacy_hook;
-    if (d && j->legacy_hook && j->correlation_id)
-        add_header(d, "X-Correlation-ID", j->correlation_id);
+        d->legacy = h->legacy;
+    if (d && h->legacy && h->correlation_id)
+        add_header(d, "X-Correlation-ID", h->correlation_id);
+}
+
+/* Every webhook due since the last scan, in order, built into list. */
+static void take_due(lp_hooks *h, dlist *list)
+{
+    lp_hook_due due[64];
+    size_t n;
+    do {
+        n = lp_store_take_webhooks(h->store, due, sizeof due / sizeof due[0]);
+        for (size_t i = 0; i < n; i++) {
+            take(list, due[i].job, due[i].status, due[i].start);
+            lp_job_release(due[i].job);
+        }
+    } while (n == sizeof due / sizeof due[0]);
+}
+
+void lp_job_hooks_free(lp_job_hooks *h)
+{
+    free(h->url);
+    free(h->correlation_id);
+    free(h->configs);
+    h->url = h->correlation_id = h->configs = NULL;
 }
 
 static void log_attempt(lp_hooks *h, const delivery *d, int n, long status, const char *error, bool ok)
 {
     char when[32];
-    lp_iso_time(time(NULL), when);
+    iso_time(when, time(NULL), 0, 0);
     worker_lock(&h->w);
     attempt *a = &h->log[h->log_at];
     free(a->job_id);
@@ -402,7 +425,7 @@ static void *run(void *arg)
     lp_hooks *h = arg;
     while (pause_ms(h, SCAN_MS)) {
         dlist list = {NULL, &list.head};
-        lp_store_take_webhooks(h->store, take, &list);
+        take_due(h, &list);
         /* Everything due since the last scan is the queue: past
          * --webhook-queue, the newest are dropped, each one listed. */
         long queued = 0;

@@ -87,13 +87,3 @@ int app_run(const app_common *c, const srv_config *cfg)
     log_shutdown();
     return 0;
 }
-
-void app_iso_time(char out[32])
-{
-    struct timeval tv;
-    struct tm tm;
-    gettimeofday(&tv, NULL);
-    gmtime_r(&tv.tv_sec, &tm);
-    size_t n = strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(out + n, 32 - n, ".%06ldZ", (long)tv.tv_usec);
-}

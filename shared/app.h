@@ -78,7 +78,4 @@ void app_block_signals(void);
  * exit code. */
 int app_run(const app_common *c, const srv_config *cfg);
 
-/* "2026-11-28T21:08:57Z"-style UTC time for JSON bodies, into out[32]. */
-void app_iso_time(char out[32]);
-
 #endif

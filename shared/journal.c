@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/time.h>
-#include <time.h>
+
+#include "isotime.h"
 
 typedef struct entry {
     char time[32];
@@ -78,16 +78,6 @@ static const char *put(char **at, const char *s)
     return p;
 }
 
-static void now_iso(char out[32])
-{
-    struct timeval tv;
-    struct tm tm;
-    gettimeofday(&tv, NULL);
-    gmtime_r(&tv.tv_sec, &tm);
-    size_t n = strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(out + n, 32 - n, ".%03ldZ", (long)(tv.tv_usec / 1000));
-}
-
 static entry *make_entry(const journal_in *in)
 {
     size_t size = slen(in->request_id) + slen(in->method) + slen(in->path) + slen(in->query) + slen(in->fault);
@@ -97,7 +87,7 @@ static entry *make_entry(const journal_in *in)
     if (!e)
         return NULL;
     char *at = e->strings;
-    now_iso(e->time);
+    iso_time_now(e->time, 3);
     e->request_id = put(&at, in->request_id);
     e->method = put(&at, in->method);
     e->path = put(&at, in->path);

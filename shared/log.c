@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "isotime.h"
 #include "worker.h"
 
 #define LINE_MAX_BYTES 2048
@@ -179,13 +180,9 @@ static void emit(const char *line, size_t n)
 /* ISO-8601 UTC with milliseconds: 2026-11-28T21:08:57.123Z (24 chars). */
 static size_t put_time(char *p, size_t cap)
 {
-    struct timeval tv;
-    struct tm tm;
-    gettimeofday(&tv, NULL);
-    gmtime_r(&tv.tv_sec, &tm);
-    size_t n = strftime(p, cap, "%Y-%m-%dT%H:%M:%S", &tm);
-    int m = snprintf(p + n, cap - n, ".%03dZ", (int)(tv.tv_usec / 1000));
-    return n + (m > 0 ? (size_t)m : 0);
+    char t[ISO_TIME_LEN];
+    size_t n = iso_time_now(t, 3);
+    return (size_t)snprintf(p, cap, "%s", t) < cap ? n : 0;
 }
 
 /* Copy s for a log line, escaped for JSON (json) or with control bytes

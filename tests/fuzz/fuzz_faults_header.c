@@ -51,7 +51,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     bool run = faults_pre_dispatch(r, f);
 
     char err[300];
-    faults_rule *rule = faults_rule_from_header(value, f->ext, f->next, err, sizeof err);
+    faults_rule *rule = faults_rule_from_header(value, &f->x, err, sizeof err);
     if (!rule) {
         FUZZ_CHECK(!run && r->status == 400 && fuzz_json_valid(r->resp.data, r->resp.len));
         FUZZ_CHECK(memchr(err, '\0', sizeof err) && err[0]);

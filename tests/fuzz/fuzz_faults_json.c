@@ -90,12 +90,12 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 
     if (added) { /* read the first rule back through the router, then delete it */
         r = fuzz_req_new("GET", "/__control/faults/1", "", 0);
-        FUZZ_CHECK(router_match(routes, nroutes, "GET", "/__control/faults/1", r->match) == ROUTE_FOUND);
+        FUZZ_CHECK(router_match(routes, nroutes, "GET", "/__control/faults/1", &r->match) == ROUTE_FOUND);
         r->match.route->fn(r, ctl);
         FUZZ_CHECK(r->status == 200 && fuzz_json_valid(r->resp.data, r->resp.len));
         fuzz_req_free(r);
         r = fuzz_req_new("DELETE", "/__control/faults/1", "", 0);
-        FUZZ_CHECK(router_match(routes, nroutes, "DELETE", "/__control/faults/1", r->match) == ROUTE_FOUND);
+        FUZZ_CHECK(router_match(routes, nroutes, "DELETE", "/__control/faults/1", &r->match) == ROUTE_FOUND);
         r->match.route->fn(r, ctl);
         FUZZ_CHECK(r->status == 204 && f->n == added - 1);
         fuzz_req_free(r);

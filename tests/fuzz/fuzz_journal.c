@@ -123,7 +123,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     const srv_route *routes = t.v;
     size_t nroutes = t.n;
     srv_req *r = fuzz_req_new("GET", "/__control/requests", "", 0);
-    FUZZ_CHECK(router_match(routes, nroutes, "GET", "/__control/requests", r->match) == ROUTE_FOUND);
+    FUZZ_CHECK(router_match(routes, nroutes, "GET", "/__control/requests", &r->match) == ROUTE_FOUND);
     r->match.route->fn(r, ctl);
     if (r->status == 400) {
         FUZZ_CHECK(fuzz_json_valid(r->resp.data, r->resp.len));

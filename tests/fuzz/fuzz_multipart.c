@@ -72,7 +72,7 @@ static void upload(const char *body, size_t len, size_t chunk)
         FUZZ_CHECK(!strcmp(j->tier, "fast") || !strcmp(j->tier, "cost_effective") || !strcmp(j->tier, "agentic") ||
                    !strcmp(j->tier, "agentic_plus"));
         FUZZ_CHECK(fuzz_json_valid(j->params, strlen(j->params)));
-        lp_job_free(j);
+        lp_job_release(j);
     } else {
         FUZZ_CHECK(r->status == 400 || r->status == 401 || r->status == 422 || r->status == 500);
         FUZZ_CHECK(fuzz_json_valid(r->resp.data, r->resp.len));

@@ -11,7 +11,7 @@ static faults_rule *parse(const char *json, char *err)
 {
     cJSON *j = cJSON_Parse(json);
     ck_assert_ptr_nonnull(j);
-    faults_rule *r = faults_rule_from_json(j, NULL, 0, err, 300);
+    faults_rule *r = faults_rule_from_json(j, NULL, err, 300);
     cJSON_Delete(j);
     return r;
 }
@@ -80,16 +80,23 @@ static bool colour_check(const char *v, char *err, size_t n)
 
 START_TEST(server_fields)
 {
-    const faults_ext ext[] = {{"colour", colour_check}};
+    const faults_extensions ext = {{{"colour", colour_check}}, 1, {"sparkle"}, 1};
     char err[300];
-    faults_rule *r = faults_rule_from_header("colour=red", ext, 1, err, sizeof err);
+    faults_rule *r = faults_rule_from_header("colour=red", &ext, err, sizeof err);
     ck_assert_msg(r != NULL, "%s", err);
     ck_assert_uint_eq(r->nextras, 1);
     ck_assert_str_eq(r->extras[0].value, "red");
     faults_rule_free(r);
-    ck_assert_ptr_null(faults_rule_from_header("colour=green", ext, 1, err, sizeof err));
+    ck_assert_ptr_null(faults_rule_from_header("colour=green", &ext, err, sizeof err));
     ck_assert_str_eq(err, "invalid 'colour': expected red or blue");
-    ck_assert_ptr_null(faults_rule_from_header("colour=red", NULL, 0, err, sizeof err));
+    r = faults_rule_from_header("kind=sparkle", &ext, err, sizeof err); /* a server's own kind */
+    ck_assert_msg(r != NULL, "%s", err);
+    ck_assert_str_eq(r->extras[0].name, "kind");
+    ck_assert_str_eq(r->extras[0].value, "sparkle");
+    faults_rule_free(r);
+    ck_assert_ptr_null(faults_rule_from_header("kind=glitter", &ext, err, sizeof err));
+    ck_assert_ptr_nonnull(strstr(err, "(or one of this server's own)"));
+    ck_assert_ptr_null(faults_rule_from_header("colour=red", NULL, err, sizeof err));
     ck_assert_ptr_nonnull(strstr(err, "unknown field 'colour'"));
 }
 END_TEST
@@ -97,17 +104,17 @@ END_TEST
 START_TEST(header_form)
 {
     char err[300];
-    faults_rule *r = faults_rule_from_header("delay_ms=800; status=429;kind=truncate", NULL, 0, err, sizeof err);
+    faults_rule *r = faults_rule_from_header("delay_ms=800; status=429;kind=truncate", NULL, err, sizeof err);
     ck_assert_msg(r != NULL, "%s", err);
     ck_assert_int_eq(r->delay_ms, 800);
     ck_assert_int_eq(r->status, 429);
     ck_assert_int_eq(r->kind, SRV_DELIVER_TRUNCATE);
     faults_rule_free(r);
-    ck_assert_ptr_null(faults_rule_from_header("status=abc", NULL, 0, err, sizeof err));
+    ck_assert_ptr_null(faults_rule_from_header("status=abc", NULL, err, sizeof err));
     ck_assert_ptr_nonnull(strstr(err, "invalid 'status'"));
-    ck_assert_ptr_null(faults_rule_from_header("status", NULL, 0, err, sizeof err));
+    ck_assert_ptr_null(faults_rule_from_header("status", NULL, err, sizeof err));
     ck_assert_ptr_nonnull(strstr(err, "expected key=value"));
-    ck_assert_ptr_null(faults_rule_from_header("status=500;status=503", NULL, 0, err, sizeof err));
+    ck_assert_ptr_null(faults_rule_from_header("status=500;status=503", NULL, err, sizeof err));
     ck_assert_str_eq(err, "field 'status' is given more than once");
 }
 END_TEST
@@ -162,7 +169,7 @@ END_TEST
 
 START_TEST(duration_expires)
 {
-    faults_rule *r = faults_rule_from_header("status=500;duration_ms=100", NULL, 0, (char[300]){0}, 300);
+    faults_rule *r = faults_rule_from_header("status=500;duration_ms=100", NULL, (char[300]){0}, 300);
     r->created_ms = 1000;
     ck_assert(faults_rule_fires(r, 1050));
     ck_assert(!faults_rule_fires(r, 1100));

@@ -67,7 +67,7 @@ START_TEST(bounded_with_ttl_eviction)
     lp_job *only = job(60000);
     ck_assert(lp_store_add(full, only));
     ck_assert(!lp_store_add(full, fourth)); /* full of live jobs: refused */
-    lp_job_free(fourth);
+    lp_job_release(fourth);
     lp_store_free(full);
     lp_store_free(s);
 }
