@@ -7,6 +7,13 @@
 
 #define MAX_OWN_OPTIONS 40
 
+size_t mock_server_options(cli_opt *out, size_t cap, const cli_opt *opts, size_t n)
+{
+    n = n < cap ? n : cap;
+    memcpy(out, opts, n * sizeof *opts);
+    return n;
+}
+
 static cli_result parse(mock_server *m, int argc, char **argv)
 {
     const cli_opt common[] = {APP_COMMON_OPTS(m->c)};
@@ -53,8 +60,11 @@ static int build(mock_server *m, char *err, size_t errlen)
         snprintf(err, errlen, "out of memory");
         return 1;
     }
-    if ((rc = m->kind->build(m, err, errlen)))
+    if ((rc = m->kind->build(m, err, errlen))) {
+        if (!*err)
+            snprintf(err, errlen, "out of memory");
         return rc;
+    }
     if (!common_routes(m)) {
         snprintf(err, errlen, "out of memory");
         return 1;
@@ -98,6 +108,7 @@ void mock_server_free(mock_server *m)
     metrics_free(m->m);
     faults_free(m->f);
     srv_routes_free(&m->routes);
+    cli_list_free(&m->c.api_keys);
     free(m);
 }
 

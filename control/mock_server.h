@@ -38,8 +38,8 @@ typedef struct mock_kind {
      * (read only when the environment is: not in libmockworks). */
     bool (*legacy_rules)(mock_server *m, char *err, size_t errlen);
     /* Its own state and routes (appended to m->routes), and what reset
-     * clears (control_on_reset on m->ctl). The exit code: 0, or 1 (out of
-     * memory) or 2 (a bad value) with a message in err. */
+     * clears (control_on_reset on m->ctl). The exit code: 0, 1 (out of
+     * memory; err may stay empty) or 2 (a bad value, with a message). */
     int (*build)(mock_server *m, char *err, size_t errlen);
     /* Free its own state (the common parts are freed after). */
     void (*free_own)(mock_server *m);
@@ -58,6 +58,11 @@ struct mock_server {
     srv_routes routes;
     srv_config cfg;
 };
+
+/* For a kind's options hook: copy its table into out (at most cap);
+ * returns how many. */
+size_t mock_server_options(cli_opt *out, size_t cap, const cli_opt *opts, size_t n);
+#define MOCK_SERVER_OPTIONS(out, cap, table) mock_server_options((out), (cap), (table), sizeof(table) / sizeof((table)[0]))
 
 /* Parse the flags (and the environment when use_env), load --faults, and
  * build the server. NULL when there is nothing to serve: *exit_code is

@@ -11,7 +11,7 @@
 /* The server's own parts; the common ones are in base. */
 typedef struct lp_server {
     mock_server base;
-    cli_list keys, hook_allow, fetch_allow;
+    cli_list hook_allow, fetch_allow;
     lp_ctx ctx;
     long max_jobs, ttl_s;
     lp_hooks_config hooks;
@@ -101,8 +101,6 @@ static size_t options(mock_server *m, cli_opt *out, size_t cap)
     lp_ctx *ctx = &l->ctx;
     lp_hooks_config *hooks = &l->hooks;
     const cli_opt opts[] = {
-        {"api-key", "MOCK_API_KEYS", CLI_LIST, &l->keys,
-         "accept only this bearer key (repeatable; env: comma-separated); none = any non-empty key", 0, 0},
         {"max-upload", "MOCK_MAX_UPLOAD", CLI_SIZE, &c->max_upload, "largest upload (k/m/g suffix); larger gets 413", 0, 0},
         {"job-delay-ms", "MOCK_JOB_DELAY_MS", CLI_INT, &ctx->job_delay_ms, "time every job takes (0 = done at once)", 0, 86400000},
         {"job-ms-per-page", "MOCK_JOB_MS_PER_PAGE", CLI_INT, &ctx->job_ms_per_page, "extra time per page", 0, 3600000},
@@ -123,15 +121,14 @@ static size_t options(mock_server *m, cli_opt *out, size_t cap)
         {"webhook-queue", "MOCK_WEBHOOK_QUEUE", CLI_INT, &hooks->queue_max,
          "webhooks waiting to be sent; more are dropped and listed at /__control/webhooks", 1, 1000000},
     };
-    size_t n = sizeof opts / sizeof opts[0] < cap ? sizeof opts / sizeof opts[0] : cap;
-    memcpy(out, opts, n * sizeof opts[0]);
-    return n;
+    return MOCK_SERVER_OPTIONS(out, cap, opts);
 }
 
 /* The job store, its URL fetcher and webhook sender (reset clears the
  * jobs and the delivery log), its metrics, and the routes. */
 static int build(mock_server *m, char *err, size_t errlen)
 {
+    (void)err, (void)errlen; /* only memory can fail here */
     lp_server *l = (lp_server *)m;
     lp_ctx *ctx = &l->ctx;
     ctx->ctl = m->ctl;
@@ -139,13 +136,11 @@ static int build(mock_server *m, char *err, size_t errlen)
     lp_fetch_config fetch = {m->c.max_upload, 30000, &l->fetch_allow};
     ctx->fetcher = ctx->store ? lp_fetcher_start(&fetch, lp_on_fetched, ctx) : NULL;
     ctx->hooks = ctx->store ? lp_hooks_start(ctx->store, &l->hooks) : NULL;
-    if (!ctx->fetcher || !ctx->hooks || !control_on_reset(m->ctl, lp_hooks_clear, ctx->hooks) ||
-        !control_on_reset(m->ctl, lp_store_clear, ctx->store) || !metrics_add_writer(m->m, lp_store_metrics, ctx->store)) {
-        snprintf(err, errlen, "out of memory");
-        return 1;
-    }
-    routes(l);
-    return 0;
+    bool ok = ctx->fetcher && ctx->hooks && control_on_reset(m->ctl, lp_hooks_clear, ctx->hooks) &&
+              control_on_reset(m->ctl, lp_store_clear, ctx->store) && metrics_add_writer(m->m, lp_store_metrics, ctx->store);
+    if (ok)
+        routes(l);
+    return ok ? 0 : 1;
 }
 
 static void free_own(mock_server *m)
@@ -154,7 +149,6 @@ static void free_own(mock_server *m)
     lp_fetcher_stop(l->ctx.fetcher); /* before the store its callback writes to */
     lp_hooks_stop(l->ctx.hooks);
     lp_store_free(l->ctx.store);
-    cli_list_free(&l->keys);
     cli_list_free(&l->hook_allow);
     cli_list_free(&l->fetch_allow);
 }
@@ -162,7 +156,7 @@ static void free_own(mock_server *m)
 static void defaults(mock_server *m)
 {
     lp_server *l = (lp_server *)m;
-    l->ctx = (lp_ctx){.api_keys = &l->keys, .job_delay_ms = 1000, .job_ms_per_page = 50};
+    l->ctx = (lp_ctx){.api_keys = &m->c.api_keys, .job_delay_ms = 1000, .job_ms_per_page = 50};
     l->max_jobs = 10000;
     l->ttl_s = 3600;
     l->hooks = (lp_hooks_config){NULL, 3, 5000, 500, &l->hook_allow, 1000};

@@ -13,7 +13,7 @@
 /* The server's own parts; the common ones are in base. */
 typedef struct oa_server {
     mock_server base;
-    cli_list keys, models;
+    cli_list models;
     oa_ctx ctx;
     long rpm, tpm;
     bool quota_exhausted;
@@ -71,8 +71,6 @@ static size_t options(mock_server *m, cli_opt *out, size_t cap)
     oa_server *o = (oa_server *)m;
     oa_ctx *ctx = &o->ctx;
     const cli_opt opts[] = {
-        {"api-key", "MOCK_API_KEYS", CLI_LIST, &o->keys,
-         "accept only this bearer key (repeatable; env: comma-separated); none = any non-empty key", 0, 0},
         {"allow-missing-key", "MOCK_ALLOW_MISSING_KEY", CLI_BOOL, &ctx->allow_missing_key,
          "compatibility switch for old mocks' callers: accept requests with no Authorization header at all "
          "(the real API answers 401; a wrong or empty key is still refused)", 0, 0},
@@ -87,9 +85,7 @@ static size_t options(mock_server *m, cli_opt *out, size_t cap)
         {"quota-exhausted", "MOCK_QUOTA_EXHAUSTED", CLI_BOOL, &o->quota_exhausted,
          "answer every embeddings and chat call with 429 insufficient_quota", 0, 0},
     };
-    size_t n = sizeof opts / sizeof opts[0] < cap ? sizeof opts / sizeof opts[0] : cap;
-    memcpy(out, opts, n * sizeof opts[0]);
-    return n;
+    return MOCK_SERVER_OPTIONS(out, cap, opts);
 }
 
 static void routes(oa_server *o)
@@ -112,7 +108,7 @@ static void routes(oa_server *o)
 static int build(mock_server *m, char *err, size_t errlen)
 {
     oa_server *o = (oa_server *)m;
-    o->ctx.api_keys = &o->keys;
+    o->ctx.api_keys = &m->c.api_keys;
     o->ctx.ctl = m->ctl;
     if (!oa_ctx_models(&o->ctx, &o->models, err, errlen))
         return 2;
@@ -120,10 +116,8 @@ static int build(mock_server *m, char *err, size_t errlen)
         return 2;
     o->ctx.replies = o->replies;
     o->ctx.rl = oa_ratelimit_new(o->rpm, o->tpm, o->quota_exhausted);
-    if (!o->ctx.rl || !control_on_reset(m->ctl, oa_ratelimit_reset, o->ctx.rl)) {
-        snprintf(err, errlen, "out of memory");
+    if (!o->ctx.rl || !control_on_reset(m->ctl, oa_ratelimit_reset, o->ctx.rl))
         return 1;
-    }
     routes(o);
     return 0;
 }
@@ -133,7 +127,6 @@ static void free_own(mock_server *m)
     oa_server *o = (oa_server *)m;
     oa_ratelimit_free(o->ctx.rl);
     oa_replies_free(o->replies);
-    cli_list_free(&o->keys);
     cli_list_free(&o->models);
 }
 

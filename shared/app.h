@@ -32,10 +32,11 @@ typedef struct app_common {
     size_t conn_memory;
     size_t max_upload; /* streamed uploads (mock_llamaparse) */
     bool healthcheck;  /* probe a running server's /health instead of serving */
+    cli_list api_keys; /* --api-key: the only bearer keys accepted; empty = any non-empty key */
 } app_common;
 
 #define APP_COMMON_DEFAULTS(default_port) \
-    {"127.0.0.1", (default_port), 2, 16u << 20, "text", "info", 4096, 60, 10000, NULL, NULL, 1000, 16u << 10, (size_t)512 << 20, false}
+    {"127.0.0.1", (default_port), 2, 16u << 20, "text", "info", 4096, 60, 10000, NULL, NULL, 1000, 16u << 10, (size_t)512 << 20, false, {NULL, 0, NULL}}
 
 #define APP_COMMON_OPTS(c)                                                                              \
     {"host", "MOCK_HOST", CLI_STR, &(c).host, "address to listen on (0.0.0.0 for all)", 0, 0},         \
@@ -51,7 +52,8 @@ typedef struct app_common {
     {"control-token", "MOCK_CONTROL_TOKEN", CLI_STR, &(c).control_token, "require this token on /__control/* (Authorization: Bearer or x-control-token)", 0, 0}, \
     {"journal-size", "MOCK_JOURNAL_SIZE", CLI_INT, &(c).journal_size, "requests kept for GET /__control/requests (oldest dropped first)", 1, 1000000}, \
     {"connection-memory", "MOCK_CONNECTION_MEMORY", CLI_SIZE, &(c).conn_memory, "buffer per connection; bounds the request line and headers", 0, 0}, \
-    {"healthcheck", NULL, CLI_BOOL, &(c).healthcheck, "probe GET /health of the server on --host/--port; exit 0 if it answers 200, else 1", 0, 0}
+    {"healthcheck", NULL, CLI_BOOL, &(c).healthcheck, "probe GET /health of the server on --host/--port; exit 0 if it answers 200, else 1", 0, 0}, \
+    {"api-key", "MOCK_API_KEYS", CLI_LIST, &(c).api_keys, "accept only this bearer key (repeatable; env: comma-separated); none = any non-empty key", 0, 0}
 
 /* Fill the server config's common fields from c. False with a message in
  * err if a value is invalid. */
