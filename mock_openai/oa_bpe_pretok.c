@@ -1,0 +1,131 @@
+/* The pre-tokenizer: js-tiktoken's pattern, run by PCRE2 the way
+ * JavaScript's String.matchAll runs it (leftmost match, then on from its
+ * end). PCRE2 and JavaScript agree on \p{..}, alternation, greedy
+ * backtracking and lookahead; they disagree on \s, which in JavaScript is
+ * a fixed list (with U+FEFF, without U+0085), so \s and \S are rewritten
+ * to that list before compiling. */
+#include <stdlib.h>
+
+#include "oa_bpe_internal.h"
+
+/* JavaScript's \s (ECMA-262 WhiteSpace and LineTerminator) as class items.
+ * \v is not usable: in PCRE2 it is a class of vertical space. */
+static const char js_space[] = "\\t\\n\\x{0b}\\f\\r \\x{a0}\\x{1680}\\x{2000}-\\x{200a}"
+                               "\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}\\x{feff}";
+
+/* The JS pattern with \s and \S spelled out; false on OOM or a \S inside a
+ * class (tiktoken's patterns have none, and it has no spelling there). */
+static bool rewrite(const char *js, buf *out)
+{
+    bool in_class = false;
+    for (const char *p = js; *p; p++) {
+        bool ok;
+        if (p[0] == '\\' && p[1] == 's') {
+            ok = in_class ? buf_puts(out, js_space) : buf_puts(out, "[") && buf_puts(out, js_space) && buf_puts(out, "]");
+            p++;
+        } else if (p[0] == '\\' && p[1] == 'S') {
+            if (in_class)
+                return false;
+            ok = buf_puts(out, "[^") && buf_puts(out, js_space) && buf_puts(out, "]");
+            p++;
+        } else if (p[0] == '\\' && p[1] != '\0') {
+            ok = buf_append(out, p, 2);
+            p++;
+        } else {
+            if (*p == '[' && !in_class)
+                in_class = true;
+            else if (*p == ']' && in_class)
+                in_class = false;
+            ok = buf_append(out, p, 1);
+        }
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+pcre2_code *oa_bpe_pretok_compile(const char *js_pattern)
+{
+    buf pat = BUF_INIT;
+    pcre2_code *re = NULL;
+    if (rewrite(js_pattern, &pat)) {
+        int err;
+        PCRE2_SIZE at;
+        re = pcre2_compile((PCRE2_SPTR)pat.data, pat.len, PCRE2_UTF, &err, &at, NULL);
+    }
+    buf_free(&pat);
+    /* Without JIT (a platform lacking it) the interpreter gives the same
+     * matches, only slower: not an error. */
+    if (re)
+        (void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+    return re;
+}
+
+bool oa_bpe_pieces_init(oa_bpe_pieces *it, const pcre2_code *re, const uint8_t *text, size_t len)
+{
+    memset(it, 0, sizeof *it);
+    it->re = re;
+    it->text = text;
+    it->len = len;
+    it->md = pcre2_match_data_create(1, NULL);
+    return it->md != NULL;
+}
+
+/* The JIT's default 32 KB stack is plenty for these patterns; this is the
+ * safety net should some text need more. */
+static bool grow_jit_stack(oa_bpe_pieces *it)
+{
+    if (it->jstack)
+        return false; /* already at the larger size */
+    it->mctx = pcre2_match_context_create(NULL);
+    it->jstack = pcre2_jit_stack_create(64 * 1024, 8 * 1024 * 1024, NULL);
+    if (!it->mctx || !it->jstack)
+        return false;
+    pcre2_jit_stack_assign(it->mctx, NULL, it->jstack);
+    return true;
+}
+
+/* One pcre2_match from it->pos, on a larger JIT stack if the default is
+ * too small: PCRE2's return code. */
+static int match_at(oa_bpe_pieces *it)
+{
+    for (;;) {
+        /* The text was validated (or replaced) before: no UTF check. */
+        int rc = pcre2_match(it->re, it->text, it->len, it->pos, PCRE2_NO_UTF_CHECK, it->md, it->mctx);
+        if (rc != PCRE2_ERROR_JIT_STACKLIMIT || !grow_jit_stack(it))
+            return rc;
+    }
+}
+
+int oa_bpe_pieces_next(oa_bpe_pieces *it, size_t *start, size_t *end)
+{
+    while (it->pos < it->len) {
+        int rc = match_at(it);
+        if (rc == PCRE2_ERROR_NOMATCH)
+            break;
+        if (rc < 0)
+            return -1;
+        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(it->md);
+        *start = ov[0];
+        *end = ov[1];
+        if (*end > *start) {
+            it->pos = *end;
+            return 1;
+        }
+        /* An empty match cannot come from tiktoken's patterns; were it to,
+         * matchAll steps one character on, and so do we. */
+        it->pos = *start + 1;
+        while (it->pos < it->len && (it->text[it->pos] & 0xc0) == 0x80)
+            it->pos++;
+    }
+    it->pos = it->len;
+    return 0;
+}
+
+void oa_bpe_pieces_fini(oa_bpe_pieces *it)
+{
+    pcre2_match_data_free(it->md);
+    pcre2_match_context_free(it->mctx);
+    pcre2_jit_stack_free(it->jstack);
+    memset(it, 0, sizeof *it);
+}
