@@ -86,6 +86,7 @@ typedef struct oa_bpe_pieces {
     pcre2_match_data *md;
     pcre2_match_context *mctx; /* only once a match outgrew the JIT stack */
     pcre2_jit_stack *jstack;
+    bool jit;                  /* re was JIT-compiled: call the JIT directly */
     const uint8_t *text;
     size_t len, pos;
 } oa_bpe_pieces;

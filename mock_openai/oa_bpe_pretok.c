@@ -67,6 +67,8 @@ bool oa_bpe_pieces_init(oa_bpe_pieces *it, const pcre2_code *re, const uint8_t *
     it->re = re;
     it->text = text;
     it->len = len;
+    size_t jit_size = 0;
+    it->jit = pcre2_pattern_info(re, PCRE2_INFO_JITSIZE, &jit_size) == 0 && jit_size > 0;
     it->md = pcre2_match_data_create(1, NULL);
     return it->md != NULL;
 }
@@ -90,8 +92,11 @@ static bool grow_jit_stack(oa_bpe_pieces *it)
 static int match_at(oa_bpe_pieces *it)
 {
     for (;;) {
-        /* The text was validated (or replaced) before: no UTF check. */
-        int rc = pcre2_match(it->re, it->text, it->len, it->pos, PCRE2_NO_UTF_CHECK, it->md, it->mctx);
+        /* The text was validated (or replaced) before: no UTF check. The
+         * JIT entry point skips pcre2_match's per-call checks (~10 % of
+         * the time per piece). */
+        int rc = it->jit ? pcre2_jit_match(it->re, it->text, it->len, it->pos, 0, it->md, it->mctx)
+                         : pcre2_match(it->re, it->text, it->len, it->pos, PCRE2_NO_UTF_CHECK, it->md, it->mctx);
         if (rc != PCRE2_ERROR_JIT_STACKLIMIT || !grow_jit_stack(it))
             return rc;
     }
