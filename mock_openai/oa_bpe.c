@@ -107,7 +107,7 @@ static walk_rc run(oa_bpe_enc enc, const char *text, size_t len, walk *w, uint8_
     const uint8_t *t = clean_text(text, len, &clean_len, owned);
     if (!t)
         return WALK_ERR;
-    return walk_text(w, e->re, t, clean_len);
+    return walk_text(w, oa_bpe_regex_for(&e->re, t, clean_len), t, clean_len);
 }
 
 size_t oa_bpe_count(oa_bpe_enc enc, const char *text, size_t len)
@@ -201,4 +201,9 @@ bool oa_bpe_decode(oa_bpe_enc enc, const uint32_t *ids, size_t n, buf *out, size
     }
     buf_advance(out, total);
     return true;
+}
+
+const char *oa_bpe_unicode_version(void)
+{
+    return oa_bpe_unicode_version_str;
 }

@@ -16,9 +16,10 @@
  * js-tiktoken gives for the decoded string. Decoding such ids gives back
  * the replaced text (EF BF BD for each invalid run), not the input bytes.
  *
- * Letters, digits and marks are classified by PCRE2's Unicode tables
- * (Unicode 14 in Debian 12's libpcre2 10.42); characters assigned after
- * that may split differently than in a Node with a newer ICU. */
+ * Letters, digits, marks and spaces are classified as Node's RegExp does
+ * (js-tiktoken runs on it), in the Unicode version of the Node that ran
+ * bpe_data/regen.mjs (oa_bpe_unicode_version()), even where libpcre2's own
+ * tables are older (Unicode 14.0 in Debian 12). */
 #ifndef OA_BPE_H
 #define OA_BPE_H
 
@@ -84,6 +85,11 @@ bool oa_bpe_decode(oa_bpe_enc enc, const uint32_t *ids, size_t n, buf *out, size
  * be valid UTF-8. When the token ends inside the U+FFFD that replaced an
  * invalid run, the offset is that run's start. OA_BPE_ERROR on failure. */
 size_t oa_bpe_cut(oa_bpe_enc enc, const char *text, size_t len, size_t max_tokens);
+
+/* The Unicode version letters, digits and marks are classified by ("17.0"):
+ * the Node version's that bpe_data/regen.mjs ran on. Ids equal js-tiktoken's
+ * on a Node with the same Unicode version. */
+const char *oa_bpe_unicode_version(void);
 
 /* Frees every loaded vocabulary and compiled pattern, so that valgrind
  * reports all heap blocks freed. Call it at exit, after every thread has

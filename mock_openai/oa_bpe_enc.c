@@ -60,8 +60,7 @@ static void load(slot *s)
 {
     if (!oa_bpe_vocab_load(&s->enc.vocab, s->blob, (size_t)(s->blob_end - s->blob)))
         return;
-    s->enc.re = oa_bpe_pretok_compile(s->pattern);
-    if (!s->enc.re) {
+    if (!oa_bpe_regex_compile(&s->enc.re, s->pattern)) {
         oa_bpe_vocab_free(&s->enc.vocab);
         return;
     }
@@ -104,8 +103,7 @@ void oa_bpe_free_all(void)
         slot *s = &slots[i];
         if (!s->ok)
             continue;
-        pcre2_code_free(s->enc.re);
-        s->enc.re = NULL;
+        oa_bpe_regex_free(&s->enc.re);
         oa_bpe_vocab_free(&s->enc.vocab);
         s->ok = false;
     }

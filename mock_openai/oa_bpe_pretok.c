@@ -1,65 +1,9 @@
-/* The pre-tokenizer: js-tiktoken's pattern, run by PCRE2 the way
- * JavaScript's String.matchAll runs it (leftmost match, then on from its
- * end). PCRE2 and JavaScript agree on \p{..}, alternation, greedy
- * backtracking and lookahead; they disagree on \s, which in JavaScript is
- * a fixed list (with U+FEFF, without U+0085), so \s and \S are rewritten
- * to that list before compiling. */
+/* The pre-tokenizer's walk: the pieces of a text, found by the compiled
+ * pattern (oa_bpe_regex.c) the way JavaScript's String.matchAll finds them:
+ * the leftmost match, then on from its end. */
 #include <stdlib.h>
 
 #include "oa_bpe_internal.h"
-
-/* JavaScript's \s (ECMA-262 WhiteSpace and LineTerminator) as class items.
- * \v is not usable: in PCRE2 it is a class of vertical space. */
-static const char js_space[] = "\\t\\n\\x{0b}\\f\\r \\x{a0}\\x{1680}\\x{2000}-\\x{200a}"
-                               "\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}\\x{feff}";
-
-/* The JS pattern with \s and \S spelled out; false on OOM or a \S inside a
- * class (tiktoken's patterns have none, and it has no spelling there). */
-static bool rewrite(const char *js, buf *out)
-{
-    bool in_class = false;
-    for (const char *p = js; *p; p++) {
-        bool ok;
-        if (p[0] == '\\' && p[1] == 's') {
-            ok = in_class ? buf_puts(out, js_space) : buf_puts(out, "[") && buf_puts(out, js_space) && buf_puts(out, "]");
-            p++;
-        } else if (p[0] == '\\' && p[1] == 'S') {
-            if (in_class)
-                return false;
-            ok = buf_puts(out, "[^") && buf_puts(out, js_space) && buf_puts(out, "]");
-            p++;
-        } else if (p[0] == '\\' && p[1] != '\0') {
-            ok = buf_append(out, p, 2);
-            p++;
-        } else {
-            if (*p == '[' && !in_class)
-                in_class = true;
-            else if (*p == ']' && in_class)
-                in_class = false;
-            ok = buf_append(out, p, 1);
-        }
-        if (!ok)
-            return false;
-    }
-    return true;
-}
-
-pcre2_code *oa_bpe_pretok_compile(const char *js_pattern)
-{
-    buf pat = BUF_INIT;
-    pcre2_code *re = NULL;
-    if (rewrite(js_pattern, &pat)) {
-        int err;
-        PCRE2_SIZE at;
-        re = pcre2_compile((PCRE2_SPTR)pat.data, pat.len, PCRE2_UTF, &err, &at, NULL);
-    }
-    buf_free(&pat);
-    /* Without JIT (a platform lacking it) the interpreter gives the same
-     * matches, only slower: not an error. */
-    if (re)
-        (void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
-    return re;
-}
 
 bool oa_bpe_pieces_init(oa_bpe_pieces *it, const pcre2_code *re, const uint8_t *text, size_t len)
 {

@@ -75,6 +75,13 @@ const SCRIPTS = [
   'e\u0301 a\u0300 o\u0308 (combining marks)', 'ǅungla ǈ ǋ titlecase', 'ʰʲ ʷ modifier letters',
   'The 東京 office said «bonjour» and مرحبا to 3 Москва clients 🙂.', 'ＡＢＣ１２３ fullwidth', 'ﬁ ﬂ ligatures',
 ];
+// Characters newer than Debian 12's libpcre2 tables (Unicode 14.0): letters,
+// digits and marks of Unicode 15.0-17.0, next to ASCII and apostrophes.
+const NEWER = [
+  "\u{1E4D0}'s \u{1E4D0}\u{1E4D1}'ll go", 'a\u{1E4D0}\u{1E4D1}b', 'x\u{2EBF0}\u{2EBF1} \u{31350}\u{31351}',
+  'Garay \u{10D4A}\u{10D4B}\u{10D4C}', '\u{1E4F0}\u{1E4F1}\u{1E4F2}\u{1E4F3}7', "k\u{11F00}a \u{11F00}'t",
+  "\u{1C89}\u{1C8A}'S \u{A7CB}\u{A7CC}'RE", '\u{0295}\u{0295}X \u{0295}', "\u{16EA0}\u{16EBB}'d",
+];
 const SPECIALS = ['<|endoftext|>', '<|endofprompt|> and <|fim_prefix|><|fim_middle|><|fim_suffix|>'];
 const LONG = [
   'a'.repeat(1500), 'ab'.repeat(700), ' '.repeat(1500), '\n'.repeat(600), '-'.repeat(1200), '1'.repeat(1000),
@@ -113,6 +120,29 @@ function randomStrings(count, seed) {
   return out;
 }
 
+// Any code point at all (no surrogates), mostly from planes 0-3 where the
+// scripts are, mixed with ASCII letters, digits, spaces and apostrophes so
+// that each one's class decides where pieces end.
+function randomCodePoints(count, seed) {
+  const r = rng(seed);
+  const ascii = "aZ5 '\n";
+  const out = [];
+  for (let i = 0; i < count; i++) {
+    let s = '';
+    for (let j = 1 + Math.floor(r() * 40); j > 0; j--) {
+      if (r() < 0.4) {
+        s += ascii[Math.floor(r() * ascii.length)];
+        continue;
+      }
+      let c = Math.floor(r() * (r() < 0.9 ? 0x40000 : 0x110000));
+      if (c >= 0xd800 && c < 0xe000) c -= 0x800;
+      s += String.fromCodePoint(c);
+    }
+    out.push(s);
+  }
+  return out;
+}
+
 // Random bytes, many invalid as UTF-8: U+FFFD handling end to end.
 function randomBytes(count, seed) {
   const r = rng(seed);
@@ -132,11 +162,12 @@ const dataFiles = readdirSync(DATA_DIR).sort().map((f) => ({ name: f, bytes: rea
 const isText = (b) => !b.includes(0) && Buffer.from(decoder.decode(b)).equals(b);
 
 const CORPUS = [
-  ...[...PROSE, ...CODE, ...NUMBERS, ...WHITESPACE, ...EMOJI, ...SCRIPTS, ...SPECIALS, ...LONG].map((s) => ({
+  ...[...PROSE, ...CODE, ...NUMBERS, ...WHITESPACE, ...EMOJI, ...SCRIPTS, ...NEWER, ...SPECIALS, ...LONG].map((s) => ({
     name: JSON.stringify(s.length > 40 ? s.slice(0, 40) + '…' : s),
     bytes: Buffer.from(s),
   })),
   ...randomStrings(400, 20261130).map((s, i) => ({ name: `random string #${i} ${JSON.stringify(s)}`, bytes: Buffer.from(s) })),
+  ...randomCodePoints(300, 17).map((s, i) => ({ name: `random code points #${i} ${JSON.stringify(s)}`, bytes: Buffer.from(s) })),
 ];
 
 // ---- the tests ----
@@ -151,10 +182,18 @@ function assertSame(encoding, cases) {
   });
 }
 
+// oa_bpe classifies characters as the Node that generated oa_bpe_uclass.c;
+// js-tiktoken as the Node running this test. They must be the same version.
+describe('oa_bpe Unicode tables', () => {
+  it("are this Node's Unicode version (else: node mock_openai/bpe_data/regen.mjs)", () => {
+    assert.equal(tool('cl100k_base', ['--unicode'], '').trim(), process.versions.unicode);
+  });
+});
+
 for (const encoding of ENCODINGS) {
   describe(`oa_bpe ${encoding} equals js-tiktoken`, () => {
-    it('on prose, code, numbers, whitespace, emoji, scripts, long runs and random strings', () => {
-      assert.ok(CORPUS.length > 450);
+    it('on prose, code, numbers, whitespace, emoji, scripts, long runs, random strings and code points', () => {
+      assert.ok(CORPUS.length > 750);
       assertSame(encoding, CORPUS);
     });
 

@@ -10,6 +10,8 @@
  *                           each -> {"count":N,"count_ms":..,"encode_ms":..}
  *                           (ms per call, after one call that loads)
  *
+ *   bpe_ids ENC --unicode   oa_bpe_unicode_version()
+ *
  * ENC is cl100k_base or o200k_base. Exit status 1 when oa_bpe fails. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -131,6 +133,8 @@ static bool run(oa_bpe_enc enc, int argc, char **argv, buf *in, buf *out)
         size_t at = oa_bpe_cut(enc, in->data, in->len, strtoull(arg, NULL, 10));
         return at != OA_BPE_ERROR && buf_printf(out, "%zu", at);
     }
+    if (strcmp(mode, "--unicode") == 0)
+        return buf_puts(out, oa_bpe_unicode_version());
     if (strcmp(mode, "--bench") == 0)
         return bench(enc, in->data, in->len, strtol(arg, NULL, 10) > 0 ? strtol(arg, NULL, 10) : 1, out);
     return print_ids(in->data, in->len, enc, out);

@@ -77,6 +77,36 @@ START_TEST(o200k_known_ids)
 }
 END_TEST
 
+/* U+1E4D0 is a letter since Unicode 15.0 (Nag Mundari), unknown to Debian
+ * 12's libpcre2 (14.0): as a letter it keeps "'s" a contraction of its own;
+ * read as a symbol it would take the apostrophe ("\U0001E4D0'" then "s"). */
+START_TEST(letters_newer_than_pcre2_tables)
+{
+    assert_ids(OA_BPE_CL100K, "\xf0\x9e\x93\x90's", IDS(172, 252, 241, 238, 596));
+    assert_ids(OA_BPE_O200K, "\xf0\x9e\x93\x90's", IDS(172, 252, 241, 238, 885));
+    assert_ids(OA_BPE_CL100K, "Nag Mundari \xf0\x9e\x93\x90\xf0\x9e\x93\x91'll go",
+               IDS(45, 351, 67661, 2850, 220, 172, 252, 241, 238, 172, 252, 241, 239, 3358, 733));
+    assert_ids(OA_BPE_O200K, "Nag Mundari \xf0\x9e\x93\x90\xf0\x9e\x93\x91'll go",
+               IDS(120964, 31444, 1683, 220, 172, 252, 241, 238, 172, 252, 241, 239, 6090, 810));
+    ck_assert_str_eq(oa_bpe_unicode_version(), "17.0");
+}
+END_TEST
+
+/* Texts without such characters take PCRE2's own (faster) classes. */
+START_TEST(exact_classes_only_when_needed)
+{
+#define NEEDS(s) oa_bpe_regex_needs_exact((const uint8_t *)(s), strlen(s))
+    ck_assert(!NEEDS(""));
+    ck_assert(!NEEDS("plain ASCII text, 123"));
+    ck_assert(!NEEDS("caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x99\x82")); /* é 日本 🙂 */
+    ck_assert(NEEDS("x \xf0\x9e\x93\x90"));                             /* U+1E4D0, Unicode 15 */
+    ck_assert(NEEDS("\xca\x95"));               /* U+0295: Ll in Unicode 14, Lo since 16 */
+    ck_assert(!NEEDS("\xca\x94\xca\x96"));    /* its neighbours */
+    ck_assert(NEEDS("\xf0\xb3\x91\xb9 end")); /* U+33479, the last one (CJK Ext. J) */
+#undef NEEDS
+}
+END_TEST
+
 /* encode_ordinary: special-token text is plain text, never the special id. */
 START_TEST(special_token_text_is_ordinary_text)
 {
@@ -289,6 +319,8 @@ static Suite *suite(void)
     tcase_add_test(t, concurrent_first_use); /* first: it races the loading */
     tcase_add_test(t, cl100k_known_ids);
     tcase_add_test(t, o200k_known_ids);
+    tcase_add_test(t, letters_newer_than_pcre2_tables);
+    tcase_add_test(t, exact_classes_only_when_needed);
     tcase_add_test(t, special_token_text_is_ordinary_text);
     tcase_add_test(t, empty_text);
     tcase_add_test(t, decode_round_trips);
