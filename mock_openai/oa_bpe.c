@@ -31,30 +31,36 @@ static bool push_id(walk *w, uint32_t id)
     return true;
 }
 
-static walk_rc emit(walk *w, const uint8_t *tok, size_t n, size_t end)
+/* One token, the bytes tok[0..n) ending at `end` of the text; its rank if
+ * known already, else OA_BPE_NO_RANK (looked up only if ids are wanted). */
+static walk_rc emit(walk *w, uint32_t rank, const uint8_t *tok, size_t n, size_t end)
 {
-    if (w->want_ids && !push_id(w, oa_bpe_vocab_rank(w->v, tok, n)))
+    if (w->want_ids && !push_id(w, rank != OA_BPE_NO_RANK ? rank : oa_bpe_vocab_rank(w->v, tok, n)))
         return WALK_ERR;
     w->count++;
     w->last_end = end;
     return w->count == w->limit ? WALK_STOP : WALK_ON;
 }
 
+/* Token starts of pieces up to this long live on the stack. */
+#define STACK_PIECE 256
+
 /* The tokens of the piece p[0..n) found at offset `at` of the text. */
 static walk_rc walk_piece(walk *w, const uint8_t *p, size_t n, size_t at)
 {
     /* Most pieces are one token: try the whole piece first. */
-    if (oa_bpe_vocab_rank(w->v, p, n) != OA_BPE_NO_RANK)
-        return emit(w, p, n, at + n);
-    size_t small[256];
-    size_t *starts = n <= 256 ? small : malloc(n * sizeof *starts);
+    uint32_t whole = oa_bpe_vocab_rank(w->v, p, n);
+    if (whole != OA_BPE_NO_RANK)
+        return emit(w, whole, p, n, at + n);
+    size_t small[STACK_PIECE];
+    size_t *starts = n <= STACK_PIECE ? small : malloc(n * sizeof *starts);
     if (!starts)
         return WALK_ERR;
     size_t m = oa_bpe_merge(w->v, p, n, starts);
     walk_rc rc = m == SIZE_MAX ? WALK_ERR : WALK_ON;
     for (size_t k = 0; k < m && rc == WALK_ON; k++) {
         size_t end = k + 1 < m ? starts[k + 1] : n;
-        rc = emit(w, p + starts[k], end - starts[k], at + end);
+        rc = emit(w, OA_BPE_NO_RANK, p + starts[k], end - starts[k], at + end);
     }
     if (starts != small)
         free(starts);
