@@ -77,6 +77,26 @@ START_TEST(o200k_known_ids)
 }
 END_TEST
 
+/* Equal ranks merge leftmost first: "zz" pairs from the left, so an odd
+ * run ends in a lone "z" (rightmost first would start with it). Short
+ * pieces take the array scan, pieces over 256 bytes the heap. */
+START_TEST(ties_merge_leftmost_first)
+{
+    assert_ids(OA_BPE_CL100K, "zzzzzzzzzzz", IDS(10616, 10616, 10616, 10616, 10616, 89));
+    assert_ids(OA_BPE_O200K, "zzzzzzzzzzz", IDS(8013, 8013, 8013, 8013, 182375));
+    char run[301];
+    memset(run, 'z', sizeof run);
+    uint32_t *ids;
+    size_t n;
+    ck_assert(oa_bpe_encode(OA_BPE_CL100K, run, sizeof run, &ids, &n));
+    ck_assert_uint_eq(n, 151);
+    for (size_t i = 0; i < 150; i++)
+        ck_assert_uint_eq(ids[i], 10616);
+    ck_assert_uint_eq(ids[150], 89);
+    free(ids);
+}
+END_TEST
+
 /* U+1E4D0 is a letter since Unicode 15.0 (Nag Mundari), unknown to Debian
  * 12's libpcre2 (14.0): as a letter it keeps "'s" a contraction of its own;
  * read as a symbol it would take the apostrophe ("\U0001E4D0'" then "s"). */
@@ -319,6 +339,7 @@ static Suite *suite(void)
     tcase_add_test(t, concurrent_first_use); /* first: it races the loading */
     tcase_add_test(t, cl100k_known_ids);
     tcase_add_test(t, o200k_known_ids);
+    tcase_add_test(t, ties_merge_leftmost_first);
     tcase_add_test(t, letters_newer_than_pcre2_tables);
     tcase_add_test(t, exact_classes_only_when_needed);
     tcase_add_test(t, special_token_text_is_ordinary_text);
