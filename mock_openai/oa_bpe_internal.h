@@ -103,6 +103,7 @@ typedef struct oa_bpe_regex {
     pcre2_code *exact;
 } oa_bpe_regex;
 
+/* False (r left empty) when either form fails to compile or memory runs out. */
 bool oa_bpe_regex_compile(oa_bpe_regex *r, const char *js_pattern);
 void oa_bpe_regex_free(oa_bpe_regex *r);
 

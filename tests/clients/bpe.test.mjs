@@ -215,7 +215,8 @@ for (const encoding of ENCODINGS) {
       const enc = getEncoding(encoding);
       const large = readFileSync(path.join(DATA_DIR, 'large-150k.txt'));
       const ids = enc.encode(large.toString(), [], []);
-      // The bytes of the first 8,192 tokens; as a text of its own it must
+      // The bytes of the first 8,192 tokens (textMap: js-tiktoken's id ->
+      // bytes map, internal but reachable); as a text of its own it must
       // still be 8,192 tokens (true here: the cut falls between words).
       const end = ids.slice(0, 8192).reduce((n, id) => n + enc.textMap.get(id).length, 0);
       const text = large.subarray(0, end);
