@@ -57,7 +57,7 @@ static void write_json(buf *b, chat_out *o)
         buf reply = BUF_INIT;
         const char *finish;
         oa_chat_reply(o->q, i, &reply, &finish);
-        o->completion_tokens += oa_tokens_estimate(reply.data ? reply.data : "", reply.len);
+        o->completion_tokens += oa_tokens_count(o->q->model, reply.data ? reply.data : "", reply.len);
         buf_printf(b, "%s{\"index\":%ld,\"message\":{\"role\":\"assistant\",\"content\":", i ? "," : "", i);
         if (calls_tool(o->q)) {
             buf_puts(b, "null,\"refusal\":null,\"annotations\":[],");
@@ -116,7 +116,7 @@ static size_t write_stream(buf *b, chat_out *o)
         buf reply = BUF_INIT;
         const char *finish;
         oa_chat_reply(o->q, i, &reply, &finish);
-        o->completion_tokens += oa_tokens_estimate(reply.data ? reply.data : "", reply.len);
+        o->completion_tokens += oa_tokens_count(o->q->model, reply.data ? reply.data : "", reply.len);
         chunk(b, o, i, calls_tool(o->q) ? "{\"role\":\"assistant\",\"content\":null,\"refusal\":null}"
                                         : "{\"role\":\"assistant\",\"content\":\"\",\"refusal\":null}", NULL);
         if (calls_tool(o->q)) {

@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "cli.h"
+#include "oa_bpe.h"
 
 #define OA_MAX_MODELS 64
 
@@ -17,6 +18,7 @@ typedef struct oa_model {
     bool shortenable; /* accepts the `dimensions` parameter */
     long created;
     const char *owned_by;
+    oa_bpe_enc enc;        /* the tokenizer its counts use */
 } oa_model;
 
 typedef struct oa_ctx {

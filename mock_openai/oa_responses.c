@@ -165,7 +165,7 @@ void oa_handle_responses(srv_req *r, void *ctx)
         const char *finish;
         oa_chat_reply(&q, 0, &text, &finish);
         resp_out o = {"", "", (long)time(NULL), q.model->id, &text, q.prompt_tokens,
-                      oa_tokens_estimate(text.data ? text.data : "", text.len), 0};
+                      oa_tokens_count(q.model, text.data ? text.data : "", text.len), 0};
         snprintf(o.id, sizeof o.id, "resp_%016llx", (unsigned long long)q.seed);
         snprintf(o.msg_id, sizeof o.msg_id, "msg_%016llx", (unsigned long long)(q.seed * 31));
         srv_resp_header(r, "openai-model", q.model->id);

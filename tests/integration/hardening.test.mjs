@@ -3,6 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
+import http from 'node:http';
 import { startServer } from '../lib/server.mjs';
 
 let lp;
@@ -50,12 +51,12 @@ test('truncate_bytes=0 sends the headers and no byte of the body', async () => {
   await assert.rejects(res.text()); /* the declared length never arrives */
 });
 
-async function upload(fields) {
+async function upload(fields, headers = {}) {
   const form = new FormData();
   form.append('file', new Blob(['TITLE\n\nSome text.\n']), 'doc.txt');
   for (const [k, v] of Object.entries(fields)) form.append(k, v);
   const res = await fetch(`${lp.url}/api/v1/parsing/upload`, { method: 'POST', body: form,
-    headers: { authorization: 'Bearer llx' } });
+    headers: { authorization: 'Bearer llx', ...headers } });
   return { status: res.status, body: await res.json() };
 }
 
@@ -78,4 +79,51 @@ test('page_separator is bounded (it is written between every two pages of every 
   assert.equal(long.body.detail[0].type, 'string_too_long');
   assert.deepEqual(long.body.detail[0].loc, ['body', 'page_separator']);
   assert.equal((await upload({ page_separator: 'x'.repeat(512) })).status, 200);
+});
+
+// A receiver that records when each webhook came; /slow answers after 2 s.
+function receiver() {
+  const calls = [];
+  const srv = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => { body += d; });
+    req.on('end', () => {
+      calls.push({ path: req.url, body, at: Date.now(), headers: req.headers });
+      setTimeout(() => res.writeHead(200).end('ok'), req.url === '/slow' ? 2000 : 0);
+    });
+  });
+  return new Promise((resolve) => srv.listen(0, '127.0.0.1', () => resolve({
+    url: `http://127.0.0.1:${srv.address().port}`, calls, close: () => { srv.closeAllConnections(); return new Promise((r) => srv.close(r)); },
+  })));
+}
+
+test('a webhook delay, or a slow receiver, holds up only its own job\'s webhook', async () => {
+  const recv = await receiver();
+  try {
+    const t0 = Date.now();
+    const late = await upload({ webhook_url: `${recv.url}/late` }, { 'x-mock-fault': 'webhook=delay_ms=1500' });
+    const slow = await upload({ webhook_url: `${recv.url}/slow` });
+    const quick = await upload({ webhook_url: `${recv.url}/quick` });
+    for (const r of [late, slow, quick]) assert.equal(r.status, 200);
+    const seen = (path) => recv.calls.find((c) => c.path === path);
+    for (let i = 0; i < 100 && !seen('/quick'); i++) await new Promise((r) => setTimeout(r, 20));
+    assert.ok(seen('/quick'), 'the quick webhook came');
+    assert.ok(seen('/quick').at - t0 < 1000, `it came ${seen('/quick').at - t0} ms after, behind neither the delay nor the slow receiver`);
+    for (let i = 0; i < 150 && !seen('/late'); i++) await new Promise((r) => setTimeout(r, 20));
+    assert.ok(seen('/late').at - t0 >= 1450, 'the delayed one still waited its delay');
+  } finally {
+    await recv.close();
+  }
+});
+
+test('a configured Content-Type replaces the default instead of doubling it', async () => {
+  const recv = await receiver();
+  try {
+    const confs = JSON.stringify([{ webhook_url: `${recv.url}/typed`, webhook_headers: { 'Content-Type': 'application/vnd.test+json' } }]);
+    assert.equal((await upload({ webhook_configurations: confs })).status, 200);
+    for (let i = 0; i < 100 && !recv.calls.some((c) => c.path === '/typed'); i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(recv.calls.find((c) => c.path === '/typed').headers['content-type'], 'application/vnd.test+json');
+  } finally {
+    await recv.close();
+  }
 });
