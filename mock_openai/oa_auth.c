@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "oa_azure.h"
 #include "oa_error.h"
 #include "oa_handlers.h"
 
@@ -22,6 +23,8 @@ static void mask_key(const char *key, size_t len, char *out, size_t cap)
 
 bool oa_auth_check(srv_req *r, const oa_ctx *c)
 {
+    if (oa_azure_request(r)) /* Azure's key header and its 401 */
+        return oa_azure_auth_check(r, c);
     size_t len = 0;
     const char *key = srv_req_bearer(r, &len);
     if (!key && c->allow_missing_key && !srv_req_header(r, "authorization"))

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "oa_azure.h"
 #include "oa_error.h"
 #include "timer.h"
 
@@ -84,11 +85,12 @@ static void refill(bucket *b, long limit, uint64_t now)
 }
 
 /* The caller's key as the bucket name, read as authentication reads it
- * (so no other spelling of the same key gets fresh buckets). */
+ * (so no other spelling of the same key gets fresh buckets): Azure's
+ * api-key header counts as the key it is. */
 static void key_of(srv_req *r, char *out, size_t cap)
 {
     size_t len;
-    const char *k = srv_req_bearer(r, &len);
+    const char *k = oa_req_key(r, &len);
     snprintf(out, cap, "%.*s", (int)len, k ? k : "");
 }
 
@@ -148,6 +150,11 @@ static void retry_headers(srv_req *r, double wait_s)
 
 static bool quota_error(srv_req *r)
 {
+    if (oa_azure_request(r)) { /* Azure has no quota error: a day's wait */
+        oa_azure_rate_error(r, true, 86400);
+        retry_headers(r, 86400);
+        return false;
+    }
     oa_error(r, 429,
              "You exceeded your current quota, please check your plan and billing details. For more "
              "information on this error, read the docs: "
@@ -172,6 +179,11 @@ static bool limit_error(srv_req *r, const char *model, const char *what, long li
         return false;
     }
     double wait_s = ((double)asked - level) / rate_per_s;
+    if (oa_azure_request(r)) {
+        oa_azure_rate_error(r, tokens, wait_s);
+        retry_headers(r, wait_s);
+        return false;
+    }
     oa_go_duration(wait_s, wait, sizeof wait);
     snprintf(msg, sizeof msg,
              "Rate limit reached for %s in organization org-mockworks on %s per min (%s): Limit %ld, Used %ld, "
