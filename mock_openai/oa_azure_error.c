@@ -56,8 +56,8 @@ void oa_azure_core_error(srv_req *r, int status, const char *message)
 {
     switch (status) {
     case 404:
-    case 405: /* Azure's gateway knows no method errors: an unknown operation is not found */
-        oa_azure_error(r, status, "404", "Resource not found");
+    case 405: /* Azure's gateway has no method errors: an unknown operation is not found */
+        oa_azure_error(r, 404, "404", "Resource not found");
         return;
     case 429: /* an injected 429: the rule's retry-after (1 s unless it says) */
         rate_message(r, false, 1);

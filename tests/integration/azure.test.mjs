@@ -138,6 +138,7 @@ describe('Azure routes', () => {
   it('unknown paths and methods under /openai are Azure\'s 404', async () => {
     for (const [method, path] of [['GET', '/openai/deployments/my-chat/chat/completions'], ['POST', '/openai/nothing'], ['POST', '/openai/deployments/my-chat/images/generations']]) {
       const res = await fetch(`${s.url}${path}?${V}`, { method, headers: KEY });
+      assert.equal(res.status, 404, path);
       assert.deepEqual(await res.json(), { error: { code: '404', message: 'Resource not found' } }, path);
     }
   });
