@@ -108,6 +108,27 @@ describe('Azure clients', () => {
     });
   });
 
+  it('openai AzureOpenAI and a content_filter fault: BadRequestError on a prompt, finish_reason on a stream', async () => {
+    const path = '/openai/deployments/prod-chat/chat/completions';
+    await fetch(`${s.url}/__control/faults`, { method: 'POST', body: JSON.stringify({ path, kind: 'content_filter', after_chunks: 5 }) });
+    const messages = [{ role: 'user', content: 'Summarise the plan' }];
+    await assert.rejects(azure('prod-chat').chat.completions.create({ model: 'x', messages }), (e) => {
+      assert.ok(e instanceof AzureOpenAI.BadRequestError, e.constructor.name);
+      assert.equal(e.code, 'content_filter');
+      assert.equal(e.param, 'prompt');
+      assert.equal(e.error.innererror.code, 'ResponsibleAIPolicyViolation');
+      return true;
+    });
+    let finish = null;
+    let text = '';
+    for await (const c of await azure('prod-chat').chat.completions.create({ model: 'x', messages, stream: true })) {
+      text += c.choices[0]?.delta?.content ?? '';
+      finish = c.choices[0]?.finish_reason ?? finish;
+    }
+    assert.equal(finish, 'content_filter');
+    assert.equal(text, 'Mock reply to:'); // 5 events: the prompt filter, the role, three words
+  });
+
   it('openai OpenAI on the v1 GA base URL (/openai/v1/): embeddings, chat, models', async () => {
     const client = new OpenAI({ baseURL: `${s.url}/openai/v1/`, apiKey: 'k' });
     const emb = await client.embeddings.create({ model: 'prod-embed', input: 'x' });
