@@ -26,7 +26,7 @@ bool oa_auth_check(srv_req *r, const oa_ctx *c)
     if (oa_azure_request(r)) /* Azure's key header and its 401 */
         return oa_azure_auth_check(r, c);
     size_t len = 0;
-    const char *key = srv_req_bearer(r, &len);
+    const char *key = oa_req_key(r, &len); /* the bearer, as the rate limiter reads it */
     if (!key && c->allow_missing_key && !srv_req_header(r, "authorization"))
         return true;
     if (!key) {

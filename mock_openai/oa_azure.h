@@ -38,9 +38,10 @@ const oa_model *oa_azure_model(const oa_ctx *c, const char *name);
  * the body with the deployment's model put in; else the body itself. */
 const char *oa_req_body(srv_req *r, size_t *len);
 
-/* Auth: the caller's key from "api-key" or "Authorization: Bearer" (not
- * NUL-terminated, *len bytes; NULL if neither), and Azure's check of it
- * (false with Azure's 401 written). */
+/* Auth: the caller's key (not NUL-terminated, *len bytes; NULL if none):
+ * on Azure's paths from "api-key" or else "Authorization: Bearer", on
+ * OpenAI's from the bearer only; and Azure's check of it (false with
+ * Azure's 401 written). */
 const char *oa_req_key(const srv_req *r, size_t *len);
 bool oa_azure_auth_check(srv_req *r, const oa_ctx *c);
 

@@ -22,11 +22,12 @@ static const char *api_key_header(const srv_req *r, size_t *len)
     return *len ? h : NULL;
 }
 
-/* The one reading of an Azure caller's key: authentication and the rate
- * limiter's buckets both use it, so a key is the same key either way. */
+/* The one reading of the caller's key: authentication and the rate
+ * limiter's buckets both use it, so a key is the same key either way.
+ * Only Azure's paths read api-key; OpenAI's know the bearer alone. */
 const char *oa_req_key(const srv_req *r, size_t *len)
 {
-    const char *k = api_key_header(r, len);
+    const char *k = oa_azure_request(r) ? api_key_header(r, len) : NULL;
     return k ? k : srv_req_bearer(r, len);
 }
 

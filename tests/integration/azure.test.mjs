@@ -239,6 +239,12 @@ describe('Azure rate limits', () => {
     // the same key as a bearer token is the same bucket; another key has its own
     assert.equal((await post(s, path, { input: 'x' }, { authorization: 'Bearer a' })).status, 429);
     assert.equal((await post(s, path, { input: 'x' }, { 'api-key': 'b' })).status, 200);
+    // OpenAI's paths read the bearer alone, for the bucket as for auth
+    const v1 = { input: 'x', model: 'text-embedding-3-small' };
+    assert.equal((await post(s, '/v1/embeddings', v1, { 'api-key': 'a', authorization: 'Bearer c' })).status, 200);
+    const spent = await post(s, '/v1/embeddings', v1, { authorization: 'Bearer a' });
+    assert.equal(spent.status, 429);
+    assert.equal((await spent.json()).error.code, 'rate_limit_exceeded');
   });
 });
 
