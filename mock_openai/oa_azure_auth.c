@@ -1,5 +1,5 @@
 /* Azure's authentication: a key in the "api-key" header, or a bearer token
- * (Entra ID, or a key) in Authorization; Azure's own 401. */
+ * (Entra ID, or a key) in Authorization; Azure's own 401s. */
 #include <string.h>
 
 #include "oa_azure.h"
@@ -22,6 +22,17 @@ static const char *api_key_header(const srv_req *r, size_t *len)
     return *len ? h : NULL;
 }
 
+/* A bearer token Azure does not accept gets Entra ID's answer, in its own
+ * envelope (statusCode and message, no "error" object). */
+static void token_refused(srv_req *r)
+{
+    srv_resp_status(r, 401);
+    buf *b = srv_resp_body(r);
+    buf_clear(b);
+    buf_puts(b, "{\"statusCode\":401,\"message\":\"Unauthorized. Access token is missing, invalid, audience is "
+                "incorrect (https://cognitiveservices.azure.com), or have expired.\"}");
+}
+
 /* The one reading of the caller's key: authentication and the rate
  * limiter's buckets both use it, so a key is the same key either way.
  * Only Azure's paths read api-key; OpenAI's know the bearer alone. */
@@ -40,7 +51,9 @@ bool oa_azure_auth_check(srv_req *r, const oa_ctx *c)
         return true;
     if (key && (!c->api_keys || c->api_keys->n == 0 || cli_list_has(c->api_keys, key, len)))
         return true;
-    /* Azure says the same for no key and a wrong one. */
-    oa_azure_error(r, 401, "401", denied_msg);
+    if (key && !api_key_header(r, &len))
+        token_refused(r);
+    else /* Azure says the same for no key and a wrong one */
+        oa_azure_error(r, 401, "401", denied_msg);
     return false;
 }

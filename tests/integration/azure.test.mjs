@@ -248,17 +248,22 @@ describe('Azure rate limits', () => {
   });
 });
 
-test('--api-key: a wrong api-key or bearer is Azure\'s 401', async () => {
+test('--api-key: a wrong api-key or bearer token is one of Azure\'s 401s', async () => {
   const s = await startServer('mock_openai', ['--api-key', 'secret']);
   try {
     const path = `/openai/deployments/gpt-4o-mini/chat/completions?${V}`;
     assert.equal((await post(s, path, CHAT, { 'api-key': 'secret' })).status, 200);
     assert.equal((await post(s, path, CHAT, { authorization: 'Bearer secret' })).status, 200);
-    for (const h of [{ 'api-key': 'wrong' }, { authorization: 'Bearer wrong' }]) {
-      const res = await post(s, path, CHAT, h);
-      assert.equal(res.status, 401);
-      assert.deepEqual(await res.json(), { error: { code: '401', message: DENIED } });
-    }
+    const res = await post(s, path, CHAT, { 'api-key': 'wrong' });
+    assert.equal(res.status, 401);
+    assert.deepEqual(await res.json(), { error: { code: '401', message: DENIED } });
+    // a refused bearer token gets Entra ID's answer, in its own envelope
+    const token = await post(s, path, CHAT, { authorization: 'Bearer wrong' });
+    assert.equal(token.status, 401);
+    assert.deepEqual(await token.json(), { statusCode: 401, message: 'Unauthorized. Access token is missing, invalid, audience is incorrect (https://cognitiveservices.azure.com), or have expired.' });
+    // the api-key is what Azure checks when both are sent
+    assert.equal((await post(s, path, CHAT, { 'api-key': 'wrong', authorization: 'Bearer secret' })).status, 401);
+    assert.equal((await post(s, path, CHAT, { 'api-key': 'secret', authorization: 'Bearer wrong' })).status, 200);
   } finally {
     await s.stop();
   }
