@@ -187,6 +187,16 @@ describe('Azure clients', () => {
     assert.equal((await journal('/openai/chat/completions')).length, 1);
   });
 
+  it('@ai-sdk/azure with a baseURL ending in /openai/v1: the v1 GA paths', async () => {
+    const provider = createAzure({ baseURL: `${s.url}/openai/v1`, apiKey: 'k' });
+    const { embedding } = await embed({ model: provider.textEmbeddingModel('prod-embed'), value: 'x', maxRetries: 0 });
+    assert.equal(embedding.length, 3072);
+    const { text } = await generateText({ model: provider('prod-chat'), prompt: 'Summarise the plan', maxRetries: 0 });
+    assert.match(text, /^Mock reply to: Summarise the plan\./);
+    assert.equal((await journal('/openai/v1/embeddings')).length, 1);
+    assert.equal((await journal('/openai/v1/responses')).length, 1);
+  });
+
   it('@ai-sdk/azure, useDeploymentBasedUrls: embed and generateText', async () => {
     const provider = createAzure({ baseURL: `${s.url}/openai`, apiKey: 'k', useDeploymentBasedUrls: true, apiVersion: '2025-03-01-preview' });
     const { embedding } = await embed({ model: provider.textEmbeddingModel('prod-embed'), value: 'x', maxRetries: 0 });
