@@ -9,6 +9,7 @@
 #include "json.h"
 #include "oa_chat.h"
 #include "oa_embed_req.h"
+#include "oa_azure.h"
 #include "oa_handlers.h"
 #include "oa_ratelimit.h"
 #include "oa_tokens.h"
@@ -150,7 +151,7 @@ void oa_handle_responses(srv_req *r, void *ctx)
     if (!oa_auth_check(r, c))
         return;
     size_t len;
-    const char *body = srv_req_body(r, &len);
+    const char *body = oa_req_body(r, &len); /* Azure: its deployment's model */
     cJSON *root = json_parse_body(body, len);
     oa_err e;
     oa_chat_req q = {0};
