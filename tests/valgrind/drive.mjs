@@ -217,7 +217,7 @@ async function openai() {
   await expect('chat', 200, 'POST', '/v1/chat/completions', { body: { model: 'gpt-4o-mini', messages: msgs } },
     (r) => (r.json().choices[0].message.content.startsWith('Mock reply') ? null : 'no reply'));
   await expect('chat n=2, max_tokens, stop', 200, 'POST', '/v1/chat/completions', { body: { model: 'gpt-4o', messages: msgs, n: 2, max_tokens: 5, stop: ['plan'] } });
-  await expect('chat json_object', 200, 'POST', '/v1/chat/completions', { body: { model: 'gpt-4.1', messages: msgs, response_format: { type: 'json_object' } } });
+  await expect('chat json_object', 200, 'POST', '/v1/chat/completions', { body: { model: 'gpt-4.1', messages: [...msgs, { role: 'user', content: 'Answer in JSON.' }], response_format: { type: 'json_object' } } });
   await expect('chat json_schema', 200, 'POST', '/v1/chat/completions', { body: { model: 'gpt-4.1-mini', messages: msgs, response_format: { type: 'json_schema', json_schema: { name: 'x', schema: { type: 'object', properties: { a: { type: 'string' }, b: { type: 'integer' }, c: { type: 'string', enum: ['p', 'q'] }, d: { type: 'array', items: { type: 'number' } } } } } } } });
   await expect('chat tool call', 200, 'POST', '/v1/chat/completions', { body: { model: 'gpt-4o-mini', messages: msgs, tool_choice: 'required',
     tools: [{ type: 'function', function: { name: 'lookup', parameters: { type: 'object', properties: { q: { type: 'string' }, n: { type: 'integer' } } } } }] } },

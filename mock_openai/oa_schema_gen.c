@@ -1,0 +1,315 @@
+/* The instance generator: picks a type or alternative, then writes the
+ * value; objects, arrays and the choices live here, scalars in
+ * oa_schema_num.c and oa_schema_str.c. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "oa_schema.h"
+#include "oa_schema_int.h"
+#include "rng.h"
+
+/* Cost look-ahead when choosing the branch that ends soonest. */
+#define COST_BUDGET 3
+/* Attempts at an item no earlier item equals (uniqueItems). */
+#define UNIQUE_TRIES 8
+
+static const cJSON *get(const cJSON *o, const char *k)
+{
+    return cJSON_GetObjectItemCaseSensitive(o, k);
+}
+
+uint64_t sg_pick(sg *g, uint64_t n)
+{
+    return n ? rng_next(&g->s) % n : 0;
+}
+
+static void emit(sg *g, const char *s)
+{
+    if (!buf_puts(g->out, s))
+        g->oom = true;
+}
+
+static bool ending(const sg *g)
+{
+    return g->depth >= SG_FREE_DEPTH;
+}
+
+static void put_json(sg *g, const cJSON *v)
+{
+    char *t = cJSON_PrintUnformatted(v);
+    if (!t)
+        g->oom = true;
+    else
+        emit(g, t);
+    cJSON_free(t);
+}
+
+/* anyOf / oneOf: the branch to take. Near the depth limit the one that
+ * ends soonest; else a seeded one, null branches only now and then. */
+static const cJSON *pick_branch(sg *g, const cJSON *alts)
+{
+    if (ending(g)) {
+        const cJSON *best = alts->child;
+        int bc = 1 << 30;
+        for (const cJSON *a = alts->child; a; a = a->next) {
+            int c = sg_cost(g->root, a, COST_BUDGET);
+            if (c < bc)
+                bc = c, best = a;
+        }
+        return best;
+    }
+    const cJSON *nulls = NULL, *others[64];
+    uint64_t n = 0;
+    for (const cJSON *a = alts->child; a; a = a->next) {
+        const cJSON *t = get(a, "type");
+        if (cJSON_IsString(t) && !strcmp(t->valuestring, "null"))
+            nulls = a;
+        else if (n < 64)
+            others[n++] = a;
+    }
+    if (!n || (nulls && sg_pick(g, 4) == 0))
+        return nulls;
+    return others[sg_pick(g, n)];
+}
+
+/* One type out of the allowed set. */
+static unsigned pick_type(sg *g, const cJSON *f, unsigned t)
+{
+    if (t & SG_T_NUM) /* "number" covers integers: pick between the two only when both are named */
+        t &= ~SG_T_INT;
+    unsigned opts[8], n = 0, nonnull[8], nn = 0;
+    for (unsigned b = 1; b <= SG_T_OBJ; b <<= 1)
+        if (t & b)
+            opts[n++] = b;
+    if (n == 1)
+        return opts[0];
+    if (ending(g)) { /* a scalar ends at once; else the list, if it may be empty */
+        for (unsigned i = 0; i < n; i++)
+            if (!(opts[i] & (SG_T_ARR | SG_T_OBJ)))
+                return opts[i];
+        const cJSON *min = get(f, "minItems");
+        return !cJSON_IsNumber(min) || min->valuedouble <= 0 ? SG_T_ARR : SG_T_OBJ;
+    }
+    for (unsigned i = 0; i < n; i++)
+        if (opts[i] != SG_T_NULL)
+            nonnull[nn++] = opts[i];
+    if (nn < n && sg_pick(g, 4) == 0)
+        return SG_T_NULL;
+    return nonnull[sg_pick(g, nn)];
+}
+
+static bool listed(const cJSON *req, const char *k)
+{
+    for (const cJSON *r = cJSON_IsArray(req) ? req->child : NULL; r; r = r->next)
+        if (cJSON_IsString(r) && !strcmp(r->valuestring, k))
+            return true;
+    return false;
+}
+
+static void key(sg *g, const char *k, bool *first)
+{
+    emit(g, *first ? "" : ",");
+    if (!buf_json_str(g->out, k, strlen(k)))
+        g->oom = true;
+    emit(g, ":");
+    *first = false;
+}
+
+static void object(sg *g, const cJSON *f)
+{
+    const cJSON *props = get(f, "properties"), *req = get(f, "required"), *extra = get(f, "additionalProperties");
+    const cJSON *minp = get(f, "minProperties"), *maxp = get(f, "maxProperties");
+    long have = 0, need = cJSON_IsNumber(minp) ? (long)minp->valuedouble : 0;
+    long cap = cJSON_IsNumber(maxp) ? (long)maxp->valuedouble : 1L << 30;
+    bool first = true;
+    emit(g, "{");
+    g->depth++;
+    for (const cJSON *p = cJSON_IsObject(props) ? props->child : NULL; p; p = p->next) {
+        bool must = listed(req, p->string);
+        long later = 0; /* keys after this one: can they still reach minProperties? */
+        for (const cJSON *q = p->next; q; q = q->next)
+            later++;
+        bool want = must || have + later < need || (!ending(g) && have < cap && sg_pick(g, 3) != 0);
+        if (!want || (!must && have >= cap))
+            continue;
+        key(g, p->string, &first);
+        sg_value(g, p);
+        have++;
+    }
+    /* required keys the properties do not describe: additionalProperties says what they hold */
+    for (const cJSON *r = cJSON_IsArray(req) ? req->child : NULL; r; r = r->next) {
+        if (!cJSON_IsString(r) || get(props, r->valuestring))
+            continue;
+        key(g, r->valuestring, &first);
+        sg_value(g, cJSON_IsObject(extra) ? extra : NULL);
+        have++;
+    }
+    for (long i = 0; have < need && !cJSON_IsFalse(extra) && i < need; i++) {
+        char k[40];
+        snprintf(k, sizeof k, "extra_%ld", i);
+        if (get(props, k))
+            continue;
+        key(g, k, &first);
+        sg_value(g, cJSON_IsObject(extra) ? extra : NULL);
+        have++;
+    }
+    g->depth--;
+    emit(g, "}");
+}
+
+/* The schema of item i: prefixItems / a draft-4 items list, then items. */
+static const cJSON *item_schema(const cJSON *f, long i, long *fixed)
+{
+    const cJSON *prefix = get(f, "prefixItems"), *items = get(f, "items");
+    if (!cJSON_IsArray(prefix) && cJSON_IsArray(items))
+        prefix = items, items = get(f, "additionalItems");
+    *fixed = cJSON_IsArray(prefix) ? cJSON_GetArraySize(prefix) : 0;
+    if (i < *fixed)
+        return cJSON_GetArrayItem(prefix, (int)i);
+    return items;
+}
+
+static bool seen_before(const buf *out, const size_t *starts, long n, size_t from, size_t len)
+{
+    for (long j = 0; j < n; j++) {
+        size_t e = j + 1 < n ? starts[j + 1] - 1 : from - 1; /* items are joined by ',' */
+        if (e - starts[j] == len && !memcmp(out->data + starts[j], out->data + from, len))
+            return true;
+    }
+    return false;
+}
+
+/* One item at out's end; with uniqueItems retried until it differs. */
+static void array_item(sg *g, const cJSON *s, bool unique, size_t *starts, long i)
+{
+    size_t from = g->out->len;
+    starts[i] = from;
+    for (int t = 0; t < UNIQUE_TRIES; t++) {
+        g->out->len = from;
+        if (g->out->data)
+            g->out->data[from] = '\0';
+        sg_value(g, s);
+        if (!unique || g->oom || !seen_before(g->out, starts, i, from, g->out->len - from))
+            return;
+    }
+}
+
+static void array(sg *g, const cJSON *f)
+{
+    const cJSON *minv = get(f, "minItems"), *maxv = get(f, "maxItems");
+    long lo = cJSON_IsNumber(minv) ? (long)minv->valuedouble : 0;
+    long hi = cJSON_IsNumber(maxv) ? (long)maxv->valuedouble : lo + 3;
+    long fixed;
+    item_schema(f, 0, &fixed);
+    const cJSON *rest = item_schema(f, fixed, &fixed);
+    if (hi > lo + 3)
+        hi = lo + 3;
+    if (cJSON_IsFalse(rest) && hi > fixed) /* no items past the tuple */
+        hi = fixed > lo ? fixed : lo;
+    long n = ending(g) ? lo : lo + (long)sg_pick(g, (uint64_t)(hi - lo + 1));
+    if (!ending(g) && n == 0 && hi > 0 && lo == 0)
+        n = 1; /* an empty list says little */
+    size_t *starts = calloc((size_t)(n ? n : 1), sizeof *starts);
+    if (!starts) {
+        g->oom = true;
+        return;
+    }
+    bool unique = cJSON_IsTrue(get(f, "uniqueItems"));
+    emit(g, "[");
+    g->depth++;
+    for (long i = 0; i < n && !g->oom; i++) {
+        if (i)
+            emit(g, ",");
+        array_item(g, item_schema(f, i, &fixed), unique, starts, i);
+    }
+    g->depth--;
+    emit(g, "]");
+    free(starts);
+}
+
+static void typed(sg *g, const cJSON *f)
+{
+    unsigned t = pick_type(g, f, sg_types(f));
+    switch (t) {
+    case SG_T_NULL:
+        emit(g, "null");
+        break;
+    case SG_T_BOOL:
+        emit(g, sg_pick(g, 2) ? "true" : "false");
+        break;
+    case SG_T_INT:
+    case SG_T_NUM:
+        sg_number(g, f, t == SG_T_INT);
+        break;
+    case SG_T_ARR:
+        array(g, f);
+        break;
+    case SG_T_OBJ:
+        object(g, f);
+        break;
+    default:
+        sg_string(g, f);
+    }
+}
+
+/* A flattened schema: const, enum, a branch, or a value of its type. */
+static void flat_value(sg *g, cJSON *f)
+{
+    const cJSON *c = get(f, "const"), *en = get(f, "enum");
+    const cJSON *alts = get(f, "anyOf");
+    if (!cJSON_IsArray(alts) || !alts->child)
+        alts = get(f, "oneOf");
+    if (c) {
+        put_json(g, c);
+    } else if (cJSON_IsArray(en) && en->child) {
+        put_json(g, cJSON_GetArrayItem(en, (int)sg_pick(g, (uint64_t)cJSON_GetArraySize(en))));
+    } else if (cJSON_IsArray(alts) && alts->child) {
+        const cJSON *b = pick_branch(g, alts);
+        cJSON *m = sg_flat(g->root, b);
+        cJSON_DeleteItemFromObjectCaseSensitive(f, "anyOf");
+        cJSON_DeleteItemFromObjectCaseSensitive(f, "oneOf");
+        if (!m || !sg_merge(m, f)) {
+            g->oom = true;
+        } else {
+            flat_value(g, m);
+        }
+        cJSON_Delete(m);
+    } else {
+        typed(g, f);
+    }
+}
+
+void sg_value(sg *g, const cJSON *schema)
+{
+    if (g->oom)
+        return;
+    if (g->depth > SG_MAX_DEPTH) { /* no finite instance within reach */
+        emit(g, "null");
+        return;
+    }
+    cJSON *f = sg_flat(g->root, schema);
+    if (!f) {
+        g->oom = true;
+        return;
+    }
+    flat_value(g, f);
+    cJSON_Delete(f);
+}
+
+bool oa_schema_generate(const void *schema, uint64_t seed, const char *words, buf *out)
+{
+    sg g = {.root = schema, .s = seed, .out = out};
+    sg_word *w = sg_words(words ? words : "", &g.nwords);
+    g.words = w;
+    size_t start = out->len;
+    sg_value(&g, schema);
+    free(w);
+    if (out->data && !g.oom)
+        return true;
+    if (out->data) {
+        out->len = start;
+        out->data[start] = '\0';
+    }
+    return false;
+}

@@ -1,0 +1,71 @@
+/* Internal to oa_schema_*.c: the generator's state and the helpers the
+ * files share. */
+#ifndef OA_SCHEMA_INT_H
+#define OA_SCHEMA_INT_H
+
+#include <cJSON.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+
+/* Below this depth values grow freely; from it on, every choice takes the
+ * alternative that ends soonest (null, a scalar, no optional keys, the
+ * fewest items), so recursive schemas terminate. */
+#define SG_FREE_DEPTH 4
+/* Past this, a schema without a finite instance gives up with null. */
+#define SG_MAX_DEPTH 48
+
+typedef struct sg_word {
+    const char *p;
+    size_t n;
+} sg_word;
+
+typedef struct sg {
+    const cJSON *root; /* for "#..." references */
+    uint64_t s;
+    const sg_word *words;
+    size_t nwords;
+    buf *out;
+    int depth;
+    bool oom;
+} sg;
+
+/* --- oa_schema_ref.c: references and merged views --- */
+
+/* The schema a "#/..." reference points at, or NULL. */
+const cJSON *sg_resolve(const cJSON *root, const char *ref);
+/* A new schema with $ref and allOf folded in (the caller deletes it);
+ * NULL when memory ran out. Booleans become {} or {"not":{}}. */
+cJSON *sg_flat(const cJSON *root, const cJSON *schema);
+/* Fold src's keywords into dst as allOf would. False on OOM. */
+bool sg_merge(cJSON *dst, const cJSON *src);
+/* The type names a schema allows, as a bit set of SG_T_*; inferred from
+ * its keywords when "type" is absent. */
+enum { SG_T_NULL = 1, SG_T_BOOL = 2, SG_T_INT = 4, SG_T_NUM = 8, SG_T_STR = 16, SG_T_ARR = 32, SG_T_OBJ = 64 };
+unsigned sg_types(const cJSON *flat);
+/* How deep an instance of schema must at least go (0 for a scalar),
+ * looking `budget` levels ahead; large when it cannot end within them. */
+int sg_cost(const cJSON *root, const cJSON *schema, int budget);
+
+/* --- oa_schema_gen.c --- */
+void sg_value(sg *g, const cJSON *schema);
+/* A number in [0, n). */
+uint64_t sg_pick(sg *g, uint64_t n);
+
+/* --- oa_schema_num.c --- */
+void sg_number(sg *g, const cJSON *flat, bool integer);
+
+/* --- oa_schema_str.c --- */
+void sg_string(sg *g, const cJSON *flat);
+/* The text's words: an array the caller frees, *n set. */
+sg_word *sg_words(const char *text, size_t *n);
+/* Code points in s[0..n). */
+size_t sg_utf8_len(const char *s, size_t n);
+
+/* --- oa_schema_format.c --- */
+/* Append a value of the named format; false if the format is not known. */
+bool sg_format(sg *g, const char *format, buf *out);
+
+#endif

@@ -1,0 +1,162 @@
+/* String values: a pattern's match, a format's value, or the
+ * conversation's own words, within minLength / maxLength (counted in code
+ * points, as JSON Schema counts them). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "oa_schema.h"
+#include "oa_schema_int.h"
+
+#define MAX_WORDS 256
+#define WORD_MAX_BYTES 40
+#define PLAIN_MAX 48       /* code points of a plain string with no maxLength */
+#define PATTERN_TRIES 8
+
+static const char *const fallback[] = {"summary", "result", "plan", "detail", "answer", "review", "note", "item"};
+
+static const cJSON *get(const cJSON *o, const char *k)
+{
+    return cJSON_GetObjectItemCaseSensitive(o, k);
+}
+
+static bool word_byte(unsigned char ch)
+{
+    return ch >= 0x80 || (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
+}
+
+sg_word *sg_words(const char *text, size_t *n)
+{
+    sg_word *w = calloc(MAX_WORDS, sizeof *w);
+    *n = 0;
+    for (const char *p = text; w && *p && *n < MAX_WORDS;) {
+        while (*p && !word_byte((unsigned char)*p))
+            p++;
+        const char *s = p;
+        while (*p && word_byte((unsigned char)*p))
+            p++;
+        if (p - s >= 2 && p - s <= WORD_MAX_BYTES)
+            w[(*n)++] = (sg_word){s, (size_t)(p - s)};
+    }
+    for (size_t i = 0; w && *n == 0 && i < sizeof fallback / sizeof fallback[0]; i++)
+        w[i] = (sg_word){fallback[i], strlen(fallback[i])};
+    if (w && *n == 0)
+        *n = sizeof fallback / sizeof fallback[0];
+    return w;
+}
+
+size_t sg_utf8_len(const char *s, size_t n)
+{
+    size_t cps = 0;
+    for (size_t i = 0; i < n; i++)
+        cps += ((unsigned char)s[i] & 0xc0) != 0x80;
+    return cps;
+}
+
+/* Keep the first `cps` code points of b. */
+static void cut_cps(buf *b, size_t cps)
+{
+    size_t i = 0, seen = 0;
+    for (; i < b->len; i++) {
+        if (((unsigned char)b->data[i] & 0xc0) != 0x80 && seen++ == cps)
+            break;
+    }
+    if (b->data) {
+        b->len = i;
+        b->data[i] = '\0';
+    }
+}
+
+/* A few of the conversation's words, grown or cut to [lo, hi] code points. */
+static bool plain(sg *g, size_t lo, size_t hi, buf *s)
+{
+    size_t want = 1 + (size_t)sg_pick(g, 4);
+    bool ok = true;
+    for (size_t i = 0; ok && (i < want || sg_utf8_len(s->data, s->len) < lo); i++) {
+        const sg_word *w = &g->words[sg_pick(g, g->nwords)];
+        ok = (i == 0 || buf_puts(s, " ")) && buf_append(s, w->p, w->n);
+        if (sg_utf8_len(s->data, s->len) >= hi)
+            break;
+    }
+    if (ok && sg_utf8_len(s->data, s->len) > hi)
+        cut_cps(s, hi);
+    while (ok && s->len && s->data[s->len - 1] == ' ' && sg_utf8_len(s->data, s->len) > lo)
+        s->data[--s->len] = '\0';
+    return ok;
+}
+
+/* Pad a match the unanchored side, where extra text keeps it a match. */
+static bool pad(buf *s, const char *pattern, size_t lo)
+{
+    size_t len = strlen(pattern);
+    bool end_anchored = len && pattern[len - 1] == '$' && (len < 2 || pattern[len - 2] != '\\');
+    bool start_anchored = pattern[0] == '^';
+    size_t have = sg_utf8_len(s->data ? s->data : "", s->len), need = lo > have ? lo - have : 0;
+    if (!need)
+        return true;
+    if (end_anchored && start_anchored)
+        return true; /* nothing to do without breaking the match */
+    buf t = BUF_INIT;
+    bool ok = true;
+    for (size_t i = 0; ok && i < need; i++)
+        ok = buf_puts(&t, "x");
+    if (ok && !end_anchored)
+        ok = buf_append(s, t.data, t.len);
+    else if (ok) {
+        ok = buf_append(&t, s->data, s->len);
+        buf_clear(s);
+        ok = ok && buf_append(s, t.data, t.len);
+    }
+    buf_free(&t);
+    return ok;
+}
+
+/* The shortest of a few matches within [lo, hi]; false if none parses. */
+static bool from_pattern(sg *g, const char *pattern, size_t lo, size_t hi, buf *s)
+{
+    buf best = BUF_INIT;
+    bool have = false;
+    for (int t = 0; t < PATTERN_TRIES; t++) {
+        buf_clear(s);
+        if (!oa_regex_generate(pattern, &g->s, s))
+            break;
+        if (!pad(s, pattern, lo))
+            g->oom = true;
+        size_t n = sg_utf8_len(s->data ? s->data : "", s->len);
+        bool in = n >= lo && n <= hi;
+        if (!have || in || n < sg_utf8_len(best.data, best.len)) {
+            buf_clear(&best);
+            if (!buf_append(&best, s->data ? s->data : "", s->len))
+                g->oom = true;
+            have = true;
+        }
+        if (in)
+            break;
+    }
+    buf_clear(s);
+    if (have && !buf_append(s, best.data ? best.data : "", best.len))
+        g->oom = true;
+    buf_free(&best);
+    return have;
+}
+
+void sg_string(sg *g, const cJSON *f)
+{
+    const cJSON *minl = get(f, "minLength"), *maxl = get(f, "maxLength");
+    const cJSON *pattern = get(f, "pattern"), *format = get(f, "format");
+    size_t lo = cJSON_IsNumber(minl) && minl->valuedouble > 0 ? (size_t)minl->valuedouble : 0;
+    size_t hi = cJSON_IsNumber(maxl) && maxl->valuedouble >= 0 ? (size_t)maxl->valuedouble : lo + PLAIN_MAX;
+    buf s = BUF_INIT;
+    bool done = cJSON_IsString(pattern) && from_pattern(g, pattern->valuestring, lo, hi, &s);
+    if (!done && cJSON_IsString(format) && sg_format(g, format->valuestring, &s)) {
+        size_t n = sg_utf8_len(s.data ? s.data : "", s.len);
+        done = n >= lo && n <= hi; /* a format value that does not fit the lengths gives way to words */
+    }
+    if (!done) {
+        buf_clear(&s);
+        if (!plain(g, lo, hi, &s))
+            g->oom = true;
+    }
+    if (!buf_json_str(g->out, s.data ? s.data : "", s.len))
+        g->oom = true;
+    buf_free(&s);
+}
