@@ -12,7 +12,7 @@
 /* Cost look-ahead when choosing the branch that ends soonest. */
 #define COST_BUDGET 3
 /* Attempts at an item no earlier item equals (uniqueItems). */
-#define UNIQUE_TRIES 8
+#define UNIQUE_TRIES 64
 
 static const cJSON *get(const cJSON *o, const char *k)
 {

@@ -82,6 +82,10 @@ static double candidate(sg *g, const range *r, int i)
         double shortv = strtod(t, NULL);
         return fits(r, shortv) ? shortv : k * r->step;
     }
+    if (r->integer && i < CANDIDATES / 2 && hi - lo < 9e15) { /* every whole number of the window alike */
+        double a = ceil(lo), b = floor(hi);
+        return b >= a ? a + (double)sg_pick(g, (uint64_t)(b - a) + 1) : a;
+    }
     if (r->integer || i % 3 == 2)
         return (i & 1) ? ceil(v) : floor(v);
     return round(v * 100.0) / 100.0;
