@@ -1,0 +1,67 @@
+// Real clients' structured output against mock_openai, unmodified but for
+// base URL and key: the Vercel AI SDK's generateObject (openai.chat) and
+// LangChain's withStructuredOutput in its three methods. Each parses and
+// checks the answer with the zod schema itself.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { generateObject } from 'ai';
+import { createOpenAI } from '@ai-sdk/openai';
+import { ChatOpenAI } from '@langchain/openai';
+import { z } from 'zod';
+import { startServer } from '../lib/server.mjs';
+
+const MODEL = 'gpt-4o-mini';
+
+const Step = z.object({ title: z.string().min(3), minutes: z.number().int().min(1).max(90) });
+const Recipe = z.object({
+  name: z.string(),
+  servings: z.number().int().min(1).max(12),
+  difficulty: z.enum(['easy', 'medium', 'hard']),
+  steps: z.array(Step).min(2).max(6),
+  vegetarian: z.boolean(),
+  source: z.url().nullable(),
+  course: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('main'), protein: z.string() }),
+    z.object({ kind: z.literal('dessert'), sweetness: z.number().min(0).max(10) }),
+  ]),
+});
+const PROMPT = 'Give me a recipe for a quick weeknight mushroom risotto.';
+
+describe('structured output through real clients', () => {
+  let s;
+  before(async () => { s = await startServer('mock_openai'); });
+  after(() => s.stop());
+
+  it('Vercel AI SDK generateObject with openai.chat and a zod schema', async () => {
+    const openai = createOpenAI({ baseURL: `${s.url}/v1`, apiKey: 'k' });
+    const { object, finishReason } = await generateObject({ model: openai.chat(MODEL), schema: Recipe, prompt: PROMPT, maxRetries: 0 });
+    assert.equal(finishReason, 'stop');
+    assert.deepEqual(Recipe.parse(object), object);
+    assert.ok(object.steps.length >= 2);
+  });
+
+  it('an optional zod field under strict mode gets the real API\'s 400', async () => {
+    // the AI SDK sends strict: true; .optional() leaves the key out of required
+    const openai = createOpenAI({ baseURL: `${s.url}/v1`, apiKey: 'k' });
+    const Loose = z.object({ a: z.string(), b: z.number().optional() });
+    await assert.rejects(generateObject({ model: openai.chat(MODEL), schema: Loose, prompt: PROMPT, maxRetries: 0 }), (e) => {
+      assert.equal(e.statusCode, 400);
+      assert.equal(e.message, "Invalid schema for response_format 'response': In context=(), 'required' is required to be supplied and to be an array including every key in properties. Missing 'b'.");
+      return true;
+    });
+  });
+
+  for (const method of ['jsonSchema', 'functionCalling', 'jsonMode']) {
+    it(`LangChain ChatOpenAI.withStructuredOutput, method ${method}`, async () => {
+      const llm = new ChatOpenAI({ model: MODEL, apiKey: 'k', configuration: { baseURL: `${s.url}/v1` }, maxRetries: 0 });
+      const structured = llm.withStructuredOutput(Recipe, { method, name: 'recipe' });
+      // json_object mode sees the schema only in the prompt (and needs the word JSON there)
+      const messages = method === 'jsonMode'
+        ? [['system', `Answer in JSON that fits this JSON schema:\n${JSON.stringify(z.toJSONSchema(Recipe))}`], ['human', PROMPT]]
+        : [['human', PROMPT]];
+      const out = await structured.invoke(messages);
+      assert.deepEqual(Recipe.parse(out), out);
+      assert.ok(['easy', 'medium', 'hard'].includes(out.difficulty));
+    });
+  }
+});
