@@ -8,6 +8,8 @@ import { generateObject } from 'ai';
 import { createOpenAI } from '@ai-sdk/openai';
 import { ChatOpenAI } from '@langchain/openai';
 import { z } from 'zod';
+import OpenAI from 'openai6';
+import { zodTextFormat } from 'openai6/helpers/zod';
 import { startServer } from '../lib/server.mjs';
 
 const MODEL = 'gpt-4o-mini';
@@ -64,4 +66,14 @@ describe('structured output through real clients', () => {
       assert.ok(['easy', 'medium', 'hard'].includes(out.difficulty));
     });
   }
+
+  it('openai responses.parse with zodTextFormat (text.format json_schema)', async () => {
+    const client = new OpenAI({ apiKey: 'k', baseURL: `${s.url}/v1`, maxRetries: 0 });
+    const r = await client.responses.parse({ model: MODEL, input: PROMPT, text: { format: zodTextFormat(Recipe, 'recipe') } });
+    assert.deepEqual(Recipe.parse(r.output_parsed), r.output_parsed);
+    const bad = await fetch(`${s.url}/v1/responses`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer k' },
+      body: JSON.stringify({ model: MODEL, input: PROMPT, text: { format: { type: 'json_schema', name: 'loose', strict: true, schema: { type: 'object', properties: {} } } } }) });
+    assert.equal(bad.status, 400);
+    assert.deepEqual((await bad.json()).error, { message: "Invalid schema for response_format 'loose': In context=(), 'additionalProperties' is required to be supplied and to be false.", type: 'invalid_request_error', param: 'text.format.schema', code: 'invalid_json_schema' });
+  });
 });
