@@ -13,6 +13,8 @@
 #define COST_BUDGET 3
 /* Attempts at an item no earlier item equals (uniqueItems). */
 #define UNIQUE_TRIES 64
+/* Attempts at a oneOf value only its own branch accepts. */
+#define ONEOF_TRIES 16
 
 static const cJSON *get(const cJSON *o, const char *k)
 {
@@ -253,28 +255,63 @@ static void typed(sg *g, const cJSON *f)
     }
 }
 
+static void flat_value(sg *g, cJSON *f);
+
+/* Branch b of f's `kw` list, merged with f's other keywords. */
+static void branch_value(sg *g, const cJSON *f, const char *kw, const cJSON *b)
+{
+    cJSON *rest = cJSON_Duplicate(f, true), *m = sg_flat(g->root, b);
+    if (rest)
+        cJSON_DeleteItemFromObjectCaseSensitive(rest, kw);
+    if (!rest || !m || !sg_merge(m, rest))
+        g->oom = true;
+    else
+        flat_value(g, m);
+    cJSON_Delete(m);
+    cJSON_Delete(rest);
+}
+
+/* True when the value written from `start` breaks every branch but b. */
+static bool only_branch(sg *g, const cJSON *alts, const cJSON *b, size_t start)
+{
+    cJSON *v = g->oom ? NULL : cJSON_Parse(g->out->data + start);
+    bool only = v != NULL;
+    for (const cJSON *a = alts->child; only && a; a = a->next)
+        only = a == b || sg_breaks(g->root, a, v);
+    cJSON_Delete(v);
+    return only;
+}
+
+/* oneOf: a value of one branch that no other branch could accept (branches
+ * may overlap, e.g. number and integer); a few seeded tries, then the last. */
+static void one_of(sg *g, const cJSON *f, const cJSON *alts)
+{
+    size_t start = g->out->len;
+    for (int t = 0; t < ONEOF_TRIES && !g->oom; t++) {
+        if (g->out->data) {
+            g->out->len = start;
+            g->out->data[start] = '\0';
+        }
+        const cJSON *b = pick_branch(g, alts);
+        branch_value(g, f, "oneOf", b);
+        if (only_branch(g, alts, b, start))
+            return;
+    }
+}
+
 /* A flattened schema: const, enum, a branch, or a value of its type. */
 static void flat_value(sg *g, cJSON *f)
 {
     const cJSON *c = get(f, "const"), *en = get(f, "enum");
-    const cJSON *alts = get(f, "anyOf");
-    if (!cJSON_IsArray(alts) || !alts->child)
-        alts = get(f, "oneOf");
+    const cJSON *any = get(f, "anyOf"), *one = get(f, "oneOf");
     if (c) {
         put_json(g, c);
     } else if (cJSON_IsArray(en) && en->child) {
         put_json(g, cJSON_GetArrayItem(en, (int)sg_pick(g, (uint64_t)cJSON_GetArraySize(en))));
-    } else if (cJSON_IsArray(alts) && alts->child) {
-        const cJSON *b = pick_branch(g, alts);
-        cJSON *m = sg_flat(g->root, b);
-        cJSON_DeleteItemFromObjectCaseSensitive(f, "anyOf");
-        cJSON_DeleteItemFromObjectCaseSensitive(f, "oneOf");
-        if (!m || !sg_merge(m, f)) {
-            g->oom = true;
-        } else {
-            flat_value(g, m);
-        }
-        cJSON_Delete(m);
+    } else if (cJSON_IsArray(any) && any->child) {
+        branch_value(g, f, "anyOf", pick_branch(g, any));
+    } else if (cJSON_IsArray(one) && one->child) {
+        one_of(g, f, one);
     } else {
         typed(g, f);
     }

@@ -54,6 +54,10 @@ void sg_value(sg *g, const cJSON *schema);
 /* A number in [0, n). */
 uint64_t sg_pick(sg *g, uint64_t n);
 
+/* --- oa_schema_check.c --- */
+/* True when v certainly does not validate against schema (for oneOf). */
+bool sg_breaks(const cJSON *root, const cJSON *schema, const cJSON *v);
+
 /* --- oa_schema_num.c --- */
 void sg_number(sg *g, const cJSON *flat, bool integer);
 
@@ -63,6 +67,10 @@ void sg_string(sg *g, const cJSON *flat);
 sg_word *sg_words(const char *text, size_t *n);
 /* Code points in s[0..n). */
 size_t sg_utf8_len(const char *s, size_t n);
+
+/* --- oa_schema_regex.c --- */
+/* oa_regex_generate with a bias: < 0 fewest repetitions, > 0 many. */
+bool sg_regex(const char *pattern, uint64_t *seed, buf *out, int bias);
 
 /* --- oa_schema_format.c --- */
 /* Append a value of the named format; false if the format is not known. */

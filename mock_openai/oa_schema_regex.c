@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "oa_schema.h"
+#include "oa_schema_int.h"
 #include "rng.h"
 
 #define RX_MAX_DEPTH 64
@@ -17,11 +18,13 @@
 #define RX_MAX_OUT 65536
 #define RX_MAX_RANGES 128
 #define RX_EXTRA 2 /* how many repetitions past the minimum an open quantifier adds at most */
+#define RX_LONG_EXTRA 8 /* the same when a longer string is wanted */
 
 typedef struct rx {
     uint64_t *s;
     buf *out;
     int depth;
+    int bias; /* < 0: fewest repetitions; > 0: many (to reach a minLength) */
     bool bad;
 } rx;
 
@@ -381,8 +384,10 @@ static void sequence(rx *r, const char *p, const char *e)
             r->bad = true;
             return;
         }
-        long top = hi < 0 || hi > lo + RX_EXTRA ? lo + RX_EXTRA : hi;
-        long n = lo + (long)pick(r, (uint64_t)(top - lo + 1));
+        long extra = r->bias > 0 ? RX_LONG_EXTRA : RX_EXTRA;
+        long top = hi < 0 || hi > lo + extra ? lo + extra : hi;
+        long from = r->bias > 0 ? top - (top > lo) : lo;
+        long n = r->bias < 0 ? lo : from + (long)pick(r, (uint64_t)(top - from + 1));
         for (long i = 0; i < n && !r->bad; i++)
             atom(r, p, a);
         p = next;
@@ -422,7 +427,12 @@ static void alternation(rx *r, const char *p, const char *e)
 
 bool oa_regex_generate(const char *pattern, uint64_t *seed, buf *out)
 {
-    rx r = {seed, out, 0, false};
+    return sg_regex(pattern, seed, out, 0);
+}
+
+bool sg_regex(const char *pattern, uint64_t *seed, buf *out, int bias)
+{
+    rx r = {seed, out, 0, bias, false};
     size_t start = out->len;
     alternation(&r, pattern, pattern + strlen(pattern));
     if (!r.bad)

@@ -10,7 +10,7 @@
 #define MAX_WORDS 256
 #define WORD_MAX_BYTES 40
 #define PLAIN_MAX 48       /* code points of a plain string with no maxLength */
-#define PATTERN_TRIES 8
+#define PATTERN_TRIES 24
 
 static const char *const fallback[] = {"summary", "result", "plan", "detail", "answer", "review", "note", "item"};
 
@@ -115,14 +115,17 @@ static bool from_pattern(sg *g, const char *pattern, size_t lo, size_t hi, buf *
 {
     buf best = BUF_INIT;
     bool have = false;
+    int bias = 0;
     for (int t = 0; t < PATTERN_TRIES; t++) {
         buf_clear(s);
-        if (!oa_regex_generate(pattern, &g->s, s))
+        if (!sg_regex(pattern, &g->s, s, bias))
             break;
         if (!pad(s, pattern, lo))
             g->oom = true;
         size_t n = sg_utf8_len(s->data ? s->data : "", s->len);
         bool in = n >= lo && n <= hi;
+        if (t >= PATTERN_TRIES / 4) /* after a few plain tries, lean towards the side that missed */
+            bias = n < lo ? 1 : n > hi ? -1 : 0;
         if (!have || in || n < sg_utf8_len(best.data, best.len)) {
             buf_clear(&best);
             if (!buf_append(&best, s->data ? s->data : "", s->len))

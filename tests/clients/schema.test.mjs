@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { startServer } from '../lib/server.mjs';
 
 const MODEL = 'gpt-4o-mini';
-const RANDOM_SCHEMAS = 300;
+const RANDOM_SCHEMAS = Number(process.env.MW_SCHEMA_CASES ?? 300); // more for a local soak
 const PARALLEL = 8;
 
 const ajv = new Ajv2020({ strict: false, allErrors: true });
@@ -63,8 +63,23 @@ function randomSchema(seed) {
       default: return { type: 'integer', multipleOf: int(2, 9), minimum: int(-100, 0) };
     }
   };
+  // Less common shapes: overlapping oneOf, allOf, tuples, mixed enums, root refs.
+  const unusual = (depth) => {
+    switch (int(0, 8)) {
+      case 0: return { oneOf: [{ type: 'number', minimum: 0, maximum: 50 }, { type: 'integer' }] };
+      case 1: return { oneOf: [{ type: 'string' }, { type: 'string', maxLength: 4 }] };
+      case 2: return { allOf: [{ type: 'object', properties: { a: { type: 'string' } }, required: ['a'] }, { properties: { b: { type: 'integer', minimum: 5 } }, required: ['b'] }] };
+      case 3: return { type: 'array', prefixItems: [{ type: 'string', format: 'date' }, { const: 7 }, node(depth + 1)], items: false, minItems: 3 };
+      case 4: return { enum: [{ x: 1 }, [1, 2], 'text', 3.5, null] };
+      case 5: return { type: 'string', pattern: pick(PATTERNS.slice(0, 5)), minLength: int(1, 6) };
+      case 6: return { type: ['object', 'null'], properties: { v: node(depth + 1) }, required: ['v'], additionalProperties: false };
+      case 7: return { type: 'integer', minimum: 1e12, maximum: 1e12 + int(0, 1000) };
+      default: return { anyOf: [object(depth + 1), { type: 'array', items: { $ref: '#' }, maxItems: 2 }] };
+    }
+  };
   const node = (depth) => {
-    const k = depth >= 3 ? 0 : int(0, 9);
+    const k = depth >= 3 ? 0 : int(0, 10);
+    if (k === 10) return unusual(depth);
     if (k <= 3) return scalar();
     if (k === 4) return object(depth);
     if (k === 5) {
@@ -159,7 +174,7 @@ function strictValid(s, root = true) {
     if (s.additionalProperties !== false) return false;
     if (keys.length !== (s.required ?? []).length || !keys.every((k) => s.required.includes(k))) return false;
   }
-  const subs = [...Object.values(s.properties ?? {}), ...Object.values(s.$defs ?? {}), ...(s.anyOf ?? []), ...(s.oneOf ?? []), ...(s.allOf ?? []), ...(s.items ? [s.items] : [])];
+  const subs = [...Object.values(s.properties ?? {}), ...Object.values(s.$defs ?? {}), ...(s.anyOf ?? []), ...(s.oneOf ?? []), ...(s.allOf ?? []), ...(s.prefixItems ?? []), ...(s.items && typeof s.items === "object" ? [s.items] : [])];
   return subs.every((x) => strictValid(x, false));
 }
 

@@ -266,6 +266,14 @@ START_TEST(combinators)
         cJSON_Delete(v);
     }
     ck_assert(circles > 0 && circles < SEEDS); /* both branches get taken */
+    for (uint64_t seed = 0; seed < SEEDS; seed++) { /* overlapping oneOf: only values one branch takes */
+        cJSON *v = gen("{\"oneOf\":[{\"type\":\"number\"},{\"type\":\"integer\"}]}", seed, NULL);
+        ck_assert_msg(v->valuedouble != (double)(long long)v->valuedouble, "%g is both", v->valuedouble);
+        cJSON_Delete(v);
+        v = gen("{\"oneOf\":[{\"type\":\"string\"},{\"type\":\"string\",\"maxLength\":3}]}", seed, NULL);
+        ck_assert_msg(cps(v->valuestring) > 3, "'%s' is both", v->valuestring);
+        cJSON_Delete(v);
+    }
     ck_assert(nulls > 0 && nulls < SEEDS / 2);
 }
 END_TEST
