@@ -126,10 +126,28 @@ static bool walk_map(strict *st, const char *kw, const cJSON *map)
     return true;
 }
 
+/* {"$ref": ..., "description": ...}: the API takes a bare reference only
+ * (its message says "context=" here, without "In"). */
+static bool check_ref(strict *st, const cJSON *s)
+{
+    if (!get(s, "$ref") || !s->child->next)
+        return true;
+    char ctx[300], keys[200];
+    size_t at = 0;
+    context(st, ctx, sizeof ctx);
+    for (const cJSON *k = s->child; k && at < sizeof keys; k = k->next)
+        if (strcmp(k->string, "$ref"))
+            at += (size_t)snprintf(keys + at, sizeof keys - at, "%s'%s'", at ? ", " : "", k->string);
+    return oa_fail(st->e, 400, IRE, st->param, st->code, "Invalid schema for %s '%.64s': context=%s, $ref cannot have "
+                   "keywords {%s}.", st->what, st->name, ctx, keys);
+}
+
 static bool walk(strict *st, const cJSON *s)
 {
     if (!cJSON_IsObject(s))
         return true;
+    if (!check_ref(st, s))
+        return false;
     if (is_object_schema(s) && !check_object(st, s))
         return false;
     const cJSON *items = get(s, "items");

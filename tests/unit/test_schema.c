@@ -332,6 +332,10 @@ START_TEST(strict_errors)
                  "\"$ref\":\"#/$defs/d\"}},\"$defs\":{\"d\":{\"type\":\"object\",\"properties\":{}}}}",
                  "Invalid schema for response_format 'x': In context=('$defs', 'd'), 'additionalProperties' is "
                  "required to be supplied and to be false.");
+    strict_fails("{\"type\":\"object\",\"additionalProperties\":false,\"required\":[\"a\"],\"properties\":{\"a\":{"
+                 "\"$ref\":\"#/$defs/d\",\"description\":\"an a\",\"default\":null}},\"$defs\":{\"d\":{\"type\":\"string\"}}}",
+                 "Invalid schema for response_format 'x': context=('properties', 'a'), $ref cannot have keywords "
+                 "{'description', 'default'}.");
     /* twelve objects deep */
     char deep[2000] = "";
     for (int i = 0; i < 12; i++)
