@@ -10,6 +10,14 @@
 #include "oa_schema_int.h"
 
 #define CHECK_MAX_DEPTH 32
+/* Schemas one check may look at (branches of branches multiply); past it
+ * the answer is "maybe valid", the safe side. */
+#define CHECK_WORK 2000
+
+typedef struct chk {
+    const cJSON *root;
+    int work;
+} chk;
 
 static const cJSON *get(const cJSON *o, const char *k)
 {
@@ -52,9 +60,9 @@ static bool string_breaks(const cJSON *s, const char *v)
     return (cJSON_IsNumber(minl) && (double)n < minl->valuedouble) || (cJSON_IsNumber(maxl) && (double)n > maxl->valuedouble);
 }
 
-static bool breaks(const cJSON *root, const cJSON *schema, const cJSON *v, int depth);
+static bool breaks(chk *c, const cJSON *schema, const cJSON *v, int depth);
 
-static bool object_breaks(const cJSON *root, const cJSON *s, const cJSON *v, int depth)
+static bool object_breaks(chk *c, const cJSON *s, const cJSON *v, int depth)
 {
     const cJSON *props = get(s, "properties"), *req = get(s, "required");
     for (const cJSON *r = cJSON_IsArray(req) ? req->child : NULL; r; r = r->next)
@@ -64,13 +72,13 @@ static bool object_breaks(const cJSON *root, const cJSON *s, const cJSON *v, int
         const cJSON *p = get(props, k->string);
         if (!p && cJSON_IsFalse(get(s, "additionalProperties")) && !get(s, "patternProperties"))
             return true;
-        if (p && breaks(root, p, k, depth + 1))
+        if (p && breaks(c, p, k, depth + 1))
             return true;
     }
     return false;
 }
 
-static bool array_breaks(const cJSON *root, const cJSON *s, const cJSON *v, int depth)
+static bool array_breaks(chk *c, const cJSON *s, const cJSON *v, int depth)
 {
     const cJSON *minv = get(s, "minItems"), *maxv = get(s, "maxItems"), *items = get(s, "items");
     double n = cJSON_GetArraySize(v);
@@ -79,20 +87,20 @@ static bool array_breaks(const cJSON *root, const cJSON *s, const cJSON *v, int 
     if (!cJSON_IsObject(items) || get(s, "prefixItems"))
         return false;
     for (const cJSON *x = v->child; x; x = x->next)
-        if (breaks(root, items, x, depth + 1))
+        if (breaks(c, items, x, depth + 1))
             return true;
     return false;
 }
 
-static bool any_branch_holds(const cJSON *root, const cJSON *alts, const cJSON *v, int depth)
+static bool any_branch_holds(chk *c, const cJSON *alts, const cJSON *v, int depth)
 {
     for (const cJSON *a = alts->child; a; a = a->next)
-        if (!breaks(root, a, v, depth + 1))
+        if (!breaks(c, a, v, depth + 1))
             return true;
     return false;
 }
 
-static bool flat_breaks(const cJSON *root, const cJSON *f, const cJSON *v, int depth)
+static bool flat_breaks(chk *ck, const cJSON *f, const cJSON *v, int depth)
 {
     const cJSON *c = get(f, "const"), *en = get(f, "enum"), *t = get(f, "type");
     const cJSON *any = get(f, "anyOf"), *one = get(f, "oneOf");
@@ -100,29 +108,30 @@ static bool flat_breaks(const cJSON *root, const cJSON *f, const cJSON *v, int d
         return true;
     if (t && !(sg_types(f) & kind_of(v)))
         return true;
-    if ((cJSON_IsArray(any) && any->child && !any_branch_holds(root, any, v, depth)) ||
-        (cJSON_IsArray(one) && one->child && !any_branch_holds(root, one, v, depth)))
+    if ((cJSON_IsArray(any) && any->child && !any_branch_holds(ck, any, v, depth)) ||
+        (cJSON_IsArray(one) && one->child && !any_branch_holds(ck, one, v, depth)))
         return true;
     if (cJSON_IsNumber(v))
         return number_breaks(f, v->valuedouble);
     if (cJSON_IsString(v))
         return string_breaks(f, v->valuestring);
     if (cJSON_IsObject(v))
-        return object_breaks(root, f, v, depth);
-    return cJSON_IsArray(v) && array_breaks(root, f, v, depth);
+        return object_breaks(ck, f, v, depth);
+    return cJSON_IsArray(v) && array_breaks(ck, f, v, depth);
 }
 
-static bool breaks(const cJSON *root, const cJSON *schema, const cJSON *v, int depth)
+static bool breaks(chk *c, const cJSON *schema, const cJSON *v, int depth)
 {
-    if (depth > CHECK_MAX_DEPTH)
+    if (depth > CHECK_MAX_DEPTH || c->work-- <= 0)
         return false;
-    cJSON *f = sg_flat(root, schema);
-    bool b = f && flat_breaks(root, f, v, depth);
+    cJSON *f = sg_flat(c->root, schema);
+    bool b = f && flat_breaks(c, f, v, depth);
     cJSON_Delete(f);
     return b;
 }
 
 bool sg_breaks(const cJSON *root, const cJSON *schema, const cJSON *v)
 {
-    return breaks(root, schema, v, 0);
+    chk c = {root, CHECK_WORK};
+    return breaks(&c, schema, v, 0);
 }

@@ -32,9 +32,16 @@ static void emit(sg *g, const char *s)
         g->oom = true;
 }
 
-static bool ending(const sg *g)
+bool sg_full(sg *g)
 {
-    return g->depth >= SG_FREE_DEPTH;
+    if (!g->full && (g->out->len - g->start > SG_MAX_OUT || g->steps > SG_MAX_STEPS))
+        g->full = true;
+    return g->full;
+}
+
+static bool ending(sg *g)
+{
+    return g->depth >= SG_FREE_DEPTH || sg_full(g);
 }
 
 static void put_json(sg *g, const cJSON *v)
@@ -78,7 +85,7 @@ static const cJSON *pick_branch(sg *g, const cJSON *alts)
 /* One type out of the allowed set. */
 static unsigned pick_type(sg *g, const cJSON *f, unsigned t)
 {
-    if (t & SG_T_NUM) /* "number" covers integers: pick between the two only when both are named */
+    if (t & SG_T_NUM) /* a number may be whole: "integer" beside it adds nothing */
         t &= ~SG_T_INT;
     unsigned opts[8], n = 0, nonnull[8], nn = 0;
     for (unsigned b = 1; b <= SG_T_OBJ; b <<= 1)
@@ -122,8 +129,7 @@ static void object(sg *g, const cJSON *f)
 {
     const cJSON *props = get(f, "properties"), *req = get(f, "required"), *extra = get(f, "additionalProperties");
     const cJSON *minp = get(f, "minProperties"), *maxp = get(f, "maxProperties");
-    long have = 0, need = cJSON_IsNumber(minp) ? (long)minp->valuedouble : 0;
-    long cap = cJSON_IsNumber(maxp) ? (long)maxp->valuedouble : 1L << 30;
+    long have = 0, need = sg_count(minp, 0), cap = sg_count(maxp, SG_MAX_COUNT);
     bool first = true;
     emit(g, "{");
     g->depth++;
@@ -147,7 +153,7 @@ static void object(sg *g, const cJSON *f)
         sg_value(g, cJSON_IsObject(extra) ? extra : NULL);
         have++;
     }
-    for (long i = 0; have < need && !cJSON_IsFalse(extra) && i < need; i++) {
+    for (long i = 0; have < need && !cJSON_IsFalse(extra) && i < need && !sg_full(g); i++) {
         char k[40];
         snprintf(k, sizeof k, "extra_%ld", i);
         if (get(props, k))
@@ -200,13 +206,14 @@ static void array_item(sg *g, const cJSON *s, bool unique, size_t *starts, long 
 static void array(sg *g, const cJSON *f)
 {
     const cJSON *minv = get(f, "minItems"), *maxv = get(f, "maxItems");
-    long lo = cJSON_IsNumber(minv) ? (long)minv->valuedouble : 0;
-    long hi = cJSON_IsNumber(maxv) ? (long)maxv->valuedouble : lo + 3;
+    long lo = sg_count(minv, 0), hi = sg_count(maxv, lo + 3);
     long fixed;
     item_schema(f, 0, &fixed);
     const cJSON *rest = item_schema(f, fixed, &fixed);
     if (hi > lo + 3)
         hi = lo + 3;
+    if (hi < lo) /* maxItems below minItems: no instance; keep to minItems */
+        hi = lo;
     if (cJSON_IsFalse(rest) && hi > fixed) /* no items past the tuple */
         hi = fixed > lo ? fixed : lo;
     long n = ending(g) ? lo : lo + (long)sg_pick(g, (uint64_t)(hi - lo + 1));
@@ -220,7 +227,7 @@ static void array(sg *g, const cJSON *f)
     bool unique = cJSON_IsTrue(get(f, "uniqueItems"));
     emit(g, "[");
     g->depth++;
-    for (long i = 0; i < n && !g->oom; i++) {
+    for (long i = 0; i < n && !g->oom && !(i && sg_full(g)); i++) { /* spent: short of minItems, but bounded */
         if (i)
             emit(g, ",");
         array_item(g, item_schema(f, i, &fixed), unique, starts, i);
@@ -260,13 +267,20 @@ static void flat_value(sg *g, cJSON *f);
 /* Branch b of f's `kw` list, merged with f's other keywords. */
 static void branch_value(sg *g, const cJSON *f, const char *kw, const cJSON *b)
 {
+    if (g->branches > SG_MAX_DEPTH) { /* {"anyOf": [{"$ref": "#"}]}: branches that never reach a value */
+        emit(g, "null");
+        return;
+    }
     cJSON *rest = cJSON_Duplicate(f, true), *m = sg_flat(g->root, b);
     if (rest)
         cJSON_DeleteItemFromObjectCaseSensitive(rest, kw);
     if (!rest || !m || !sg_merge(m, rest))
         g->oom = true;
-    else
+    else {
+        g->branches++;
         flat_value(g, m);
+        g->branches--;
+    }
     cJSON_Delete(m);
     cJSON_Delete(rest);
 }
@@ -287,7 +301,10 @@ static bool only_branch(sg *g, const cJSON *alts, const cJSON *b, size_t start)
 static void one_of(sg *g, const cJSON *f, const cJSON *alts)
 {
     size_t start = g->out->len;
-    for (int t = 0; t < ONEOF_TRIES && !g->oom; t++) {
+    /* retries inside retries multiply: only the innermost few retry, and they spend the budget */
+    int tries = g->branches > 2 ? 1 : ONEOF_TRIES;
+    for (int t = 0; t < tries && !g->oom && !(t && sg_full(g)); t++) {
+        g->steps++;
         if (g->out->data) {
             g->out->len = start;
             g->out->data[start] = '\0';
@@ -321,6 +338,7 @@ void sg_value(sg *g, const cJSON *schema)
 {
     if (g->oom)
         return;
+    g->steps++;
     if (g->depth > SG_MAX_DEPTH) { /* no finite instance within reach */
         emit(g, "null");
         return;
@@ -330,13 +348,16 @@ void sg_value(sg *g, const cJSON *schema)
         g->oom = true;
         return;
     }
+    int branches = g->branches; /* a value of its own: its branches count afresh */
+    g->branches = 0;
     flat_value(g, f);
+    g->branches = branches;
     cJSON_Delete(f);
 }
 
 bool oa_schema_generate(const void *schema, uint64_t seed, const char *words, buf *out)
 {
-    sg g = {.root = schema, .s = seed, .out = out};
+    sg g = {.root = schema, .s = seed, .out = out, .start = out->len};
     sg_word *w = sg_words(words ? words : "", &g.nwords);
     g.words = w;
     size_t start = out->len;

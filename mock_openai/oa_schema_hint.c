@@ -1,6 +1,7 @@
 /* json_object mode follows what the conversation shows: the first JSON
  * object in a message is either a JSON schema (generate for it) or an
  * example (answer in its shape: same keys, same kinds of values). */
+#include <math.h>
 #include <string.h>
 
 #include "oa_schema.h"
@@ -39,7 +40,7 @@ static cJSON *shape(const cJSON *v)
         return NULL;
     const char *t = cJSON_IsObject(v) ? "object" : cJSON_IsArray(v) ? "array" : cJSON_IsString(v) ? "string"
                   : cJSON_IsBool(v) ? "boolean" : cJSON_IsNull(v) ? "null"
-                  : v->valuedouble == (double)(long long)v->valuedouble ? "integer" : "number";
+                  : v->valuedouble == floor(v->valuedouble) ? "integer" : "number";
     bool ok = cJSON_AddStringToObject(s, "type", t) != NULL;
     if (ok && cJSON_IsObject(v)) {
         cJSON *props = cJSON_AddObjectToObject(s, "properties"), *req = cJSON_AddArrayToObject(s, "required");

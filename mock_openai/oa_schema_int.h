@@ -16,6 +16,12 @@
 #define SG_FREE_DEPTH 4
 /* Past this, a schema without a finite instance gives up with null. */
 #define SG_MAX_DEPTH 48
+/* A hostile schema (minItems: 1e9, wide and deep) must not take the server
+ * down: past this much output or this many values, lists stop growing and
+ * every choice is the smallest. Counts read from a schema are capped too. */
+#define SG_MAX_OUT (1u << 20)
+#define SG_MAX_STEPS 20000
+#define SG_MAX_COUNT 100000
 
 typedef struct sg_word {
     const char *p;
@@ -29,13 +35,18 @@ typedef struct sg {
     size_t nwords;
     buf *out;
     int depth;
-    bool oom;
+    int branches; /* anyOf / oneOf taken one inside another, without a value between */
+    size_t start, steps;
+    bool oom, full;
 } sg;
 
 /* --- oa_schema_ref.c: references and merged views --- */
 
 /* The schema a "#/..." reference points at, or NULL. */
 const cJSON *sg_resolve(const cJSON *root, const char *ref);
+/* A count keyword (minItems, maxLength...) as a long in [0, SG_MAX_COUNT];
+ * dflt when absent. */
+long sg_count(const cJSON *v, long dflt);
 /* A new schema with $ref and allOf folded in (the caller deletes it);
  * NULL when memory ran out. Booleans become {} or {"not":{}}. */
 cJSON *sg_flat(const cJSON *root, const cJSON *schema);
@@ -51,6 +62,8 @@ int sg_cost(const cJSON *root, const cJSON *schema, int budget);
 
 /* --- oa_schema_gen.c --- */
 void sg_value(sg *g, const cJSON *schema);
+/* True once the output or step budget is spent. */
+bool sg_full(sg *g);
 /* A number in [0, n). */
 uint64_t sg_pick(sg *g, uint64_t n);
 

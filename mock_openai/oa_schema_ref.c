@@ -42,12 +42,21 @@ const cJSON *sg_resolve(const cJSON *root, const char *ref)
         if (cJSON_IsArray(at)) {
             char *end;
             long i = strtol(tok, &end, 10);
-            at = *tok && !*end ? cJSON_GetArrayItem(at, (int)i) : NULL;
+            at = *tok && !*end && i >= 0 && i < SG_MAX_COUNT ? cJSON_GetArrayItem(at, (int)i) : NULL;
         } else {
             at = get(at, tok);
         }
     }
     return *p ? NULL : at;
+}
+
+long sg_count(const cJSON *v, long dflt)
+{
+    if (!cJSON_IsNumber(v))
+        return dflt;
+    if (!(v->valuedouble > 0)) /* negative or NaN */
+        return 0;
+    return v->valuedouble > SG_MAX_COUNT ? SG_MAX_COUNT : (long)v->valuedouble;
 }
 
 static bool same_value_in(const cJSON *v, const cJSON *list)
@@ -197,11 +206,15 @@ bool sg_merge(cJSON *dst, const cJSON *src)
     return true;
 }
 
-static cJSON *flat_chain(const cJSON *root, const cJSON *schema, int chain)
+/* Parts one flattening may fold: allOf lists of references to the root
+ * would otherwise multiply. Past it, parts count as {}. */
+#define FLAT_WORK 256
+
+static cJSON *flat_chain(const cJSON *root, const cJSON *schema, int chain, int *work)
 {
     if (cJSON_IsFalse(schema))
         return cJSON_Parse("{\"not\":{}}");
-    if (!cJSON_IsObject(schema) || chain > REF_CHAIN_MAX)
+    if (!cJSON_IsObject(schema) || chain > REF_CHAIN_MAX || (*work)-- <= 0)
         return cJSON_CreateObject();
     const cJSON *ref = get(schema, "$ref"), *all = get(schema, "allOf");
     cJSON *out = cJSON_CreateObject();
@@ -211,11 +224,11 @@ static cJSON *flat_chain(const cJSON *root, const cJSON *schema, int chain)
                 return cJSON_Delete(out), NULL;
     if (!out || (!ref && !cJSON_IsArray(all)))
         return out;
-    cJSON *res = cJSON_IsString(ref) ? flat_chain(root, sg_resolve(root, ref->valuestring), chain + 1)
+    cJSON *res = cJSON_IsString(ref) ? flat_chain(root, sg_resolve(root, ref->valuestring), chain + 1, work)
                                      : cJSON_CreateObject();
     bool ok = res && sg_merge(res, out);
     for (const cJSON *a = cJSON_IsArray(all) ? all->child : NULL; ok && a; a = a->next) {
-        cJSON *part = flat_chain(root, a, chain + 1);
+        cJSON *part = flat_chain(root, a, chain + 1, work);
         ok = part && sg_merge(res, part);
         cJSON_Delete(part);
     }
@@ -227,7 +240,8 @@ static cJSON *flat_chain(const cJSON *root, const cJSON *schema, int chain)
 
 cJSON *sg_flat(const cJSON *root, const cJSON *schema)
 {
-    return flat_chain(root, schema, 0);
+    int work = FLAT_WORK;
+    return flat_chain(root, schema, 0, &work);
 }
 
 unsigned sg_types(const cJSON *f)
@@ -248,48 +262,62 @@ unsigned sg_types(const cJSON *f)
 }
 
 #define COST_NEVER 1000
+/* Schemas one estimate may flatten: wide objects would otherwise cost
+ * width^budget. Past it, what is left counts as never ending. */
+#define COST_WORK 400
 
-static int cost_flat(const cJSON *root, const cJSON *f, int budget);
+typedef struct cost_ctx {
+    const cJSON *root;
+    int work;
+} cost_ctx;
 
-int sg_cost(const cJSON *root, const cJSON *schema, int budget)
+static int cost_flat(cost_ctx *cc, const cJSON *f, int budget);
+
+static int cost(cost_ctx *cc, const cJSON *schema, int budget)
 {
-    if (budget < 0)
+    if (budget < 0 || cc->work-- <= 0)
         return COST_NEVER;
-    cJSON *f = sg_flat(root, schema);
-    int c = f ? cost_flat(root, f, budget) : COST_NEVER;
+    cJSON *f = sg_flat(cc->root, schema);
+    int c = f ? cost_flat(cc, f, budget) : COST_NEVER;
     cJSON_Delete(f);
     return c;
 }
 
-static int cost_object(const cJSON *root, const cJSON *f, int budget)
+int sg_cost(const cJSON *root, const cJSON *schema, int budget)
+{
+    cost_ctx cc = {root, COST_WORK};
+    return cost(&cc, schema, budget);
+}
+
+static int cost_object(cost_ctx *cc, const cJSON *f, int budget)
 {
     const cJSON *props = get(f, "properties"), *req = get(f, "required");
     int worst = 0;
     for (const cJSON *r = cJSON_IsArray(req) ? req->child : NULL; r; r = r->next) {
         const cJSON *p = cJSON_IsString(r) ? get(props, r->valuestring) : NULL;
-        int c = p ? sg_cost(root, p, budget - 1) : 0;
+        int c = p ? cost(cc, p, budget - 1) : 0;
         worst = c > worst ? c : worst;
     }
     return worst >= COST_NEVER ? COST_NEVER : 1 + worst;
 }
 
-static int cost_array(const cJSON *root, const cJSON *f, int budget)
+static int cost_array(cost_ctx *cc, const cJSON *f, int budget)
 {
     const cJSON *min = get(f, "minItems"), *items = get(f, "items"), *prefix = get(f, "prefixItems");
-    long n = cJSON_IsNumber(min) ? (long)min->valuedouble : 0;
+    long n = sg_count(min, 0);
     int worst = 0;
     for (const cJSON *p = cJSON_IsArray(prefix) ? prefix->child : NULL; p && n > 0; p = p->next, n--) {
-        int c = sg_cost(root, p, budget - 1);
+        int c = cost(cc, p, budget - 1);
         worst = c > worst ? c : worst;
     }
     if (n > 0 && items) {
-        int c = sg_cost(root, items, budget - 1);
+        int c = cost(cc, items, budget - 1);
         worst = c > worst ? c : worst;
     }
     return worst >= COST_NEVER ? COST_NEVER : 1 + worst;
 }
 
-static int cost_flat(const cJSON *root, const cJSON *f, int budget)
+static int cost_flat(cost_ctx *cc, const cJSON *f, int budget)
 {
     if (get(f, "const") || cJSON_IsArray(get(f, "enum")))
         return 0;
@@ -298,7 +326,7 @@ static int cost_flat(const cJSON *root, const cJSON *f, int budget)
     if (cJSON_IsArray(alts) && alts->child) {
         int best = COST_NEVER;
         for (const cJSON *a = alts->child; a; a = a->next) {
-            int c = sg_cost(root, a, budget);
+            int c = cost(cc, a, budget);
             best = c < best ? c : best;
         }
         return best;
@@ -308,9 +336,9 @@ static int cost_flat(const cJSON *root, const cJSON *f, int budget)
         return 0;
     int c = COST_NEVER;
     if (t & SG_T_ARR)
-        c = cost_array(root, f, budget);
+        c = cost_array(cc, f, budget);
     if (t & SG_T_OBJ) {
-        int o = cost_object(root, f, budget);
+        int o = cost_object(cc, f, budget);
         c = o < c ? o : c;
     }
     return c;

@@ -69,15 +69,14 @@ static void cut_cps(buf *b, size_t cps)
 /* A few of the conversation's words, grown or cut to [lo, hi] code points. */
 static bool plain(sg *g, size_t lo, size_t hi, buf *s)
 {
-    size_t want = 1 + (size_t)sg_pick(g, 4);
+    size_t want = 1 + (size_t)sg_pick(g, 4), n = 0;
     bool ok = true;
-    for (size_t i = 0; ok && (i < want || sg_utf8_len(s->data, s->len) < lo); i++) {
+    for (size_t i = 0; ok && (i < want || n < lo) && n < hi; i++) {
         const sg_word *w = &g->words[sg_pick(g, g->nwords)];
         ok = (i == 0 || buf_puts(s, " ")) && buf_append(s, w->p, w->n);
-        if (sg_utf8_len(s->data, s->len) >= hi)
-            break;
+        n += (i > 0) + sg_utf8_len(w->p, w->n);
     }
-    if (ok && sg_utf8_len(s->data, s->len) > hi)
+    if (ok && n > hi)
         cut_cps(s, hi);
     while (ok && s->len && s->data[s->len - 1] == ' ' && sg_utf8_len(s->data, s->len) > lo)
         s->data[--s->len] = '\0';
@@ -146,8 +145,7 @@ void sg_string(sg *g, const cJSON *f)
 {
     const cJSON *minl = get(f, "minLength"), *maxl = get(f, "maxLength");
     const cJSON *pattern = get(f, "pattern"), *format = get(f, "format");
-    size_t lo = cJSON_IsNumber(minl) && minl->valuedouble > 0 ? (size_t)minl->valuedouble : 0;
-    size_t hi = cJSON_IsNumber(maxl) && maxl->valuedouble >= 0 ? (size_t)maxl->valuedouble : lo + PLAIN_MAX;
+    size_t lo = (size_t)sg_count(minl, 0), hi = (size_t)sg_count(maxl, (long)lo + PLAIN_MAX);
     buf s = BUF_INIT;
     bool done = cJSON_IsString(pattern) && from_pattern(g, pattern->valuestring, lo, hi, &s);
     if (!done && cJSON_IsString(format) && sg_format(g, format->valuestring, &s)) {

@@ -372,6 +372,38 @@ START_TEST(hints)
 }
 END_TEST
 
+/* Schemas with no instance, or an enormous one: an answer comes, bounded. */
+START_TEST(hostile_schemas_stay_bounded)
+{
+    static const char *const hostile[] = {
+        "{\"anyOf\":[{\"$ref\":\"#\"}]}",
+        "{\"oneOf\":[{\"$ref\":\"#\"},{\"$ref\":\"#\"}]}",
+        "{\"allOf\":[{\"$ref\":\"#\"},{\"$ref\":\"#\"},{\"$ref\":\"#\"},{\"$ref\":\"#\"}]}",
+        "{\"type\":\"array\",\"minItems\":1e12,\"items\":{\"type\":\"array\",\"minItems\":1000,\"items\":{"
+        "\"type\":\"string\",\"minLength\":1000}}}",
+        "{\"type\":\"string\",\"minLength\":1e300}",
+        "{\"type\":\"object\",\"minProperties\":1e9}",
+        "{\"type\":\"array\",\"minItems\":5,\"maxItems\":2}",
+        "{\"type\":\"string\",\"pattern\":\"(((a{1000}){1000}){1000})\"}",
+        "{\"type\":\"number\",\"minimum\":1e308,\"maximum\":-1e308}",
+        "{\"type\":\"integer\",\"minimum\":-1e308,\"maximum\":1e308,\"multipleOf\":1e-300}",
+        "{\"type\":\"array\",\"minItems\":100,\"uniqueItems\":true,\"items\":{\"oneOf\":[{\"$ref\":\"#\"},"
+        "{\"type\":\"boolean\"}]}}",
+    };
+    for (size_t i = 0; i < sizeof hostile / sizeof hostile[0]; i++) {
+        cJSON *s = cJSON_Parse(hostile[i]);
+        buf out = BUF_INIT;
+        ck_assert(oa_schema_generate(s, 1, "words", &out));
+        ck_assert_msg(out.len < (4u << 20), "%s: %zu bytes", hostile[i], out.len);
+        cJSON *v = cJSON_Parse(out.data);
+        ck_assert_msg(v != NULL, "%s: not JSON", hostile[i]);
+        cJSON_Delete(v);
+        cJSON_Delete(s);
+        buf_free(&out);
+    }
+}
+END_TEST
+
 static Suite *schema_suite(void)
 {
     Suite *s = suite_create("schema");
@@ -389,6 +421,7 @@ static Suite *schema_suite(void)
     tcase_add_test(tc, deterministic);
     tcase_add_test(tc, strict_errors);
     tcase_add_test(tc, hints);
+    tcase_add_test(tc, hostile_schemas_stay_bounded);
     suite_add_tcase(s, tc);
     return s;
 }
