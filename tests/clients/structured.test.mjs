@@ -4,12 +4,12 @@
 // checks the answer with the zod schema itself.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { generateObject } from 'ai';
+import { generateObject, streamObject } from 'ai';
 import { createOpenAI } from '@ai-sdk/openai';
 import { ChatOpenAI } from '@langchain/openai';
 import { z } from 'zod';
 import OpenAI from 'openai6';
-import { zodTextFormat } from 'openai6/helpers/zod';
+import { zodResponseFormat, zodTextFormat, zodFunction } from 'openai6/helpers/zod';
 import { startServer } from '../lib/server.mjs';
 
 const MODEL = 'gpt-4o-mini';
@@ -42,6 +42,18 @@ describe('structured output through real clients', () => {
     assert.ok(object.steps.length >= 2);
   });
 
+  it('Vercel AI SDK streamObject: partial objects, then the whole one', async () => {
+    const openai = createOpenAI({ baseURL: `${s.url}/v1`, apiKey: 'k' });
+    const result = streamObject({ model: openai.chat(MODEL), schema: Recipe, prompt: PROMPT, maxRetries: 0 });
+    let partials = 0;
+    for await (const partial of result.partialObjectStream) partials += partial ? 1 : 0;
+    const object = await result.object;
+    assert.ok(partials > 2, `${partials} partial objects`);
+    assert.deepEqual(Recipe.parse(object), object);
+    const again = await generateObject({ model: openai.chat(MODEL), schema: Recipe, prompt: PROMPT, maxRetries: 0 });
+    assert.deepEqual(again.object, object); // streamed or not, the same request gets the same answer
+  });
+
   it('an optional zod field under strict mode gets the real API\'s 400', async () => {
     // the AI SDK sends strict: true; .optional() leaves the key out of required
     const openai = createOpenAI({ baseURL: `${s.url}/v1`, apiKey: 'k' });
@@ -66,6 +78,16 @@ describe('structured output through real clients', () => {
       assert.ok(['easy', 'medium', 'hard'].includes(out.difficulty));
     });
   }
+
+  it('openai chat.completions.parse with zodResponseFormat and a strict zodFunction tool', async () => {
+    const client = new OpenAI({ apiKey: 'k', baseURL: `${s.url}/v1`, maxRetries: 0 });
+    const r = await client.chat.completions.parse({ model: MODEL, messages: [{ role: 'user', content: PROMPT }], response_format: zodResponseFormat(Recipe, 'recipe') });
+    assert.deepEqual(Recipe.parse(r.choices[0].message.parsed), r.choices[0].message.parsed);
+    const t = await client.chat.completions.parse({ model: MODEL, messages: [{ role: 'user', content: PROMPT }],
+      tools: [zodFunction({ name: 'save_recipe', parameters: Recipe })], tool_choice: { type: 'function', function: { name: 'save_recipe' } } });
+    const call = t.choices[0].message.tool_calls[0];
+    assert.deepEqual(Recipe.parse(call.function.parsed_arguments), call.function.parsed_arguments);
+  });
 
   it('openai responses.parse with zodTextFormat (text.format json_schema)', async () => {
     const client = new OpenAI({ apiKey: 'k', baseURL: `${s.url}/v1`, maxRetries: 0 });
