@@ -11,6 +11,7 @@
 #define WORD_MAX_BYTES 40
 #define PLAIN_MAX 48       /* code points of a plain string with no maxLength */
 #define PATTERN_TRIES 24
+#define FORMAT_TRIES 6
 
 static const char *const fallback[] = {"summary", "result", "plan", "detail", "answer", "review", "note", "item"};
 
@@ -109,7 +110,14 @@ static bool pad(buf *s, const char *pattern, size_t lo)
     return ok;
 }
 
-/* The shortest of a few matches within [lo, hi]; false if none parses. */
+/* How far n code points are from [lo, hi]. */
+static size_t miss(size_t n, size_t lo, size_t hi)
+{
+    return n < lo ? lo - n : n > hi ? n - hi : 0;
+}
+
+/* A match within [lo, hi] (else the nearest of a few); false if the
+ * pattern is beyond the subset. */
 static bool from_pattern(sg *g, const char *pattern, size_t lo, size_t hi, buf *s)
 {
     buf best = BUF_INIT;
@@ -125,7 +133,7 @@ static bool from_pattern(sg *g, const char *pattern, size_t lo, size_t hi, buf *
         bool in = n >= lo && n <= hi;
         if (t >= PATTERN_TRIES / 4) /* after a few plain tries, lean towards the side that missed */
             bias = n < lo ? 1 : n > hi ? -1 : 0;
-        if (!have || in || n < sg_utf8_len(best.data, best.len)) {
+        if (!have || in || miss(n, lo, hi) < miss(sg_utf8_len(best.data, best.len), lo, hi)) {
             buf_clear(&best);
             if (!buf_append(&best, s->data ? s->data : "", s->len))
                 g->oom = true;
@@ -148,9 +156,13 @@ void sg_string(sg *g, const cJSON *f)
     size_t lo = (size_t)sg_count(minl, 0), hi = (size_t)sg_count(maxl, (long)lo + PLAIN_MAX);
     buf s = BUF_INIT;
     bool done = cJSON_IsString(pattern) && from_pattern(g, pattern->valuestring, lo, hi, &s);
-    if (!done && cJSON_IsString(format) && sg_format(g, format->valuestring, &s)) {
+    /* a few seeded values of the format; none fitting the lengths gives way to words */
+    for (int t = 0; !done && cJSON_IsString(format) && t < FORMAT_TRIES; t++) {
+        buf_clear(&s);
+        if (!sg_format(g, format->valuestring, &s))
+            break;
         size_t n = sg_utf8_len(s.data ? s.data : "", s.len);
-        done = n >= lo && n <= hi; /* a format value that does not fit the lengths gives way to words */
+        done = n >= lo && n <= hi;
     }
     if (!done) {
         buf_clear(&s);
