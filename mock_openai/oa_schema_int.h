@@ -85,6 +85,11 @@ size_t sg_utf8_len(const char *s, size_t n);
 /* oa_regex_generate with a bias: < 0 fewest repetitions, > 0 many. */
 bool sg_regex(const char *pattern, uint64_t *seed, buf *out, int bias);
 
+/* --- oa_schema_match.c --- */
+/* Does s[0..n) contain a match of pattern? 1 yes, 0 no, -1 cannot tell
+ * (beyond the subset, or too long or costly to check). */
+int sg_regex_match(const char *pattern, const char *s, size_t n);
+
 /* --- oa_schema_format.c --- */
 /* Append a value of the named format; false if the format is not known. */
 bool sg_format(sg *g, const char *format, buf *out);

@@ -115,6 +115,7 @@ static bool class_shorthand(bool *bad, rx_cls *c, char l)
     case 'D': case 'S': case 'W':
         if (c->neg)
             *bad = true;
+        c->partial = true;
         add_range(bad, c, l == 'W' ? '-' : 'a', l == 'W' ? '-' : 'z');
         return true;
     default: return false;
@@ -159,6 +160,7 @@ bool rx_class_parse(rx_cls *c, const char *p, const char *e)
 {
     bool bad = false;
     c->n = 0;
+    c->partial = false;
     c->neg = p < e && *p == '^';
     p += c->neg;
     while (p < e && !bad) {

@@ -15,6 +15,7 @@ typedef struct rx_cls {
     unsigned lo[RX_MAX_RANGES], hi[RX_MAX_RANGES];
     int n;
     bool neg;
+    bool partial; /* holds \D, \W or \S: fine to pick from, not to match with */
 } rx_cls;
 
 /* One UTF-8 sequence at p (not past e): its code point, its length. */

@@ -1,6 +1,7 @@
 /* String values: a pattern's match, a format's value, or the
  * conversation's own words, within minLength / maxLength (counted in code
  * points, as JSON Schema counts them). */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -116,55 +117,72 @@ static size_t miss(size_t n, size_t lo, size_t hi)
     return n < lo ? lo - n : n > hi ? n - hi : 0;
 }
 
+/* How a candidate misses: by length, and far worse, by not matching. */
+static size_t score(const char *pattern, const buf *s, size_t lo, size_t hi)
+{
+    const char *t = s->data ? s->data : "";
+    size_t off = miss(sg_utf8_len(t, s->len), lo, hi);
+    return sg_regex_match(pattern, t, s->len) == 0 ? off + ((size_t)1 << 40) : off;
+}
+
 /* A match within [lo, hi] (else the nearest of a few); false if the
- * pattern is beyond the subset. */
+ * pattern is beyond the subset. The matcher weeds out what a skipped
+ * lookaround or the padding broke. */
 static bool from_pattern(sg *g, const char *pattern, size_t lo, size_t hi, buf *s)
 {
     buf best = BUF_INIT;
-    bool have = false;
+    size_t best_score = SIZE_MAX;
     int bias = 0;
-    for (int t = 0; t < PATTERN_TRIES; t++) {
+    for (int t = 0; t < PATTERN_TRIES && best_score; t++) {
         buf_clear(s);
         if (!sg_regex(pattern, &g->s, s, bias))
             break;
         if (!pad(s, pattern, lo))
             g->oom = true;
-        size_t n = sg_utf8_len(s->data ? s->data : "", s->len);
-        bool in = n >= lo && n <= hi;
+        size_t n = sg_utf8_len(s->data ? s->data : "", s->len), sc = score(pattern, s, lo, hi);
         if (t >= PATTERN_TRIES / 4) /* after a few plain tries, lean towards the side that missed */
             bias = n < lo ? 1 : n > hi ? -1 : 0;
-        if (!have || in || miss(n, lo, hi) < miss(sg_utf8_len(best.data, best.len), lo, hi)) {
+        if (sc < best_score) {
+            best_score = sc;
             buf_clear(&best);
             if (!buf_append(&best, s->data ? s->data : "", s->len))
                 g->oom = true;
-            have = true;
         }
-        if (in)
-            break;
     }
     buf_clear(s);
-    if (have && !buf_append(s, best.data ? best.data : "", best.len))
+    if (best_score != SIZE_MAX && !buf_append(s, best.data ? best.data : "", best.len))
         g->oom = true;
     buf_free(&best);
-    return have;
+    return best_score != SIZE_MAX;
+}
+
+/* A few seeded values of the format within the lengths, and matching the
+ * pattern if there is one (a real address reads better than whatever the
+ * pattern spells out). */
+static bool from_format(sg *g, const char *format, const char *pattern, size_t lo, size_t hi, buf *s)
+{
+    for (int t = 0; t < FORMAT_TRIES; t++) {
+        buf_clear(s);
+        if (!sg_format(g, format, s))
+            return false;
+        size_t n = sg_utf8_len(s->data ? s->data : "", s->len);
+        if (n >= lo && n <= hi && (!pattern || sg_regex_match(pattern, s->data ? s->data : "", s->len) == 1))
+            return true;
+    }
+    return false;
 }
 
 void sg_string(sg *g, const cJSON *f)
 {
     const cJSON *minl = get(f, "minLength"), *maxl = get(f, "maxLength");
-    const cJSON *pattern = get(f, "pattern"), *format = get(f, "format");
+    const cJSON *pj = get(f, "pattern"), *fj = get(f, "format");
+    const char *pattern = cJSON_IsString(pj) ? pj->valuestring : NULL, *format = cJSON_IsString(fj) ? fj->valuestring : NULL;
     size_t lo = (size_t)sg_count(minl, 0), hi = (size_t)sg_count(maxl, (long)lo + PLAIN_MAX);
     buf s = BUF_INIT;
-    bool done = cJSON_IsString(pattern) && from_pattern(g, pattern->valuestring, lo, hi, &s);
-    /* a few seeded values of the format; none fitting the lengths gives way to words */
-    for (int t = 0; !done && cJSON_IsString(format) && t < FORMAT_TRIES; t++) {
-        buf_clear(&s);
-        if (!sg_format(g, format->valuestring, &s))
-            break;
-        size_t n = sg_utf8_len(s.data ? s.data : "", s.len);
-        done = n >= lo && n <= hi;
-    }
-    if (!done) {
+    bool done = format && from_format(g, format, pattern, lo, hi, &s);
+    done = done || (pattern && from_pattern(g, pattern, lo, hi, &s));
+    done = done || (format && pattern && from_format(g, format, NULL, lo, hi, &s)); /* a pattern beyond the subset */
+    if (!done) { /* words: they fit the lengths, if not a pattern or format the generator could not meet */
         buf_clear(&s);
         if (!plain(g, lo, hi, &s))
             g->oom = true;

@@ -29,7 +29,7 @@ function rng(seed) {
   };
 }
 
-const PATTERNS = ['^[A-Z]{2}-\\d{3,5}$', '^(red|green|blue)(-[a-z]+)?$', '^[^\\s@]+@[a-z]+\\.org$', '^\\w{4,8}$',
+const PATTERNS = ['^[A-Z]{2}-\\d{3,5}$', '^(red|green|blue)(-[a-z]+)?$', '^[^\\s@]+@[a-z]+\\.org$', '^\\w{4,8}$', '^(?!\\d)(?=.*[A-Z])(?=.*\\d)[A-Za-z0-9]{6,10}$',
   '^#[0-9a-fA-F]{6}$', '^(?:\\+?1[-. ]?)?\\(?\\d{3}\\)?[-. ]?\\d{3}[-. ]?\\d{4}$', 'ab+c', '^[a-z]+(?:_[a-z0-9]+)*$'];
 const FORMATS = ['date-time', 'date', 'time', 'duration', 'email', 'hostname', 'ipv4', 'ipv6', 'uuid', 'uri'];
 

@@ -4,10 +4,12 @@
 #include <cJSON.h>
 #include <regex.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "check_main.h"
 #include "oa_schema.h"
+#include "oa_schema_int.h"
 
 #define SEEDS 300
 
@@ -151,6 +153,70 @@ START_TEST(regex_subset_limits)
     cJSON *v = gen("{\"type\":\"string\",\"pattern\":\"(a)\\\\1\"}", 1, NULL);
     ck_assert(cJSON_IsString(v));
     cJSON_Delete(v);
+}
+END_TEST
+
+START_TEST(regex_matcher)
+{
+    static const struct {
+        const char *pattern, *s;
+        int want;
+    } cases[] = {
+        {"^[A-Z]{2}-\\d{3,5}$", "AB-1234", 1}, {"^[A-Z]{2}-\\d{3,5}$", "AB-12", 0},
+        {"^[A-Z]{2}-\\d{3,5}$", "xAB-123", 0}, {"b+c", "aabbbcd", 1}, {"b+c", "ac", 0},
+        {"^(cat|dog)s?$", "dogs", 1}, {"^(cat|dog)s?$", "cow", 0}, {"^(?:ab)*$", "ababab", 1},
+        {"^(?:ab)*$", "aba", 0}, {"^[^aeiou]+$", "rhythm", 1}, {"^[^aeiou]+$", "rhyme", 0},
+        {"^(?!\\.)[a-z.]+$", ".abc", 0}, {"^(?!\\.)[a-z.]+$", "a.bc", 1}, {"^(?=.*\\d)\\w+$", "abc1", 1},
+        {"^(?=.*\\d)\\w+$", "abcd", 0}, {"\\bcat\\b", "a cat!", 1}, {"\\bcat\\b", "concat", 0},
+        {"^caf\u00e9$", "caf\u00e9", 1}, {"^.{4}$", "caf\u00e9", 1}, {"^\\s*$", " \t", 1},
+        {"^a{2,}$", "aaaa", 1}, {"^a{2,}$", "a", 0}, {"^(a*)*b$", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaac", -1},
+        {"(a)\\1", "aa", -1}, {"(?<=a)b", "ab", -1}, {"^(?<y>\\d{4})-\\d\\d$", "2024-05", 1},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int got = sg_regex_match(cases[i].pattern, cases[i].s, strlen(cases[i].s));
+        ck_assert_msg(got == cases[i].want, "/%s/ on '%s': %d, want %d", cases[i].pattern, cases[i].s, got, cases[i].want);
+    }
+}
+END_TEST
+
+/* A string for {"type": "string", "pattern": ..., "format": ...}, built
+ * with cJSON so the patterns below need only C's escaping. */
+static char *gen_string(const char *pattern, const char *format, uint64_t seed, const char *words)
+{
+    cJSON *s = cJSON_CreateObject();
+    cJSON_AddStringToObject(s, "type", "string");
+    cJSON_AddStringToObject(s, "pattern", pattern);
+    if (format)
+        cJSON_AddStringToObject(s, "format", format);
+    buf out = BUF_INIT;
+    ck_assert(oa_schema_generate(s, seed, words, &out));
+    cJSON *v = cJSON_Parse(out.data);
+    ck_assert(cJSON_IsString(v));
+    char *str = strdup(v->valuestring);
+    cJSON_Delete(v);
+    cJSON_Delete(s);
+    buf_free(&out);
+    return str;
+}
+
+/* Lookarounds the generator skips: the matcher keeps only strings that
+ * pass them. With a format too, the format's own value when it matches. */
+START_TEST(pattern_lookarounds_and_formats)
+{
+    const char *pw = "^(?!\\d)(?=.*[A-Z])(?=.*\\d)[A-Za-z0-9]{6,10}$";
+    int ok = 0;
+    for (uint64_t seed = 0; seed < SEEDS; seed++) {
+        char *v = gen_string(pw, NULL, seed, NULL);
+        ok += sg_regex_match(pw, v, strlen(v)) == 1;
+        free(v);
+    }
+    ck_assert_int_eq(ok, SEEDS);
+    const char *email = "^(?!\\.)(?!.*\\.\\.)([A-Za-z0-9_'+\\-\\.]*)[A-Za-z0-9_+-]@([A-Za-z0-9][A-Za-z0-9\\-]*\\.)+[A-Za-z]{2,}$";
+    for (uint64_t seed = 0; seed < 50; seed++) {
+        char *v = gen_string(email, "email", seed, "Write to Paris");
+        ck_assert_msg(strstr(v, "@example.com") && sg_regex_match(email, v, strlen(v)) == 1, "%s", v);
+        free(v);
+    }
 }
 END_TEST
 
@@ -414,6 +480,8 @@ static Suite *schema_suite(void)
     tcase_add_test(tc, strings_lengths_words);
     tcase_add_test(tc, pattern_matches);
     tcase_add_test(tc, regex_subset_limits);
+    tcase_add_test(tc, regex_matcher);
+    tcase_add_test(tc, pattern_lookarounds_and_formats);
     tcase_add_test(tc, formats);
     tcase_add_test(tc, arrays);
     tcase_add_test(tc, refs_and_recursion);
