@@ -13,6 +13,9 @@ size_t rx_utf8_at(const char *p, const char *e, unsigned *cp)
     size_t n = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
     if ((size_t)(e - p) < n)
         n = 1;
+    for (size_t i = 1; i < n; i++)
+        if (((unsigned char)p[i] & 0xc0) != 0x80) /* not UTF-8: one byte, as it comes */
+            n = 1;
     unsigned v = n == 1 ? c : c & (0x3f >> (n - 1));
     for (size_t i = 1; i < n; i++)
         v = v << 6 | ((unsigned char)p[i] & 0x3f);
