@@ -188,6 +188,22 @@ static bool read_json_object(const cJSON *msgs, oa_chat_req *q, oa_err *e)
     return true;
 }
 
+/* json_schema.name: ^[a-zA-Z0-9_-]+$, at most 64 characters. */
+static bool check_schema_name(const char *name, oa_err *e)
+{
+    const char *param = "response_format.json_schema.name";
+    size_t n = strlen(name);
+    if (n > 64)
+        return oa_fail(e, 400, IRE, param, "string_above_max_length",
+                       "Invalid '%s': string too long. Expected a string with maximum length 64, but got a string "
+                       "with length %zu instead.", param, n);
+    if (n == 0 || strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") != n)
+        return oa_fail(e, 400, IRE, param, "invalid_value",
+                       "Invalid '%s': string does not match pattern. Expected a string that matches the pattern "
+                       "'^[a-zA-Z0-9_-]+$'.", param);
+    return true;
+}
+
 static bool read_format(const cJSON *root, oa_chat_req *q, oa_err *e)
 {
     const cJSON *rf = cJSON_GetObjectItemCaseSensitive(root, "response_format");
@@ -202,6 +218,9 @@ static bool read_format(const cJSON *root, oa_chat_req *q, oa_err *e)
     if (cJSON_IsString(type) && !strcmp(type->valuestring, "json_schema") && cJSON_IsObject(js) && !cJSON_IsString(name))
         return oa_fail(e, 400, IRE, "response_format.json_schema.name", "missing_required_parameter",
                        "Missing required parameter: 'response_format.json_schema.name'.");
+    if (cJSON_IsString(type) && !strcmp(type->valuestring, "json_schema") && cJSON_IsObject(js) &&
+        !check_schema_name(name->valuestring, e))
+        return false;
     if (cJSON_IsString(type) && !strcmp(type->valuestring, "json_schema") && cJSON_IsObject(schema)) {
         if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(js, "strict")) &&
             !oa_schema_check_strict(schema, "response_format", name->valuestring, "response_format", NULL, e))
