@@ -131,15 +131,18 @@ static void object(sg *g, const cJSON *f)
     const cJSON *minp = get(f, "minProperties"), *maxp = get(f, "maxProperties");
     long have = 0, need = sg_count(minp, 0), cap = sg_count(maxp, SG_MAX_COUNT);
     bool first = true;
+    /* keys after the current one: can they still reach minProperties? */
+    long later = cJSON_IsObject(props) ? cJSON_GetArraySize(props) : 0;
     emit(g, "{");
     g->depth++;
+    long req_left = cJSON_IsArray(req) ? cJSON_GetArraySize(req) : 0; /* room kept for them under maxProperties */
     for (const cJSON *p = cJSON_IsObject(props) ? props->child : NULL; p; p = p->next) {
         bool must = listed(req, p->string);
-        long later = 0; /* keys after this one: can they still reach minProperties? */
-        for (const cJSON *q = p->next; q; q = q->next)
-            later++;
-        bool want = must || have + later < need || (!ending(g) && have < cap && sg_pick(g, 3) != 0);
-        if (!want || (!must && have >= cap))
+        later--;
+        req_left -= must;
+        bool room = have + req_left < cap;
+        bool want = must || (room && (have + later < need || (!ending(g) && sg_pick(g, 3) != 0)));
+        if (!want)
             continue;
         key(g, p->string, &first);
         sg_value(g, p);

@@ -65,7 +65,8 @@ function randomSchema(seed) {
   };
   // Less common shapes: overlapping oneOf, allOf, tuples, mixed enums, root refs.
   const unusual = (depth) => {
-    switch (int(0, 8)) {
+    switch (int(0, 9)) {
+      case 9: return { type: 'object', properties: { a: { type: 'string' }, b: { type: 'integer' }, c: { type: 'boolean' }, d: { type: 'null' } }, required: ['d'], minProperties: 2, maxProperties: 3 };
       case 0: return { oneOf: [{ type: 'number', minimum: 0, maximum: 50 }, { type: 'integer' }] };
       case 1: return { oneOf: [{ type: 'string' }, { type: 'string', maxLength: 4 }] };
       case 2: return { allOf: [{ type: 'object', properties: { a: { type: 'string' } }, required: ['a'] }, { properties: { b: { type: 'integer', minimum: 5 } }, required: ['b'] }] };

@@ -276,6 +276,25 @@ static int depth_of(const cJSON *v)
     return (cJSON_IsObject(v) || cJSON_IsArray(v)) + d;
 }
 
+START_TEST(object_sizes)
+{
+    const char *s = "{\"type\":\"object\",\"properties\":{\"a\":{},\"b\":{},\"c\":{},\"d\":{},\"e\":{}},"
+                    "\"required\":[\"e\"],\"minProperties\":3,\"maxProperties\":3}";
+    const char *open = "{\"type\":\"object\",\"minProperties\":2,\"additionalProperties\":{\"type\":\"integer\"}}";
+    for (uint64_t seed = 0; seed < SEEDS; seed++) {
+        cJSON *v = gen(s, seed, NULL);
+        ck_assert_int_eq(cJSON_GetArraySize(v), 3);
+        ck_assert(cJSON_GetObjectItem(v, "e") != NULL);
+        cJSON_Delete(v);
+        v = gen(open, seed, NULL);
+        ck_assert_int_ge(cJSON_GetArraySize(v), 2);
+        for (const cJSON *x = v->child; x; x = x->next)
+            ck_assert(cJSON_IsNumber(x));
+        cJSON_Delete(v);
+    }
+}
+END_TEST
+
 START_TEST(refs_and_recursion)
 {
     const char *tree = "{\"$ref\":\"#/$defs/node\",\"$defs\":{\"node\":{\"type\":\"object\",\"additionalProperties\":false,"
@@ -484,6 +503,7 @@ static Suite *schema_suite(void)
     tcase_add_test(tc, pattern_lookarounds_and_formats);
     tcase_add_test(tc, formats);
     tcase_add_test(tc, arrays);
+    tcase_add_test(tc, object_sizes);
     tcase_add_test(tc, refs_and_recursion);
     tcase_add_test(tc, combinators);
     tcase_add_test(tc, deterministic);
