@@ -36,9 +36,10 @@ bool oa_regex_generate(const char *pattern, uint64_t *seed, buf *out);
 bool oa_schema_check_strict(const void *schema, const char *what, const char *name, const char *param,
                             const char *code, oa_err *e);
 
-/* The first JSON object in text (a fenced block or inline), as a schema:
- * itself when it looks like one, else the shape of the example. NULL when the
- * text holds no JSON object. The caller frees it with cJSON_Delete. */
+/* The JSON object in text to follow (a fenced one before inline ones, a
+ * schema before an example, a later one before an earlier), as a schema:
+ * itself when it is an object schema, else the shape of the example. NULL
+ * when the text holds no JSON object. The caller frees it with cJSON_Delete. */
 void *oa_schema_hint(const char *text);
 
 #endif

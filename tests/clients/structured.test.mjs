@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { generateObject, streamObject } from 'ai';
 import { createOpenAI } from '@ai-sdk/openai';
 import { ChatOpenAI } from '@langchain/openai';
+import { StructuredOutputParser } from '@langchain/core/output_parsers';
 import { z } from 'zod';
 import OpenAI from 'openai6';
 import { zodResponseFormat, zodTextFormat, zodFunction } from 'openai6/helpers/zod';
@@ -69,10 +70,10 @@ describe('structured output through real clients', () => {
     it(`LangChain ChatOpenAI.withStructuredOutput, method ${method}`, async () => {
       const llm = new ChatOpenAI({ model: MODEL, apiKey: 'k', configuration: { baseURL: `${s.url}/v1` }, maxRetries: 0 });
       const structured = llm.withStructuredOutput(Recipe, { method, name: 'recipe' });
-      // json_object mode sees the schema only in the prompt (and needs the word JSON there)
-      const messages = method === 'jsonMode'
-        ? [['system', `Answer in JSON that fits this JSON schema:\n${JSON.stringify(z.toJSONSchema(Recipe))}`], ['human', PROMPT]]
-        : [['human', PROMPT]];
+      // json_object mode sees the schema only in the prompt: LangChain's own format instructions, which
+      // show an example schema inline first and the real one last, fenced (and say "JSON")
+      const instructions = StructuredOutputParser.fromZodSchema(Recipe).getFormatInstructions();
+      const messages = method === 'jsonMode' ? [['system', instructions], ['human', PROMPT]] : [['human', PROMPT]];
       const out = await structured.invoke(messages);
       assert.deepEqual(Recipe.parse(out), out);
       assert.ok(['easy', 'medium', 'hard'].includes(out.difficulty));

@@ -454,6 +454,20 @@ START_TEST(hints)
     cJSON_Delete(h);
     buf_free(&out);
     ck_assert_ptr_null(oa_schema_hint("no braces { here"));
+    /* LangChain's format instructions: an example schema inline, then the real one fenced */
+    h = oa_schema_hint("For example, the example \"JSON Schema\" instance {{\"properties\": {{\"foo\": {{\"type\": "
+                       "\"array\", \"items\": {{\"type\": \"string\"}}}}}}, \"required\": [\"foo\"]}}\nThus, the object "
+                       "{\"foo\": [\"bar\", \"baz\"]} is well-formatted.\nHere is the JSON Schema instance your output must "
+                       "adhere to:\n```json\n{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},"
+                       "\"required\":[\"city\"]}\n```\n");
+    ck_assert(h != NULL);
+    ck_assert(cJSON_GetObjectItem(cJSON_GetObjectItem(h, "properties"), "city") != NULL);
+    cJSON_Delete(h);
+    /* a schema and an example inline: the schema */
+    h = oa_schema_hint("Schema: {\"type\":\"object\",\"properties\":{\"q\":{\"type\":\"integer\"}}} e.g. {\"q\": 3}");
+    ck_assert(cJSON_GetObjectItem(cJSON_GetObjectItem(h, "properties"), "q") != NULL);
+    ck_assert_str_eq(cJSON_GetObjectItem(h, "type")->valuestring, "object");
+    cJSON_Delete(h);
 }
 END_TEST
 
