@@ -98,5 +98,11 @@ describe('structured output through real clients', () => {
       body: JSON.stringify({ model: MODEL, input: PROMPT, text: { format: { type: 'json_schema', name: 'loose', strict: true, schema: { type: 'object', properties: {} } } } }) });
     assert.equal(bad.status, 400);
     assert.deepEqual((await bad.json()).error, { message: "Invalid schema for response_format 'loose': In context=(), 'additionalProperties' is required to be supplied and to be false.", type: 'invalid_request_error', param: 'text.format.schema', code: 'invalid_json_schema' });
+    const noJson = await fetch(`${s.url}/v1/responses`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer k' },
+      body: JSON.stringify({ model: MODEL, input: PROMPT, text: { format: { type: 'json_object' } } }) });
+    assert.equal(noJson.status, 400);
+    assert.deepEqual((await noJson.json()).error, { message: "Response input messages must contain the word 'json' in some form to use 'text.format' of type 'json_object'.", type: 'invalid_request_error', param: 'text.format', code: null });
+    const obj = await client.responses.create({ model: MODEL, input: `${PROMPT} Reply in JSON like {"dish": "x", "minutes": 20}`, text: { format: { type: 'json_object' } } });
+    assert.deepEqual(Object.keys(JSON.parse(obj.output_text)), ['dish', 'minutes']);
   });
 });
