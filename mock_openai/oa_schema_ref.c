@@ -190,7 +190,10 @@ bool sg_merge(cJSON *dst, const cJSON *src)
         else if (!strcmp(n, "enum") && cJSON_IsArray(k))
             ok = merge_enum(dst, k);
         else if (!strcmp(n, "type") && mine) {
-            unsigned t = type_bits(mine) & type_bits(k);
+            unsigned a = type_bits(mine), b = type_bits(k);
+            a |= (a & SG_T_NUM) ? SG_T_INT : 0; /* number and integer meet in integer */
+            b |= (b & SG_T_NUM) ? SG_T_INT : 0;
+            unsigned t = a & b;
             ok = t ? put(dst, "type", types_json(t)) : true;
         } else if (is_bound(n))
             ok = merge_bound(dst, n, k);

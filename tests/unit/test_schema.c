@@ -345,6 +345,9 @@ START_TEST(combinators)
         circles += !strcmp(k, "circle");
         ck_assert(cJSON_IsNumber(cJSON_GetObjectItem(v, !strcmp(k, "circle") ? "r" : "w")));
         cJSON_Delete(v);
+        v = gen("{\"allOf\":[{\"type\":\"number\"},{\"type\":[\"integer\",\"string\"]}]}", seed, NULL);
+        ck_assert(cJSON_IsNumber(v) && v->valuedouble == (double)(long long)v->valuedouble);
+        cJSON_Delete(v);
         v = gen(types, seed, NULL);
         nulls += cJSON_IsNull(v);
         ck_assert(cJSON_IsNull(v) || cps(v->valuestring) >= 2);
