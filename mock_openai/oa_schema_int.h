@@ -50,11 +50,17 @@ long sg_count(const cJSON *v, long dflt);
 /* A new schema with $ref and allOf folded in (the caller deletes it);
  * NULL when memory ran out. Booleans become {} or {"not":{}}. */
 cJSON *sg_flat(const cJSON *root, const cJSON *schema);
+
+/* --- oa_schema_merge.c --- */
 /* Fold src's keywords into dst as allOf would. False on OOM. */
 bool sg_merge(cJSON *dst, const cJSON *src);
+enum { SG_T_NULL = 1, SG_T_BOOL = 2, SG_T_INT = 4, SG_T_NUM = 8, SG_T_STR = 16, SG_T_ARR = 32, SG_T_OBJ = 64 };
+/* The "type" keyword (a name or a list) as a bit set of SG_T_*; 0 when absent. */
+unsigned sg_type_bits(const cJSON *type);
+
+/* --- oa_schema_cost.c --- */
 /* The type names a schema allows, as a bit set of SG_T_*; inferred from
  * its keywords when "type" is absent. */
-enum { SG_T_NULL = 1, SG_T_BOOL = 2, SG_T_INT = 4, SG_T_NUM = 8, SG_T_STR = 16, SG_T_ARR = 32, SG_T_OBJ = 64 };
 unsigned sg_types(const cJSON *flat);
 /* How deep an instance of schema must at least go (0 for a scalar),
  * looking `budget` levels ahead; large when it cannot end within them. */
