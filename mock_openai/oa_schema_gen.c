@@ -1,7 +1,6 @@
-/* The instance generator: picks a type or alternative, then writes the
- * value; objects, arrays and the choices live here, scalars in
- * oa_schema_num.c and oa_schema_str.c. */
-#include <stdio.h>
+/* The instance generator: picks a type or an alternative (anyOf, oneOf,
+ * type lists), then writes the value; objects and arrays are in
+ * oa_schema_container.c, scalars in oa_schema_num.c and oa_schema_str.c. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,8 +10,6 @@
 
 /* Cost look-ahead when choosing the branch that ends soonest. */
 #define COST_BUDGET 3
-/* Attempts at an item no earlier item equals (uniqueItems). */
-#define UNIQUE_TRIES 64
 /* Attempts at a oneOf value only its own branch accepts. */
 #define ONEOF_TRIES 16
 
@@ -26,7 +23,7 @@ uint64_t sg_pick(sg *g, uint64_t n)
     return n ? rng_next(&g->s) % n : 0;
 }
 
-static void emit(sg *g, const char *s)
+void sg_emit(sg *g, const char *s)
 {
     if (!buf_puts(g->out, s))
         g->oom = true;
@@ -39,7 +36,7 @@ bool sg_full(sg *g)
     return g->full;
 }
 
-static bool ending(sg *g)
+bool sg_ending(sg *g)
 {
     return g->depth >= SG_FREE_DEPTH || sg_full(g);
 }
@@ -50,7 +47,7 @@ static void put_json(sg *g, const cJSON *v)
     if (!t)
         g->oom = true;
     else
-        emit(g, t);
+        sg_emit(g, t);
     cJSON_free(t);
 }
 
@@ -58,7 +55,7 @@ static void put_json(sg *g, const cJSON *v)
  * ends soonest; else a seeded one, null branches only now and then. */
 static const cJSON *pick_branch(sg *g, const cJSON *alts)
 {
-    if (ending(g)) {
+    if (sg_ending(g)) {
         const cJSON *best = alts->child;
         int bc = 1 << 30;
         for (const cJSON *a = alts->child; a; a = a->next) {
@@ -93,7 +90,7 @@ static unsigned pick_type(sg *g, const cJSON *f, unsigned t)
             opts[n++] = b;
     if (n == 1)
         return opts[0];
-    if (ending(g)) { /* a scalar ends at once; else the list, if it may be empty */
+    if (sg_ending(g)) { /* a scalar ends at once; else the list, if it may be empty */
         for (unsigned i = 0; i < n; i++)
             if (!(opts[i] & (SG_T_ARR | SG_T_OBJ)))
                 return opts[i];
@@ -108,157 +105,25 @@ static unsigned pick_type(sg *g, const cJSON *f, unsigned t)
     return nonnull[sg_pick(g, nn)];
 }
 
-static bool listed(const cJSON *req, const char *k)
-{
-    for (const cJSON *r = cJSON_IsArray(req) ? req->child : NULL; r; r = r->next)
-        if (cJSON_IsString(r) && !strcmp(r->valuestring, k))
-            return true;
-    return false;
-}
-
-static void key(sg *g, const char *k, bool *first)
-{
-    emit(g, *first ? "" : ",");
-    if (!buf_json_str(g->out, k, strlen(k)))
-        g->oom = true;
-    emit(g, ":");
-    *first = false;
-}
-
-static void object(sg *g, const cJSON *f)
-{
-    const cJSON *props = get(f, "properties"), *req = get(f, "required"), *extra = get(f, "additionalProperties");
-    const cJSON *minp = get(f, "minProperties"), *maxp = get(f, "maxProperties");
-    long have = 0, need = sg_count(minp, 0), cap = sg_count(maxp, SG_MAX_COUNT);
-    bool first = true;
-    /* keys after the current one: can they still reach minProperties? */
-    long later = cJSON_IsObject(props) ? cJSON_GetArraySize(props) : 0;
-    emit(g, "{");
-    g->depth++;
-    long req_left = cJSON_IsArray(req) ? cJSON_GetArraySize(req) : 0; /* room kept for them under maxProperties */
-    for (const cJSON *p = cJSON_IsObject(props) ? props->child : NULL; p; p = p->next) {
-        bool must = listed(req, p->string);
-        later--;
-        req_left -= must;
-        bool room = have + req_left < cap;
-        bool want = must || (room && (have + later < need || (!ending(g) && sg_pick(g, 3) != 0)));
-        if (!want)
-            continue;
-        key(g, p->string, &first);
-        sg_value(g, p);
-        have++;
-    }
-    /* required keys the properties do not describe: additionalProperties says what they hold */
-    for (const cJSON *r = cJSON_IsArray(req) ? req->child : NULL; r; r = r->next) {
-        if (!cJSON_IsString(r) || get(props, r->valuestring))
-            continue;
-        key(g, r->valuestring, &first);
-        sg_value(g, cJSON_IsObject(extra) ? extra : NULL);
-        have++;
-    }
-    for (long i = 0; have < need && !cJSON_IsFalse(extra) && i < need && !sg_full(g); i++) {
-        char k[40];
-        snprintf(k, sizeof k, "extra_%ld", i);
-        if (get(props, k))
-            continue;
-        key(g, k, &first);
-        sg_value(g, cJSON_IsObject(extra) ? extra : NULL);
-        have++;
-    }
-    g->depth--;
-    emit(g, "}");
-}
-
-/* The schema of item i: prefixItems / a draft-4 items list, then items. */
-static const cJSON *item_schema(const cJSON *f, long i, long *fixed)
-{
-    const cJSON *prefix = get(f, "prefixItems"), *items = get(f, "items");
-    if (!cJSON_IsArray(prefix) && cJSON_IsArray(items))
-        prefix = items, items = get(f, "additionalItems");
-    *fixed = cJSON_IsArray(prefix) ? cJSON_GetArraySize(prefix) : 0;
-    if (i < *fixed)
-        return cJSON_GetArrayItem(prefix, (int)i);
-    return items;
-}
-
-static bool seen_before(const buf *out, const size_t *starts, long n, size_t from, size_t len)
-{
-    for (long j = 0; j < n; j++) {
-        size_t e = j + 1 < n ? starts[j + 1] - 1 : from - 1; /* items are joined by ',' */
-        if (e - starts[j] == len && !memcmp(out->data + starts[j], out->data + from, len))
-            return true;
-    }
-    return false;
-}
-
-/* One item at out's end; with uniqueItems retried until it differs. */
-static void array_item(sg *g, const cJSON *s, bool unique, size_t *starts, long i)
-{
-    size_t from = g->out->len;
-    starts[i] = from;
-    for (int t = 0; t < UNIQUE_TRIES; t++) {
-        g->out->len = from;
-        if (g->out->data)
-            g->out->data[from] = '\0';
-        sg_value(g, s);
-        if (!unique || g->oom || !seen_before(g->out, starts, i, from, g->out->len - from))
-            return;
-    }
-}
-
-static void array(sg *g, const cJSON *f)
-{
-    const cJSON *minv = get(f, "minItems"), *maxv = get(f, "maxItems");
-    long lo = sg_count(minv, 0), hi = sg_count(maxv, lo + 3);
-    long fixed;
-    item_schema(f, 0, &fixed);
-    const cJSON *rest = item_schema(f, fixed, &fixed);
-    if (hi > lo + 3)
-        hi = lo + 3;
-    if (hi < lo) /* maxItems below minItems: no instance; keep to minItems */
-        hi = lo;
-    if (cJSON_IsFalse(rest) && hi > fixed) /* no items past the tuple */
-        hi = fixed > lo ? fixed : lo;
-    long n = ending(g) ? lo : lo + (long)sg_pick(g, (uint64_t)(hi - lo + 1));
-    if (!ending(g) && n == 0 && hi > 0 && lo == 0)
-        n = 1; /* an empty list says little */
-    size_t *starts = calloc((size_t)(n ? n : 1), sizeof *starts);
-    if (!starts) {
-        g->oom = true;
-        return;
-    }
-    bool unique = cJSON_IsTrue(get(f, "uniqueItems"));
-    emit(g, "[");
-    g->depth++;
-    for (long i = 0; i < n && !g->oom && !(i && sg_full(g)); i++) { /* spent: short of minItems, but bounded */
-        if (i)
-            emit(g, ",");
-        array_item(g, item_schema(f, i, &fixed), unique, starts, i);
-    }
-    g->depth--;
-    emit(g, "]");
-    free(starts);
-}
-
 static void typed(sg *g, const cJSON *f)
 {
     unsigned t = pick_type(g, f, sg_types(f));
     switch (t) {
     case SG_T_NULL:
-        emit(g, "null");
+        sg_emit(g, "null");
         break;
     case SG_T_BOOL:
-        emit(g, sg_pick(g, 2) ? "true" : "false");
+        sg_emit(g, sg_pick(g, 2) ? "true" : "false");
         break;
     case SG_T_INT:
     case SG_T_NUM:
         sg_number(g, f, t == SG_T_INT);
         break;
     case SG_T_ARR:
-        array(g, f);
+        sg_array(g, f);
         break;
     case SG_T_OBJ:
-        object(g, f);
+        sg_object(g, f);
         break;
     default:
         sg_string(g, f);
@@ -271,7 +136,7 @@ static void flat_value(sg *g, cJSON *f);
 static void branch_value(sg *g, const cJSON *f, const char *kw, const cJSON *b)
 {
     if (g->branches > SG_MAX_DEPTH) { /* {"anyOf": [{"$ref": "#"}]}: branches that never reach a value */
-        emit(g, "null");
+        sg_emit(g, "null");
         return;
     }
     cJSON *rest = cJSON_Duplicate(f, true), *m = sg_flat(g->root, b);
@@ -343,7 +208,7 @@ void sg_value(sg *g, const cJSON *schema)
         return;
     g->steps++;
     if (g->depth > SG_MAX_DEPTH) { /* no finite instance within reach */
-        emit(g, "null");
+        sg_emit(g, "null");
         return;
     }
     cJSON *f = sg_flat(g->root, schema);

@@ -70,6 +70,14 @@ int sg_cost(const cJSON *root, const cJSON *schema, int budget);
 void sg_value(sg *g, const cJSON *schema);
 /* True once the output or step budget is spent. */
 bool sg_full(sg *g);
+/* True from SG_FREE_DEPTH on (or when full): take what ends soonest. */
+bool sg_ending(sg *g);
+/* Append s to the output (noting memory running out). */
+void sg_emit(sg *g, const char *s);
+
+/* --- oa_schema_container.c --- */
+void sg_object(sg *g, const cJSON *flat);
+void sg_array(sg *g, const cJSON *flat);
 /* A number in [0, n). */
 uint64_t sg_pick(sg *g, uint64_t n);
 
