@@ -158,6 +158,14 @@ const PYDANTIC = {
     properties: { query: { title: 'Query', type: 'string' }, limit: { default: 10, maximum: 50, minimum: 1, title: 'Limit', type: 'integer' }, sort: { default: 'asc', enum: ['asc', 'desc'], title: 'Sort', type: 'string' }, filters: { anyOf: [{ additionalProperties: { type: 'string' }, type: 'object' }, { type: 'null' }], default: null, title: 'Filters' } },
     required: ['query'], title: 'Search', type: 'object',
   },
+  pydantic_discriminated: { // Field(discriminator='pet_type') over two models
+    $defs: {
+      Cat: { properties: { pet_type: { const: 'cat', title: 'Pet Type', type: 'string' }, meows: { title: 'Meows', type: 'integer', minimum: 0 } }, required: ['pet_type', 'meows'], title: 'Cat', type: 'object', additionalProperties: false },
+      Dog: { properties: { pet_type: { const: 'dog', title: 'Pet Type', type: 'string' }, barks: { title: 'Barks', type: 'number' }, tags: { items: { type: 'string', maxLength: 8 }, title: 'Tags', type: 'array', maxItems: 3 } }, required: ['pet_type', 'barks', 'tags'], title: 'Dog', type: 'object', additionalProperties: false },
+    },
+    properties: { pet: { discriminator: { mapping: { cat: '#/$defs/Cat', dog: '#/$defs/Dog' }, propertyName: 'pet_type' }, oneOf: [{ $ref: '#/$defs/Cat' }, { $ref: '#/$defs/Dog' }], title: 'Pet' }, owners: { items: { type: 'string' }, title: 'Owners', type: 'array' } },
+    required: ['pet', 'owners'], title: 'Household', type: 'object', additionalProperties: false,
+  },
   pydantic_allof: { // older Pydantic wraps a $ref with a description in allOf
     $defs: { Status: { enum: ['open', 'closed'], title: 'Status', type: 'string' } },
     properties: { status: { allOf: [{ $ref: '#/$defs/Status' }], description: 'ticket status' }, id: { title: 'Id', type: 'integer', minimum: 1 } },
