@@ -204,6 +204,26 @@ static bool check_schema_name(const char *name, oa_err *e)
     return true;
 }
 
+/* json_schema: a name the API takes, a schema, strict mode's checks. */
+static bool read_json_schema(const cJSON *js, oa_chat_req *q, oa_err *e)
+{
+    const cJSON *schema = cJSON_GetObjectItemCaseSensitive(js, "schema");
+    const cJSON *name = cJSON_GetObjectItemCaseSensitive(js, "name");
+    if (cJSON_IsObject(js) && !cJSON_IsString(name))
+        return oa_fail(e, 400, IRE, "response_format.json_schema.name", "missing_required_parameter",
+                       "Missing required parameter: 'response_format.json_schema.name'.");
+    if (cJSON_IsObject(js) && !check_schema_name(name->valuestring, e))
+        return false;
+    if (!cJSON_IsObject(schema))
+        return oa_fail(e, 400, IRE, "response_format", "invalid_value",
+                       "Invalid 'response_format': expected type text, json_object, or json_schema with a schema.");
+    if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(js, "strict")) &&
+        !oa_schema_check_strict(schema, "response_format", name->valuestring, "response_format", NULL, e))
+        return false;
+    q->schema = schema;
+    return true;
+}
+
 static bool read_format(const cJSON *root, oa_chat_req *q, oa_err *e)
 {
     const cJSON *rf = cJSON_GetObjectItemCaseSensitive(root, "response_format");
@@ -212,22 +232,8 @@ static bool read_format(const cJSON *root, oa_chat_req *q, oa_err *e)
         return true;
     if (cJSON_IsString(type) && !strcmp(type->valuestring, "json_object"))
         return read_json_object(cJSON_GetObjectItemCaseSensitive(root, "messages"), q, e);
-    const cJSON *js = cJSON_GetObjectItemCaseSensitive(rf, "json_schema");
-    const cJSON *schema = cJSON_GetObjectItemCaseSensitive(js, "schema");
-    const cJSON *name = cJSON_GetObjectItemCaseSensitive(js, "name");
-    if (cJSON_IsString(type) && !strcmp(type->valuestring, "json_schema") && cJSON_IsObject(js) && !cJSON_IsString(name))
-        return oa_fail(e, 400, IRE, "response_format.json_schema.name", "missing_required_parameter",
-                       "Missing required parameter: 'response_format.json_schema.name'.");
-    if (cJSON_IsString(type) && !strcmp(type->valuestring, "json_schema") && cJSON_IsObject(js) &&
-        !check_schema_name(name->valuestring, e))
-        return false;
-    if (cJSON_IsString(type) && !strcmp(type->valuestring, "json_schema") && cJSON_IsObject(schema)) {
-        if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(js, "strict")) &&
-            !oa_schema_check_strict(schema, "response_format", name->valuestring, "response_format", NULL, e))
-            return false;
-        q->schema = schema;
-        return true;
-    }
+    if (cJSON_IsString(type) && !strcmp(type->valuestring, "json_schema"))
+        return read_json_schema(cJSON_GetObjectItemCaseSensitive(rf, "json_schema"), q, e);
     return oa_fail(e, 400, IRE, "response_format", "invalid_value",
                    "Invalid 'response_format': expected type text, json_object, or json_schema with a schema.");
 }
