@@ -31,6 +31,37 @@ static void key(sg *g, const char *k, bool *first)
     *first = false;
 }
 
+/* Does a key meet propertyNames (type, lengths, enum, const)? */
+static bool name_fits(sg *g, const cJSON *names, const char *k)
+{
+    if (!names)
+        return true;
+    cJSON *v = cJSON_CreateString(k);
+    bool fits = v && !sg_breaks(g->root, names, v);
+    cJSON_Delete(v);
+    return fits;
+}
+
+/* A map (no properties, additionalProperties a schema: z.record, a
+ * Pydantic dict): one or two entries keyed by the conversation's words. */
+static long map_entries(sg *g, const cJSON *req, const cJSON *extra, const cJSON *names, bool *first, long room)
+{
+    if (get(names, "pattern") || get(names, "format") || get(names, "$ref"))
+        return 0; /* names the conversation's words may not fit, and the check below does not read */
+    char keys[2][48];
+    long n = 0, want = 1 + (long)sg_pick(g, 2);
+    for (int t = 0; t < 8 && n < want && n < room; t++) {
+        const sg_word *w = &g->words[sg_pick(g, g->nwords)];
+        snprintf(keys[n], sizeof keys[n], "%.*s", (int)(w->n < 47 ? w->n : 47), w->p);
+        if (listed(req, keys[n]) || (n == 1 && !strcmp(keys[0], keys[1])) || !name_fits(g, names, keys[n]))
+            continue; /* a required key is written anyway; keys are unique */
+        key(g, keys[n], first);
+        sg_value(g, extra);
+        n++;
+    }
+    return n;
+}
+
 void sg_object(sg *g, const cJSON *f)
 {
     const cJSON *props = get(f, "properties"), *req = get(f, "required"), *extra = get(f, "additionalProperties");
@@ -62,6 +93,8 @@ void sg_object(sg *g, const cJSON *f)
         sg_value(g, cJSON_IsObject(extra) ? extra : NULL);
         have++;
     }
+    if (cJSON_IsObject(extra) && !(cJSON_IsObject(props) && props->child) && !sg_ending(g))
+        have += map_entries(g, req, extra, get(f, "propertyNames"), &first, cap - have);
     for (long i = 0; have < need && !cJSON_IsFalse(extra) && i < need && !sg_full(g); i++) {
         char k[40];
         snprintf(k, sizeof k, "extra_%ld", i);

@@ -133,6 +133,7 @@ function zodSchemas() {
     recursive: z.object({ root: Category }),
     recursive_nullable: z.object({ thread: Comment }),
     reused: z.object({ home: Address, work: Address, previous: z.array(Address).max(2) }),
+    records: z.object({ scores: z.record(z.string(), z.number().int().min(0).max(10)), labels: z.record(z.string().max(6), z.string()) }),
     optional_mix: z.object({ title: z.string(), subtitle: z.string().optional(), meta: z.object({ k: z.string(), v: z.number().optional() }).optional() }),
   };
   return Object.entries(out).map(([name, s]) => [`zod ${name}`, z.toJSONSchema(s, { reused: 'ref' })]);

@@ -286,6 +286,12 @@ START_TEST(object_sizes)
         ck_assert_int_eq(cJSON_GetArraySize(v), 3);
         ck_assert(cJSON_GetObjectItem(v, "e") != NULL);
         cJSON_Delete(v);
+        v = gen("{\"type\":\"object\",\"propertyNames\":{\"type\":\"string\",\"maxLength\":5},"
+                "\"additionalProperties\":{\"type\":\"integer\"}}", seed, "rain in Bergen today");
+        ck_assert_int_ge(cJSON_GetArraySize(v), 1); /* a map gets entries keyed by the words */
+        for (const cJSON *x = v->child; x; x = x->next)
+            ck_assert(cJSON_IsNumber(x) && strlen(x->string) <= 5 && strstr("rain in Bergen today", x->string));
+        cJSON_Delete(v);
         v = gen(open, seed, NULL);
         ck_assert_int_ge(cJSON_GetArraySize(v), 2);
         for (const cJSON *x = v->child; x; x = x->next)
