@@ -19,6 +19,42 @@ static const char *const known_fields[] = {
     "store", "tools", "tool_choice", "text", "reasoning", "previous_response_id", "include", "parallel_tool_calls",
     "truncation", "service_tier", "background", "prompt_cache_key", "safety_identifier", "stream_options"};
 
+/* text.format ({type: json_schema, name, schema, strict} or json_object)
+ * as the chat request's response_format. */
+static void add_format(cJSON *chat, const cJSON *root)
+{
+    const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(root, "text"), "format");
+    const cJSON *type = cJSON_GetObjectItemCaseSensitive(fmt, "type");
+    if (!cJSON_IsString(type) || !strcmp(type->valuestring, "text"))
+        return;
+    cJSON *rf = cJSON_AddObjectToObject(chat, "response_format");
+    cJSON_AddStringToObject(rf, "type", type->valuestring);
+    if (strcmp(type->valuestring, "json_schema"))
+        return;
+    cJSON *js = cJSON_AddObjectToObject(rf, "json_schema");
+    static const char *const keys[] = {"name", "schema", "strict", "description"};
+    for (size_t i = 0; js && i < sizeof keys / sizeof keys[0]; i++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(fmt, keys[i]);
+        if (v)
+            cJSON_AddItemToObject(js, keys[i], cJSON_Duplicate(v, true));
+    }
+}
+
+/* The chat request's format errors as the Responses API words them. */
+static void format_error(oa_err *e)
+{
+    if (!strcmp(e->param, "response_format") && strstr(e->message, "Invalid schema for response_format")) {
+        snprintf(e->param, sizeof e->param, "text.format.schema");
+        e->code = "invalid_json_schema";
+    } else if (!strcmp(e->param, "messages") && strstr(e->message, "must contain the word 'json'")) {
+        snprintf(e->param, sizeof e->param, "text.format");
+        snprintf(e->message, sizeof e->message, "Response input messages must contain the word 'json' in some form "
+                                                "to use 'text.format' of type 'json_object'.");
+    } else if (!strncmp(e->param, "response_format", 15)) {
+        snprintf(e->param, sizeof e->param, "text.format");
+    }
+}
+
 /* The chat body for this responses body, or NULL with the error set. */
 static char *as_chat(const cJSON *root, oa_err *e)
 {
@@ -49,6 +85,7 @@ static char *as_chat(const cJSON *root, oa_err *e)
     }
     if (cJSON_IsNumber(max))
         cJSON_AddNumberToObject(chat, "max_tokens", max->valuedouble);
+    add_format(chat, root);
     char *text = cJSON_PrintUnformatted(chat);
     cJSON_Delete(chat);
     return text;
@@ -159,6 +196,7 @@ void oa_handle_responses(srv_req *r, void *ctx)
     if (!cJSON_IsObject(root))
         oa_fail_unparsable(&e); /* the same answer as every other endpoint */
     if (!chat || !oa_chat_parse(c, chat, strlen(chat), &q, &e)) {
+        format_error(&e);
         oa_error_send(r, &e);
     } else if (oa_ratelimit_take(c->rl, r, q.model->id, q.prompt_tokens)) {
         oa_replies_apply(c->replies, &q);
