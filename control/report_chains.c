@@ -121,6 +121,8 @@ static int chain_by_time(const void *x, const void *y, void *arg)
  * their first attempts came. */
 static void make_chains(report_set *s)
 {
+    if (s->nattempts == 0)
+        return; /* (qsort may not be handed an empty, NULL array) */
     qsort(s->attempts, s->nattempts, sizeof *s->attempts, by_request_then_time);
     size_t first = 0;
     for (size_t i = 1; i <= s->nattempts; i++) {

@@ -1,8 +1,9 @@
-/* Request-head deadlines. libmicrohttpd's own idle timeout restarts with
- * every byte received, so a client that sends its request head a byte at a
- * time (slowloris) would hold its connection forever. Each connection is
- * watched here: its head must arrive within the idle timeout, checked by a
- * sweep on the server's timer. */
+/* Request deadlines. libmicrohttpd's own idle timeout restarts with every
+ * byte received, so a client that sends its request a byte at a time
+ * (slowloris) would hold its connection forever. Each connection is
+ * watched here: its head must arrive within the idle timeout, and its body
+ * must keep coming (server.c re-arms the deadline as it does), checked by
+ * a sweep on the server's timer. */
 #include <stdlib.h>
 #include <sys/socket.h>
 
@@ -50,11 +51,13 @@ void conn_watch_notify(void *cls, struct MHD_Connection *conn, void **socket_con
     srv *s = cls;
     conn_watch *w = *socket_context;
     if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+        atomic_fetch_sub(&s->connections, 1);
         if (w)
             unwatch(s, w);
         *socket_context = NULL;
         return;
     }
+    atomic_fetch_add(&s->connections, 1);
     const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
     if (s->cfg.idle_timeout_s == 0 || !ci || !(w = calloc(1, sizeof *w)))
         return; /* unwatched: libmicrohttpd's own idle timeout still applies */

@@ -5,7 +5,10 @@
 #include "server.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netdb.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +21,8 @@
 #include "worker.h"
 
 #define SRV_HANG_DEFAULT_MS (10u * 60u * 1000u) /* longer than any client timeout */
+#define SRV_BODY_PROGRESS 4096u /* body bytes that earn another --idle-timeout */
+#define SRV_GONE_CHECK_MS 1000u /* how often a held request's client is looked for */
 
 /* A declared Content-Length above the limit is refused before reading. */
 static bool declared_too_large(struct MHD_Connection *conn, size_t max)
@@ -76,6 +81,7 @@ static void decide(srv_req *r)
 {
     srv *s = r->server;
     r->state = REQ_DECIDED;
+    conn_watch_head(s, r->conn, false); /* whole: nothing more is due from the client */
     if (r->body_too_large) {
         body_too_large(r);
         return;
@@ -142,9 +148,28 @@ static enum MHD_Result send_response(srv_req *r)
     return ok;
 }
 
-static void resume_held(void *arg)
+/* Has the client closed its end (or lost it)? A peek, so nothing it sent
+ * (a pipelined request) is taken from libmicrohttpd. */
+static bool peer_gone(const srv_req *r)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    char c;
+    ssize_t n = ci ? recv(ci->connect_fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) : 1;
+    return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
+}
+
+/* A held request's timer: resume it when its hold ends or the server stops,
+ * or early when its client has gone (a hang nobody waits for must not keep
+ * its connection); otherwise look again a second later. */
+static void hold_tick(void *arg)
 {
     srv_req *r = arg;
+    uint64_t now = timer_now_ms();
+    if (now < r->hold_until && !srv_stopping(r->server) && !(r->client_gone = peer_gone(r))) {
+        uint64_t next = now + SRV_GONE_CHECK_MS < r->hold_until ? now + SRV_GONE_CHECK_MS : r->hold_until;
+        if (timer_add(r->server->timers, next, hold_tick, r))
+            return;
+    }
     MHD_resume_connection(r->conn);
 }
 
@@ -156,16 +181,39 @@ static bool hold(srv_req *r, unsigned ms)
 {
     if (ms == 0 || srv_stopping(r->server))
         return false;
+    uint64_t now = timer_now_ms();
+    r->hold_until = now + ms;
     MHD_suspend_connection(r->conn);
-    if (timer_add(r->server->timers, timer_now_ms() + ms, resume_held, r))
+    if (timer_add(r->server->timers, ms > SRV_GONE_CHECK_MS ? now + SRV_GONE_CHECK_MS : r->hold_until, hold_tick, r))
         return true;
     MHD_resume_connection(r->conn);
     return false;
 }
 
+/* The client left during a hold: nothing to send, the connection goes. */
+static enum MHD_Result client_gone(srv_req *r)
+{
+    r->state = REQ_SENT;
+    record_request(r->server, r, 0, srv_req_elapsed_ms(r));
+    return MHD_NO;
+}
+
+/* A body must keep coming: each SRV_BODY_PROGRESS bytes re-arm its
+ * deadline (--idle-timeout), so a client that sends a byte now and then
+ * (slowloris on the body) is cut off like one that does it on the head. */
+static void body_progress(srv_req *r, size_t n)
+{
+    r->body_progress += n;
+    if (r->body_progress >= SRV_BODY_PROGRESS) {
+        r->body_progress = 0;
+        conn_watch_head(r->server, r->conn, true);
+    }
+}
+
 static void take_upload(srv_req *r, const char *data, size_t *size)
 {
     size_t max = body_limit(r);
+    body_progress(r, *size);
     if (r->streaming) {
         r->body_seen += *size;
         if (r->body_seen > max)
@@ -193,7 +241,9 @@ static void take_upload(srv_req *r, const char *data, size_t *size)
 static enum MHD_Result begin(srv *s, struct MHD_Connection *conn, const char *url, const char *method,
                              const char *version, void **req_cls)
 {
-    conn_watch_head(s, conn, false);
+    /* The body, if any, is due now, as the head was: re-armed as it comes
+     * (take_upload), cleared once the request is whole (decide). */
+    conn_watch_head(s, conn, true);
     url = strict_origin_path(url);
     srv_req *r = req_new(conn, method, url, s->cfg.on_error);
     if (!r)
@@ -215,6 +265,13 @@ static enum MHD_Result begin(srv *s, struct MHD_Connection *conn, const char *ur
         srv_resp_error(r, 503, "The server is shutting down.");
         return send_response(r); /* at once: the connection closes */
     }
+    if (atomic_load(&s->connections) > s->cfg.conn_limit &&
+        !(route_flags(r) & (SRV_ROUTE_CONTROL | SRV_ROUTE_UNJOURNALED))) {
+        srv_resp_error(r, 503, "The server is at its connection limit (--max-connections); try again later.");
+        srv_resp_header(r, "connection", "close");
+        r->plan.decided = true;
+        return send_response(r);
+    }
     if (!declared_too_large(conn, body_limit(r)))
         return MHD_YES;
     r->body_too_large = true;
@@ -231,6 +288,8 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
     srv_req *r = *req_cls;
     if (!r)
         return begin(cls, conn, url, method, version, req_cls);
+    if (r->client_gone)
+        return client_gone(r);
     if (*upload_size) {
         take_upload(r, upload_data, upload_size);
         return MHD_YES;
@@ -266,14 +325,37 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     atomic_fetch_sub(&s->inflight, 1);
 }
 
+/* Is msg the same as the last one, within a second? Counted, then told
+ * once: out of descriptors, libmicrohttpd repeats itself at hundreds of MB
+ * of log a second. */
+static bool repeated(srv *s, const char *msg)
+{
+    uint64_t now = timer_now_ms();
+    pthread_mutex_lock(&s->log_lock);
+    bool again = strncmp(msg, s->last_log, sizeof s->last_log - 1) == 0 && now - s->last_log_ms < 1000;
+    unsigned long told = again ? 0 : s->repeats;
+    if (again) {
+        s->repeats++;
+    } else {
+        snprintf(s->last_log, sizeof s->last_log, "%.*s", (int)sizeof s->last_log - 1, msg);
+        s->repeats = 0;
+        s->last_log_ms = now;
+    }
+    pthread_mutex_unlock(&s->log_lock);
+    if (told)
+        log_msg(LOG_WARN, "libmicrohttpd: (the message before came %lu more times in a second)", told);
+    return again;
+}
+
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
-    (void)cls;
     char msg[512];
     vsnprintf(msg, sizeof msg, fmt, ap);
     msg[strcspn(msg, "\n")] = '\0';
     /* Closes we asked for (resets, cut bodies) are not the operator's worry. */
     bool ours = strstr(msg, "Application reported") || strstr(msg, "application reported");
+    if (!ours && cls && repeated(cls, msg))
+        return;
     log_msg(ours ? LOG_DEBUG : LOG_WARN, "libmicrohttpd: %s", msg);
 }
 
@@ -305,9 +387,9 @@ static struct MHD_Daemon *start_daemon(srv *s, const struct sockaddr_storage *ad
         flags |= MHD_USE_IPv6;
     /* One thread polls by itself; a pool size is only given for two or more. */
     struct MHD_OptionItem opts[] = {
-        {MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_log, NULL}, /* first, or MHD logs itself */
+        {MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_log, s}, /* first, or MHD logs itself */
         {MHD_OPTION_SOCK_ADDR, 0, (void *)addr},
-        {MHD_OPTION_CONNECTION_LIMIT, s->cfg.conn_limit, NULL},
+        {MHD_OPTION_CONNECTION_LIMIT, s->cfg.conn_limit + SRV_CONTROL_RESERVE, NULL},
         {MHD_OPTION_CONNECTION_TIMEOUT, s->cfg.idle_timeout_s, NULL},
         {MHD_OPTION_CONNECTION_MEMORY_LIMIT, (intptr_t)(s->cfg.conn_memory ? s->cfg.conn_memory : 32768), NULL},
         {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, s},
@@ -320,6 +402,28 @@ static struct MHD_Daemon *start_daemon(srv *s, const struct sockaddr_storage *ad
     struct MHD_Daemon *d = MHD_start_daemon(flags, 0, NULL, NULL, on_access, s, MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
     thread_unmask(&saved);
     return d;
+}
+
+/* Descriptors for the connections (and the reserve), plus some for
+ * everything else: raise the soft limit as far as allowed, then fit the
+ * connection limit to it. Out of descriptors, libmicrohttpd would spin. */
+static void fit_descriptors(srv_config *cfg)
+{
+    const rlim_t other = 64;
+    rlim_t want = (rlim_t)cfg->conn_limit + SRV_CONTROL_RESERVE + other;
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= want)
+        return;
+    rlim_t old = rl.rlim_cur;
+    rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= want ? want : rl.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+        rl.rlim_cur = old;
+    if (rl.rlim_cur >= want)
+        return;
+    unsigned fit = rl.rlim_cur > other + SRV_CONTROL_RESERVE + 16 ? (unsigned)(rl.rlim_cur - other - SRV_CONTROL_RESERVE) : 16;
+    log_msg(LOG_WARN, "--max-connections %u does not fit the open-file limit (%llu): using %u", cfg->conn_limit,
+            (unsigned long long)rl.rlim_cur, fit);
+    cfg->conn_limit = fit;
 }
 
 srv *srv_start(const srv_config *cfg, char *err, size_t errlen)
@@ -335,7 +439,10 @@ srv *srv_start(const srv_config *cfg, char *err, size_t errlen)
     s->cfg = *cfg;
     if (s->cfg.conn_limit == 0)
         s->cfg.conn_limit = 4096;
+    fit_descriptors(&s->cfg);
     atomic_init(&s->inflight, 0);
+    atomic_init(&s->connections, 0);
+    pthread_mutex_init(&s->log_lock, NULL);
     atomic_init(&s->stopping, false);
     pthread_mutex_init(&s->watch_lock, NULL);
     s->timers = timer_start();
@@ -344,6 +451,7 @@ srv *srv_start(const srv_config *cfg, char *err, size_t errlen)
         snprintf(err, errlen, "cannot listen on %s:%u (address in use or not available)", cfg->host, cfg->port);
         timer_stop(s->timers);
         pthread_mutex_destroy(&s->watch_lock);
+        pthread_mutex_destroy(&s->log_lock);
         free(s);
         return NULL;
     }
@@ -393,5 +501,6 @@ void srv_stop(srv *s, unsigned grace_ms)
     MHD_stop_daemon(s->daemon);
     timer_stop(s->timers);
     pthread_mutex_destroy(&s->watch_lock);
+    pthread_mutex_destroy(&s->log_lock);
     free(s);
 }

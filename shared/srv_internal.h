@@ -28,7 +28,17 @@ struct srv {
     unsigned port;
     pthread_mutex_t watch_lock; /* the list below, and cutting its sockets */
     conn_watch *watches;
+    atomic_size_t connections;  /* open now: past cfg.conn_limit only control and health are served */
+    pthread_mutex_t log_lock;   /* the repeat count below */
+    char last_log[160];         /* libmicrohttpd's last message, and how often it came again */
+    unsigned long repeats;
+    uint64_t last_log_ms;
 };
+
+/* Connections libmicrohttpd takes beyond --max-connections, so that
+ * /health and /__control stay reachable when the limit is reached (by
+ * held requests, say): the rest get a 503 at once. */
+#define SRV_CONTROL_RESERVE 16u
 
 /* Where a request stands. The phases of on_access, in order:
  *   read    the head is in, the body arrives (REQ_READING)
@@ -61,12 +71,15 @@ struct srv_req {
     uint64_t start_ns;
     req_state state;
     bool body_too_large;
+    bool client_gone;      /* the client left while the request was held */
+    uint64_t hold_until;   /* the end of the current hold (timer_now_ms) */
     buf body;
     router_match_t match;
     router_result routed;  /* matched on the first call, when the headers are in */
     bool streaming;        /* the route takes the body chunk by chunk */
     bool stream_stopped;   /* its body function asked for no more */
     size_t body_seen;      /* bytes of body received, streamed or not */
+    size_t body_progress;  /* since the body's deadline was last re-armed */
     void *app_state; /* srv_req_set_state */
     void (*app_state_free)(void *);
     /* response */

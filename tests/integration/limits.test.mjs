@@ -44,21 +44,50 @@ async function withServer(name, args, fn) {
   }
 }
 
-// --max-connections: libmicrohttpd stops accepting at the limit. There is no
-// error answer: a connection beyond it waits in the kernel's listen backlog and
-// is served as soon as a slot frees (here: an idle client leaves).
-test('--max-connections 4: a 5th client waits unanswered until a connection closes, then is served', async () => {
+// --max-connections: past the limit a request gets a 503 at once (in the
+// API's format, the connection closed), except /health and /__control, which
+// a reserve of connections keeps reachable: a test can always see the server
+// and switch off the fault that filled it. Beyond the reserve too,
+// connections wait in the kernel's listen backlog.
+test('--max-connections 4: a 5th API request gets 503 at once; health and control still answer', async () => {
   await withServer('mock_openai', ['--max-connections', '4', '--idle-timeout', '30'], async (s) => {
-    const idle = await Promise.all([1, 2, 3, 4].map(() => connected(s.port)));
-    await sleep(100);
-    const waiting = exchange(s.port, HEALTH, { timeout: 5000 });
-    await sleep(800);
-    idle[0].destroy();
-    const r = await waiting;
-    assert.equal(r.how, 'closed');
-    assert.match(r.text, /^HTTP\/1\.1 200 OK/);
-    assert.ok(r.ms >= 800, `answered after ${r.ms} ms, before a slot was free`);
-    for (const sock of idle) sock.destroy();
+    const held = await Promise.all([1, 2, 3, 4].map(() => connected(s.port)));
+    for (const sock of held) {
+      sock.on('data', () => {});
+      sock.write(`GET /v1/models HTTP/1.1\r\nHost: x\r\nAuthorization: ${AUTH.authorization}\r\nx-mock-fault: kind=hang;hang_ms=20000\r\n\r\n`);
+    }
+    await sleep(300);
+    const over = await exchange(s.port, `GET /v1/models HTTP/1.1\r\nHost: x\r\nAuthorization: ${AUTH.authorization}\r\n\r\n`, { timeout: 3000 });
+    assert.equal(over.how, 'closed');
+    assert.match(over.text, /^HTTP\/1\.1 503 /);
+    assert.match(over.text, /"code":"server_is_overloaded"/); // the API's own 503
+    const health = await exchange(s.port, HEALTH, { timeout: 3000 });
+    assert.match(health.text, /^HTTP\/1\.1 200 OK/);
+    const faults = await exchange(s.port, 'DELETE /__control/faults HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', { timeout: 3000 });
+    assert.match(faults.text, /^HTTP\/1\.1 204 /);
+    for (const sock of held) sock.destroy();
+  });
+});
+
+// A client that leaves during a hold frees its connection within about a
+// second, not when the hold would have ended: hangs nobody waits for cannot
+// fill the server.
+test('a client that hangs up during a 20 s hang frees its connection at once', async () => {
+  await withServer('mock_openai', ['--max-connections', '2', '--idle-timeout', '30'], async (s) => {
+    for (let round = 0; round < 3; round++) {
+      const socks = await Promise.all([1, 2].map(() => connected(s.port)));
+      for (const sock of socks) {
+        sock.on('error', () => {});
+        sock.write(`GET /v1/models HTTP/1.1\r\nHost: x\r\nAuthorization: ${AUTH.authorization}\r\nx-mock-fault: kind=hang;hang_ms=20000\r\n\r\n`);
+      }
+      await sleep(200);
+      for (const sock of socks) sock.destroy();
+      await sleep(1500);
+      const r = await exchange(s.port, `GET /v1/models HTTP/1.1\r\nHost: x\r\nAuthorization: ${AUTH.authorization}\r\nConnection: close\r\n\r\n`, { timeout: 3000 });
+      assert.match(r.text, /^HTTP\/1\.1 200 OK/, `round ${round}: the slots were freed`);
+    }
+    const { requests } = await (await fetch(`${s.url}/__control/requests?path=/v1/models`)).json();
+    assert.ok(requests.filter((q) => q.status === 0).length >= 6, 'the abandoned hangs are journaled with no answer');
   });
 });
 
@@ -86,6 +115,34 @@ test('--idle-timeout 1: idle, kept-alive and trickling connections are closed af
     const held = await fetch(`${s.url}/v1/models`, { headers: { ...AUTH, 'x-mock-fault': 'delay_ms=1800' } });
     assert.equal(held.status, 200);
     assert.equal((await held.json()).object, 'list');
+  });
+});
+
+// The body must keep coming too: a client that trickles its body a byte at
+// a time is cut off after --idle-timeout, while one that sends steadily (a
+// few KB every half second, far slower than any real upload) is not.
+test('--idle-timeout 2: a trickled body is cut off; a slow but steady one is served', async () => {
+  await withServer('mock_openai', ['--idle-timeout', '2'], async (s) => {
+    const head = (n) => `POST /v1/embeddings HTTP/1.1\r\nHost: x\r\nAuthorization: ${AUTH.authorization}\r\nContent-Type: application/json\r\nContent-Length: ${n}\r\n\r\n`;
+    const trickle = await connected(s.port);
+    trickle.write(head(1000));
+    const dribble = setInterval(() => trickle.write(' '), 300);
+    const ms = await closedBy(trickle);
+    clearInterval(dribble);
+    assert.ok(ms >= 1900 && ms < 6000, `closed after ${ms} ms`);
+
+    const body = JSON.stringify({ model: 'text-embedding-3-small', input: 'x'.repeat(22000) });
+    const steady = await connected(s.port);
+    const text = [];
+    steady.on('data', (d) => text.push(String(d)));
+    steady.write(head(body.length));
+    for (let at = 0; at < body.length; at += 4500) {
+      steady.write(body.slice(at, at + 4500));
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    for (let i = 0; i < 50 && !text.join('').includes('\r\n\r\n'); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.match(text.join(''), /^HTTP\/1\.1 200 OK/, `served although it took longer than the idle timeout in all: ${JSON.stringify(text.join('').slice(0, 200))}`);
+    steady.destroy();
   });
 });
 
