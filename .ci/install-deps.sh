@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Install what building and testing mockworks needs on Debian, skipping what
 # is already there. Usage: .ci/install-deps.sh [--tests]
-#   --tests  also the Node.js packages of the real-client tests (npm ci)
+#   --tests  also what the tests need beyond the build: Debian's pytest, httpx,
+#            pytest-xdist, venv and pip (the Python harness), and the Node.js
+#            packages of the real-client tests and of the Node harness (npm ci)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,6 +11,9 @@ packages=(gcc libc6-dev make pkg-config meson ninja-build
           libmicrohttpd-dev libcjson-dev libxxhash-dev libcurl4-openssl-dev libssl-dev zlib1g-dev check curl)
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
+if [ "${1:-}" = "--tests" ]; then
+  packages+=(python3-pytest python3-httpx python3-pytest-xdist python3-venv python3-pip)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

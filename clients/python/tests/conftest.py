@@ -1,0 +1,2 @@
+# pytester runs generated test files against the installed plugin.
+pytest_plugins = ["pytester"]
