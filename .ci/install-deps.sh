@@ -31,4 +31,6 @@ fi
 if [ "${1:-}" = "--tests" ]; then
   # openai@7 declares node >= 22 but runs on 20: the engine warning is expected.
   (cd tests/clients && npm ci --no-audit --no-fund --loglevel=error)
+  # vitest, the Node harness's one devDependency (clients/node has none at run time).
+  (cd clients/node && npm ci --no-audit --no-fund --loglevel=error)
 fi

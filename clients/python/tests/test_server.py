@@ -86,6 +86,8 @@ def test_attach_by_environment(monkeypatch):
         attached = MockLlamaParse()
         assert attached.attached and attached.url == owner.url
         attached.stop()
+        # flags are for a server started here: attached through the environment, not used
+        assert MockLlamaParse("--job-delay-ms", "0").attached
         assert owner.health()["status"] == "healthy"
 
 

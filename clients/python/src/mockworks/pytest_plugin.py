@@ -9,7 +9,6 @@ started servers: the ini options ``mockworks_openai_args`` and
 """
 from __future__ import annotations
 
-import os
 from typing import Iterator, List, Type
 
 import pytest
@@ -27,7 +26,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def _session_server(config: pytest.Config, cls: Type[MockServer], ini: str) -> Iterator[MockServer]:
     args: List[str] = list(config.getini(ini))
-    server = cls() if os.environ.get(cls.url_env) else cls(*args)
+    server = cls(*args)   # attached through the environment, the args are not used
     try:
         yield server
     finally:

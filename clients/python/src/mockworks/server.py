@@ -21,14 +21,16 @@ class MockServer:
 
     def __init__(self, *args: str, url: Optional[str] = None, control_token: Optional[str] = None,
                  binary: Optional[str] = None):
-        """Extra ``args`` go to the binary (e.g. "--rpm", "3"); ``url`` attaches instead."""
+        """Extra ``args`` go to the binary (e.g. "--rpm", "3"); ``url`` attaches instead.
+        Attached through the environment (containers), ``args`` are not used: they are
+        for a server started here, so give the running server those flags where it starts."""
+        if url and args:
+            raise MockworksError(f"cannot pass {list(args)} to a running server ({url}); "
+                                 f"start it with those flags instead")
         url = url or os.environ.get(self.url_env) or None
         token = control_token or os.environ.get("MOCKWORKS_CONTROL_TOKEN") or None
         self.process: Optional[ServerProcess] = None
         if url:
-            if args:
-                raise MockworksError(f"cannot pass {list(args)} to a running server ({url}); "
-                                     f"start it with those flags instead")
             self.url = url.rstrip("/")
         else:
             cmd_args = list(args)
