@@ -22,6 +22,7 @@ typedef struct field {
 static const field fields[] = {
     {"path", T_STR, 0, 0},           {"method", T_STR, 0, 0},
     {"model", T_STR, 0, 0},          {"match_headers", T_PAIRS, 0, 0},
+    {"test_id", T_STR, 0, 0},
     {"status", T_INT, 200, 599},     {"body", T_BODY, 0, 0}, /* a 1xx is no final answer */
     {"headers", T_PAIRS, 0, 0},      {"delay_ms", T_INT, 0, 3600000},
     {"jitter_ms", T_INT, 0, 3600000}, {"kind", T_KIND, 0, 0},
@@ -118,6 +119,8 @@ static char **str_slot(faults_rule *r, const char *name)
         return &r->path;
     if (!strcmp(name, "method"))
         return &r->method;
+    if (!strcmp(name, "test_id"))
+        return &r->test_id;
     return &r->model;
 }
 
@@ -310,6 +313,7 @@ void faults_rule_free(faults_rule *r)
     free(r->path);
     free(r->method);
     free(r->model);
+    free(r->test_id);
     free(r->body);
     free_pairs(r->match_headers, r->nmatch);
     free_pairs(r->headers, r->nheaders);

@@ -35,6 +35,7 @@ typedef struct faults_rule {
     void *json; /* the rule as given (cJSON), echoed by the control API */
     /* what it matches */
     char *path, *method, *model;
+    char *test_id; /* acts only on requests with this x-test-id */
     faults_pair *match_headers;
     size_t nmatch;
     /* what it does */

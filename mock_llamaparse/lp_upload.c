@@ -312,7 +312,9 @@ bool lp_upload_store(srv_req *r, const lp_ctx *c, lp_job *j)
     char id[LP_ID_MAX + 1], *url = j->fetching ? strdup(j->source_url) : NULL;
     snprintf(id, sizeof id, "%s", j->id);
     bool fetching = j->fetching;
-    if (fetching && !url) {
+    const char *test = srv_req_header(r, "x-test-id");
+    if ((fetching && !url) || (test && !(j->test_id = strdup(test)))) {
+        free(url);
         lp_job_release(j);
         lp_detail(r, 500, "Out of memory.");
         return false;

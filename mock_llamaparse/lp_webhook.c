@@ -21,6 +21,7 @@
 
 typedef struct delivery {
     char *job_id, *url, *body;
+    char *test_id;              /* the job's test, for the delivery log */
     size_t len;
     bool legacy;                /* X-Webhook-Signature instead of LC-Signature */
     char *secret;               /* NULL: the --webhook-secret, if any */
@@ -32,7 +33,7 @@ typedef struct delivery {
 
 typedef struct attempt {
     char time[32];
-    char *job_id, *url;
+    char *job_id, *url, *test_id;
     int n;
     long status;
     char error[128];
@@ -124,6 +125,7 @@ static void free_delivery(delivery *d)
 {
     free(d->job_id);
     free(d->url);
+    free(d->test_id);
     free(d->body);
     free(d->secret);
     curl_slist_free_all(d->headers);
@@ -139,7 +141,8 @@ typedef struct dlist {
 static delivery *queue(dlist *list, const lp_job *j, const char *url, buf *body)
 {
     delivery *d = calloc(1, sizeof *d);
-    if (!d || !body->data || !(d->job_id = strdup(j->id)) || !(d->url = strdup(url))) {
+    if (!d || !body->data || !(d->job_id = strdup(j->id)) || !(d->url = strdup(url)) ||
+        (j->test_id && !(d->test_id = strdup(j->test_id)))) {
         if (d)
             free_delivery(d);
         buf_free(body);
@@ -292,9 +295,11 @@ static void log_attempt(lp_hooks *h, const delivery *d, int n, long status, cons
     attempt *a = &h->log[h->log_at];
     free(a->job_id);
     free(a->url);
+    free(a->test_id);
     memcpy(a->time, when, sizeof a->time);
     a->job_id = strdup(d->job_id);
     a->url = strdup(d->url);
+    a->test_id = d->test_id ? strdup(d->test_id) : NULL;
     a->n = n;
     a->status = status;
     snprintf(a->error, sizeof a->error, "%s", error ? error : "");
@@ -458,22 +463,43 @@ lp_hooks *lp_hooks_start(lp_store *store, const lp_hooks_config *cfg)
     return h;
 }
 
-/* Under the lock. */
-static void forget_attempts(lp_hooks *h)
+static void free_attempt(attempt *a)
 {
-    for (size_t i = 0; i < LOG_MAX; i++) {
-        free(h->log[i].job_id);
-        free(h->log[i].url);
-        h->log[i].job_id = h->log[i].url = NULL;
-    }
-    h->nlog = h->log_at = 0;
+    free(a->job_id);
+    free(a->url);
+    free(a->test_id);
+    a->job_id = a->url = a->test_id = NULL;
 }
 
-void lp_hooks_clear(void *arg)
+/* Under the lock: forget every attempt, or those of one test's jobs (the
+ * ring is rebuilt from the rest, oldest first). */
+static void forget_attempts(lp_hooks *h, const char *test_id)
+{
+    size_t first = h->nlog < LOG_MAX ? 0 : h->log_at, kept = 0;
+    attempt *keep = test_id ? calloc(h->nlog ? h->nlog : 1, sizeof *keep) : NULL;
+    if (test_id && !keep)
+        return; /* out of memory: keep the log whole rather than lose others' entries */
+    for (size_t k = 0; k < h->nlog; k++) {
+        attempt *a = &h->log[(first + k) % LOG_MAX];
+        if (keep && !(a->test_id && strcmp(a->test_id, test_id) == 0)) {
+            keep[kept++] = *a; /* moved, not copied */
+            *a = (attempt){0};
+        } else {
+            free_attempt(a);
+        }
+    }
+    for (size_t k = 0; k < kept; k++)
+        h->log[k] = keep[k];
+    h->nlog = kept;
+    h->log_at = kept % LOG_MAX;
+    free(keep);
+}
+
+void lp_hooks_clear(void *arg, const char *test_id)
 {
     lp_hooks *h = arg;
     worker_lock(&h->w);
-    forget_attempts(h);
+    forget_attempts(h, test_id);
     worker_unlock(&h->w);
 }
 
@@ -482,7 +508,7 @@ void lp_hooks_stop(lp_hooks *h)
     if (!h)
         return;
     worker_stop(&h->w); /* aborts the delivery in progress */
-    forget_attempts(h);
+    forget_attempts(h, NULL);
     free(h);
 }
 
