@@ -4,9 +4,18 @@
 # examples again attached to one pair of running servers (as with docker
 # compose). vitest comes from `npm ci` here (.ci/install-deps.sh --tests).
 # Usage: clients/node/run_tests.sh BUILD_DIR
+#        MOCKWORKS_OPENAI_URL=... MOCKWORKS_LLAMAPARSE_URL=... clients/node/run_tests.sh --attached
+#          (only the examples, against servers already running: containers)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-build=$(cd "${1:?usage: run_tests.sh BUILD_DIR}" && pwd)
+usage="usage: run_tests.sh BUILD_DIR | run_tests.sh --attached (with MOCKWORKS_OPENAI_URL and MOCKWORKS_LLAMAPARSE_URL)"
+attached=0
+if [ "${1:-}" = --attached ]; then
+  attached=1
+  : "${MOCKWORKS_OPENAI_URL:?$usage}" "${MOCKWORKS_LLAMAPARSE_URL:?$usage}"
+else
+  build=$(cd "${1:?$usage}" && pwd)
+fi
 cd "$here"
 vitest=node_modules/.bin/vitest
 [ -x "$vitest" ] || { echo "vitest is not installed: run .ci/install-deps.sh --tests (npm ci in clients/node)" >&2; exit 1; }
@@ -19,10 +28,17 @@ cleanup() {
 }
 trap cleanup EXIT
 
-export MOCKWORKS_BIN_DIR="$build"
-unset MOCKWORKS_OPENAI_URL MOCKWORKS_LLAMAPARSE_URL MOCKWORKS_CONTROL_TOKEN
 failed=0
 run() { "$@" || failed=1; }   # every stage runs; any failure fails the script
+
+if [ "$attached" = 1 ]; then
+  echo "=== the examples attached to $MOCKWORKS_OPENAI_URL and $MOCKWORKS_LLAMAPARSE_URL"
+  run node --test --test-concurrency=2 examples/node-test/
+  run "$vitest" run
+  exit "$failed"
+fi
+export MOCKWORKS_BIN_DIR="$build"
+unset MOCKWORKS_OPENAI_URL MOCKWORKS_LLAMAPARSE_URL MOCKWORKS_CONTROL_TOKEN
 
 echo "=== node --test: the package's tests and the node:test examples"
 run node --test --test-concurrency=2 test/ examples/node-test/

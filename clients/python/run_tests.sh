@@ -6,9 +6,18 @@
 # the examples again with pytest -n 2, and once more with both workers
 # attached to one pair of running servers (as with docker compose).
 # Usage: clients/python/run_tests.sh BUILD_DIR
+#        MOCKWORKS_OPENAI_URL=... MOCKWORKS_LLAMAPARSE_URL=... clients/python/run_tests.sh --attached
+#          (only the examples, -n 2, against servers already running: containers)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-build=$(cd "${1:?usage: run_tests.sh BUILD_DIR}" && pwd)
+usage="usage: run_tests.sh BUILD_DIR | run_tests.sh --attached (with MOCKWORKS_OPENAI_URL and MOCKWORKS_LLAMAPARSE_URL)"
+attached=0
+if [ "${1:-}" = --attached ]; then
+  attached=1
+  : "${MOCKWORKS_OPENAI_URL:?$usage}" "${MOCKWORKS_LLAMAPARSE_URL:?$usage}"
+else
+  build=$(cd "${1:?$usage}" && pwd)
+fi
 # Debian's interpreter, where python3-pytest lives (not a pyenv shim's).
 python=${PYTHON:-/usr/bin/python3}
 [ -x "$python" ] || python=python3
@@ -29,14 +38,20 @@ rm -rf "$work/src/build" "$work/src"/src/*.egg-info
 py="$work/venv/bin/python"
 "$py" -c 'import mockworks, sys; print("mockworks", mockworks.__version__, "on python", sys.version.split()[0])'
 
-export MOCKWORKS_BIN_DIR="$build"
-unset MOCKWORKS_OPENAI_URL MOCKWORKS_LLAMAPARSE_URL MOCKWORKS_CONTROL_TOKEN
 cd "$work/src"   # the examples' pyproject.toml settings apply; nothing is written to the source tree
 pytest=("$py" -m pytest -p no:cacheprovider -o console_output_style=classic)
 xdist=0
 "$py" -c 'import xdist' 2>/dev/null && xdist=1
 failed=0
 run() { "${pytest[@]}" "$@" || failed=1; }   # every stage runs; any failure fails the script
+
+if [ "$attached" = 1 ]; then
+  echo "=== pytest (-n 2 with xdist): the examples attached to $MOCKWORKS_OPENAI_URL and $MOCKWORKS_LLAMAPARSE_URL"
+  if [ "$xdist" = 1 ]; then run -n 2 examples; else run examples; fi
+  exit "$failed"
+fi
+export MOCKWORKS_BIN_DIR="$build"
+unset MOCKWORKS_OPENAI_URL MOCKWORKS_LLAMAPARSE_URL MOCKWORKS_CONTROL_TOKEN
 
 echo "=== pytest: the package's tests and the examples, servers started per session"
 run tests examples
