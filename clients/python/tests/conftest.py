@@ -1,2 +1,0 @@
-# pytester runs generated test files against the installed plugin.
-pytest_plugins = ["pytester"]
