@@ -6,6 +6,6 @@ export default defineConfig({
     globalSetup: ['examples/vitest/global-setup.js'],
     pool: 'threads',
     poolOptions: { threads: { maxThreads: 2, minThreads: 1 } },
-    testTimeout: 20000,
+    testTimeout: 40000,
   },
 });

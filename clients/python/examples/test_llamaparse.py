@@ -12,7 +12,7 @@ def parse(mock_llamaparse) -> dict:
                       headers={"Authorization": "Bearer llx-test", **mock_llamaparse.headers}) as client:
         job = client.post("/api/v1/parsing/upload", files={"file": DOCUMENT})
         assert job.status_code == 200, job.text
-        for _ in range(300):   # poll as a real client does, bounded (6 s)
+        for _ in range(750):   # poll as a real client does, bounded (15 s)
             status = client.get(f"/api/v1/parsing/job/{job.json()['id']}").json()
             if status["status"] != "PENDING":
                 return status

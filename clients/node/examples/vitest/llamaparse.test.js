@@ -6,7 +6,7 @@ async function parse(mock) {
   const form = new FormData();
   form.append('file', new Blob(['CLAIMS\nEvery claim is reviewed within ten days.\n'], { type: 'text/plain' }), 'notes.txt');
   const job = await (await fetch(`${mock.baseURL}/api/v1/parsing/upload`, { method: 'POST', headers, body: form })).json();
-  for (let i = 0; i < 300; i++) { // poll as a real client does, bounded (6 s)
+  for (let i = 0; i < 750; i++) { // poll as a real client does, bounded (15 s)
     const status = await (await fetch(`${mock.baseURL}/api/v1/parsing/job/${job.id}`, { headers })).json();
     if (status.status !== 'PENDING') return status;
     await new Promise((r) => setTimeout(r, 20));
