@@ -47,7 +47,8 @@ typedef struct faults_rule {
     size_t nextras;
     long delay_ms, jitter_ms;
     srv_delivery kind;
-    long kind_param; /* drip_bytes_per_s, truncate_bytes or hang_ms */
+    long kind_param; /* the kind's own parameter, from the one field below that fits it */
+    long hang_ms, drip_bytes_per_s, truncate_bytes; /* -1 when not given */
     /* when it fires */
     long times, after, every, duration_ms;
     double probability;

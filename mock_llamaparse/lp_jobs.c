@@ -160,21 +160,23 @@ static void evict_expired(lp_store *s, uint64_t now)
     s->n = kept;
 }
 
-bool lp_store_add(lp_store *s, lp_job *job)
+static lp_job *find(lp_store *s, const char *id, size_t *at);
+
+lp_add_result lp_store_add(lp_store *s, lp_job *job)
 {
+    size_t at;
     pthread_mutex_lock(&s->lock);
     if (s->n == s->max)
         evict_expired(s, timer_now_ms());
-    bool ok = s->n < s->max;
-    if (ok)
+    lp_add_result res = find(s, job->id, &at) ? LP_EXISTS : s->n < s->max ? LP_ADDED : LP_FULL;
+    if (res == LP_ADDED) {
         s->jobs[s->n++] = job;
-    if (ok && lp_job_hooks_any(&job->hooks))
-        s->hooks_due++;
+        if (lp_job_hooks_any(&job->hooks))
+            s->hooks_due++;
+    }
     pthread_mutex_unlock(&s->lock);
-    return ok;
+    return res;
 }
-
-static lp_job *find(lp_store *s, const char *id, size_t *at);
 
 bool lp_store_with(lp_store *s, const char *id, lp_job_fn fn, void *ctx)
 {

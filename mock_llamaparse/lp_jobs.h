@@ -27,6 +27,7 @@
 typedef enum { LP_PENDING, LP_SUCCESS, LP_ERROR, LP_PARTIAL_SUCCESS, LP_CANCELLED, LP_NSTATUS } lp_status;
 
 #define LP_ID_MAX 64
+#define LP_SEPARATOR_MAX 512 /* page_separator, in bytes */
 
 typedef struct lp_job {
     atomic_int refs;               /* the store's, and each webhook being built */
@@ -65,9 +66,12 @@ void lp_store_free(lp_store *s);
  * control reset hook: takes the store as void *). */
 void lp_store_clear(void *s, const char *test_id);
 
-/* Take the job (the store owns it on success); false when the store is
- * full of jobs still inside their TTL. */
-bool lp_store_add(lp_store *s, lp_job *job);
+/* Take the job (the store owns it on LP_ADDED). The id is checked and the
+ * job inserted under one lock, so two requests racing with one job_id can
+ * never both get in: LP_EXISTS. LP_FULL when the store is full of jobs
+ * still inside their TTL. */
+typedef enum { LP_ADDED, LP_FULL, LP_EXISTS } lp_add_result;
+lp_add_result lp_store_add(lp_store *s, lp_job *job);
 
 /* Run fn on the job with its current status, under the lock; false when
  * there is no such job. */

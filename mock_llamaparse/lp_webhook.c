@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/time.h>
 #include <time.h>
 
@@ -332,7 +333,11 @@ static long post(lp_hooks *h, const delivery *d, char err[CURL_ERROR_SIZE])
         snprintf(err, CURL_ERROR_SIZE, "out of memory");
         return 0;
     }
-    struct curl_slist *hdr = curl_slist_append(NULL, "Content-Type: application/json");
+    /* A configured Content-Type replaces ours rather than doubling it. */
+    bool own_type = false;
+    for (const struct curl_slist *x = d->headers; x; x = x->next)
+        own_type = own_type || strncasecmp(x->data, "content-type:", 13) == 0;
+    struct curl_slist *hdr = own_type ? NULL : curl_slist_append(NULL, "Content-Type: application/json");
     for (const struct curl_slist *x = d->headers; x; x = x->next)
         hdr = curl_slist_append(hdr, x->data);
     char sig[128], mac[65];

@@ -119,12 +119,14 @@ void srv_resp_delay(srv_req *r, unsigned ms);
  *   SRV_DELIVER_RESET     no response: the TCP connection is reset (RST)
  *   SRV_DELIVER_HANG      no response for [ms], then the connection closes
  *   SRV_DELIVER_EMPTY     headers (with the full Content-Length), then close
- *   SRV_DELIVER_TRUNCATE  headers and the first [bytes] of the body (0 =
- *                         half), then close
+ *   SRV_DELIVER_TRUNCATE  headers and the first [bytes] of the body
+ *                         (SRV_TRUNCATE_HALF: half of it), then close
  *   SRV_DELIVER_DRIP      the whole response at [bytes per second], paced
  *                         by the timer, holding no thread
  *   SRV_DELIVER_MALFORMED status 200 with the first half of the body: the
  *                         declared length is right, the JSON is not */
+#define SRV_TRUNCATE_HALF ((unsigned long)-1)
+
 typedef enum {
     SRV_DELIVER_NORMAL,
     SRV_DELIVER_RESET,
