@@ -95,7 +95,8 @@ def test_retrying_a_400_is_a_violation_named_in_the_report(a, b):
     kinds = [v["kind"] for v in report["violations"]]
     assert "retried_non_retryable" in kinds
     assert all(v["test_id"] == "scope-a" for v in report["violations"])
-    assert b.report()["clean"] is True
+    assert embed(b) == 200
+    assert b.report()["clean"] is True          # a's violation is not b's
     text = a.report(text=True)
     assert isinstance(text, str) and "retried_non_retryable" in text
 
