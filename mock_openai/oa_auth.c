@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "oa_azure.h"
 #include "oa_error.h"
 #include "oa_handlers.h"
 
@@ -13,8 +14,10 @@ static const char no_key_msg[] =
 
 bool oa_auth_check(srv_req *r, const oa_ctx *c)
 {
+    if (oa_azure_request(r)) /* Azure's key header and its 401 */
+        return oa_azure_auth_check(r, c);
     size_t len = 0;
-    const char *key = srv_req_bearer(r, &len);
+    const char *key = oa_req_key(r, &len); /* the bearer, as the rate limiter reads it */
     if (!key && c->allow_missing_key && !srv_req_header(r, "authorization"))
         return true;
     if (!key) {

@@ -37,19 +37,15 @@ static void text_reply(const oa_chat_req *q, uint64_t *s, buf *out)
     buf_puts(out, ".");
 }
 
-/* Cut text after the word where max_tokens is reached. */
-static bool cut_to(buf *out, long max_tokens)
+/* Cut text after exactly max_tokens tokens of the model's encoding, as the
+ * real API stops a reply (finish_reason "length"). */
+static bool cut_to(buf *out, const oa_model *model, long max_tokens)
 {
-    if (max_tokens <= 0 || (long)oa_tokens_estimate(out->data, out->len) <= max_tokens)
+    if (max_tokens <= 0 || !out->data)
         return false;
-    size_t keep = 0;
-    for (size_t i = 0; i <= out->len; i++) {
-        if (i == out->len || out->data[i] == ' ') {
-            if ((long)oa_tokens_estimate(out->data, i) > max_tokens)
-                break;
-            keep = i;
-        }
-    }
+    size_t keep = oa_tokens_cut(model, out->data, out->len, (size_t)max_tokens);
+    if (keep >= out->len)
+        return false;
     out->len = keep;
     out->data[keep] = '\0';
     return true;
@@ -128,7 +124,7 @@ void oa_chat_reply(const oa_chat_req *q, long i, buf *out, const char **finish)
         buf_puts(out, q->scripted);
         if (out->data)
             cut_at_stop(out, q->stop);
-        if (cut_to(out, q->max_tokens))
+        if (cut_to(out, q->model, q->max_tokens))
             *finish = "length";
     } else if (q->tool) {
         oa_json_for_schema(cJSON_GetObjectItemCaseSensitive(q->tool, "parameters"), &s, out, 0);
@@ -145,7 +141,7 @@ void oa_chat_reply(const oa_chat_req *q, long i, buf *out, const char **finish)
     } else {
         text_reply(q, &s, out);
         cut_at_stop(out, q->stop);
-        if (cut_to(out, q->max_tokens))
+        if (cut_to(out, q->model, q->max_tokens))
             *finish = "length";
     }
 }

@@ -33,6 +33,17 @@ static void content_text(const cJSON *content, buf *out)
     }
 }
 
+/* A message as the real API counts it (tiktoken's cookbook): 3 tokens of
+ * framing, the role, the content, and a name with 1 more. */
+static size_t message_tokens(const oa_model *model, const cJSON *m, const char *role, const buf *text)
+{
+    const cJSON *name = cJSON_GetObjectItemCaseSensitive(m, "name");
+    size_t n = 3 + oa_tokens_count(model, role, strlen(role)) + oa_tokens_count(model, text->data ? text->data : "", text->len);
+    if (cJSON_IsString(name))
+        n += 1 + oa_tokens_count(model, name->valuestring, strlen(name->valuestring));
+    return n;
+}
+
 static bool check_messages(const cJSON *msgs, oa_chat_req *q, oa_err *e)
 {
     static const char *const roles[] = {"system", "developer", "user", "assistant", "tool", "function"};
@@ -65,13 +76,13 @@ static bool check_messages(const cJSON *msgs, oa_chat_req *q, oa_err *e)
         }
         buf_clear(&text);
         content_text(cJSON_GetObjectItemCaseSensitive(m, "content"), &text);
-        q->prompt_tokens += 3 + oa_tokens_estimate(text.data ? text.data : "", text.len);
+        q->prompt_tokens += message_tokens(q->model, m, role->valuestring, &text);
         buf_puts(&all, role->valuestring); /* the conversation, roles included, seeds the reply */
         buf_append(&all, "\0", 1);
         buf_append(&all, text.data ? text.data : "", text.len);
         buf_append(&all, "\0", 1);
     }
-    q->prompt_tokens += 3;
+    q->prompt_tokens += 3; /* the reply is primed with <|start|>assistant<|message|> */
     q->seed = XXH3_64bits(all.data ? all.data : "", all.len);
     buf_free(&all);
     buf_free(&text);

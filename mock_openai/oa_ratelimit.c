@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "oa_azure.h"
 #include "oa_error.h"
 #include "timer.h"
 
@@ -91,8 +92,9 @@ static void refill(bucket *b, long limit, uint64_t now)
 }
 
 /* Whose buckets: the caller's key, read as authentication reads it (so no
- * other spelling of the same key gets fresh buckets), within its test, so
- * that tests running at once do not spend each other's budget. */
+ * other spelling of the same key gets fresh buckets; Azure's api-key header
+ * counts as the key it is), within its test, so that tests running at once
+ * do not spend each other's budget. */
 typedef struct caller {
     char test[96];
     char key[128];
@@ -101,7 +103,7 @@ typedef struct caller {
 static void caller_of(srv_req *r, caller *c)
 {
     size_t len;
-    const char *k = srv_req_bearer(r, &len);
+    const char *k = oa_req_key(r, &len);
     const char *t = srv_req_header(r, "x-test-id");
     snprintf(c->key, sizeof c->key, "%.*s", (int)len, k ? k : "");
     snprintf(c->test, sizeof c->test, "%s", t ? t : "");
@@ -164,6 +166,11 @@ static void retry_headers(srv_req *r, double wait_s)
 
 static bool quota_error(srv_req *r)
 {
+    if (oa_azure_request(r)) { /* Azure has no quota error: a day's wait */
+        oa_azure_rate_error(r, true, 86400);
+        retry_headers(r, 86400);
+        return false;
+    }
     oa_error(r, 429,
              "You exceeded your current quota, please check your plan and billing details. For more "
              "information on this error, read the docs: "
@@ -188,6 +195,11 @@ static bool limit_error(srv_req *r, const char *model, const char *what, long li
         return false;
     }
     double wait_s = ((double)asked - level) / rate_per_s;
+    if (oa_azure_request(r)) {
+        oa_azure_rate_error(r, tokens, wait_s);
+        retry_headers(r, wait_s);
+        return false;
+    }
     oa_go_duration(wait_s, wait, sizeof wait);
     snprintf(msg, sizeof msg,
              "Rate limit reached for %s in organization org-mockworks on %s per min (%s): Limit %ld, Used %ld, "

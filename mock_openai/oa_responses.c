@@ -9,6 +9,7 @@
 #include "json.h"
 #include "oa_chat.h"
 #include "oa_embed_req.h"
+#include "oa_azure.h"
 #include "oa_handlers.h"
 #include "oa_ratelimit.h"
 #include "oa_tokens.h"
@@ -150,7 +151,7 @@ void oa_handle_responses(srv_req *r, void *ctx)
     if (!oa_auth_check(r, c))
         return;
     size_t len;
-    const char *body = srv_req_body(r, &len);
+    const char *body = oa_req_body(r, &len); /* Azure: its deployment's model */
     cJSON *root = json_parse_body(body, len);
     oa_err e;
     oa_chat_req q = {0};
@@ -165,7 +166,7 @@ void oa_handle_responses(srv_req *r, void *ctx)
         const char *finish;
         oa_chat_reply(&q, 0, &text, &finish);
         resp_out o = {"", "", (long)time(NULL), q.model->id, &text, q.prompt_tokens,
-                      oa_tokens_estimate(text.data ? text.data : "", text.len), 0};
+                      oa_tokens_count(q.model, text.data ? text.data : "", text.len), 0};
         snprintf(o.id, sizeof o.id, "resp_%016llx", (unsigned long long)q.seed);
         snprintf(o.msg_id, sizeof o.msg_id, "msg_%016llx", (unsigned long long)(q.seed * 31));
         srv_resp_header(r, "openai-model", q.model->id);
