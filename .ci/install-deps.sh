@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Install what building and testing mockworks needs on Debian, skipping what
 # is already there. Usage: .ci/install-deps.sh [--tests]
-#   --tests  also the Node.js packages of the real-client tests (npm ci)
+#   --tests  also what the tests need beyond the build: Debian's pytest, httpx,
+#            pytest-xdist, venv and pip (the Python harness), and the Node.js
+#            packages of the real-client tests and of the Node harness (npm ci)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +12,9 @@ packages=(gcc libc6-dev make pkg-config meson ninja-build
           check curl)
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
+if [ "${1:-}" = "--tests" ]; then
+  packages+=(python3-pytest python3-httpx python3-pytest-xdist python3-venv python3-pip)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -27,4 +32,6 @@ fi
 if [ "${1:-}" = "--tests" ]; then
   # openai@7 declares node >= 22 but runs on 20: the engine warning is expected.
   (cd tests/clients && npm ci --no-audit --no-fund --loglevel=error)
+  # vitest, the Node harness's one devDependency (clients/node has none at run time).
+  (cd clients/node && npm ci --no-audit --no-fund --loglevel=error)
 fi

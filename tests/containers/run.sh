@@ -73,7 +73,8 @@ lint() {
   npx --yes dockerfilelint@1.8.0 -c containers containers/Dockerfile
 }
 
-# JSON field check with node (installed by .ci/install-deps.sh).
+# JSON field check with node (installed by .ci/install-deps.sh; --tests also
+# brings what harness_examples needs: Debian's pytest and httpx, and vitest).
 json() { node -e "const v=JSON.parse(require('fs').readFileSync(0,'utf8')); console.log(String($1))"; }
 
 wait_healthy() {
@@ -154,6 +155,17 @@ drive_llamaparse() {
   say "mock-llamaparse fetched http://mock-openai:8002 across the compose network"
 }
 
+# README "In your test suite", with docker compose: the pytest (-n 2), node:test
+# and vitest examples attached to the two containers by URL, each test in its own
+# x-test-id scope.
+harness_examples() {
+  say "the harness examples against the containers"
+  export MOCKWORKS_OPENAI_URL=http://localhost:8002 MOCKWORKS_LLAMAPARSE_URL=http://localhost:8001
+  clients/python/run_tests.sh --attached || fail "the pytest examples against the containers"
+  clients/node/run_tests.sh --attached || fail "the node:test and vitest examples against the containers"
+  unset MOCKWORKS_OPENAI_URL MOCKWORKS_LLAMAPARSE_URL
+}
+
 stop_cleanly() {
   "${compose[@]}" stop -t 10 >/dev/null 2>&1
   for c in "${project}_mock-openai_1" "${project}_mock-llamaparse_1"; do
@@ -175,5 +187,6 @@ wait_healthy "${project}_mock-openai_1"
 wait_healthy "${project}_mock-llamaparse_1"
 drive_openai
 drive_llamaparse
+harness_examples
 stop_cleanly
 say "containers: all checks passed"

@@ -33,13 +33,16 @@ static size_t collect(char *p, size_t size, size_t n, void *ctx)
     return size * n;
 }
 
-/* One request; mime (may be NULL) is sent as a multipart form. */
-static reply call(const char *url, const char *json, curl_mime *mime)
+/* One request; mime (may be NULL) is sent as a multipart form; header (may
+ * be NULL) is one more request header, e.g. "x-test-id: t1". */
+static reply call_with(const char *url, const char *json, curl_mime *mime, const char *header)
 {
     reply r = {0};
     CURL *c = curl_easy_init();
     ck_assert_ptr_nonnull(c);
     struct curl_slist *h = curl_slist_append(NULL, "Authorization: Bearer sk-test");
+    if (header)
+        h = curl_slist_append(h, header);
     if (json)
         h = curl_slist_append(h, "Content-Type: application/json");
     curl_easy_setopt(c, CURLOPT_URL, url);
@@ -56,6 +59,11 @@ static reply call(const char *url, const char *json, curl_mime *mime)
     curl_slist_free_all(h);
     curl_easy_cleanup(c);
     return r;
+}
+
+static reply call(const char *url, const char *json, curl_mime *mime)
+{
+    return call_with(url, json, mime, NULL);
 }
 
 static reply embed(const mockworks *m)
@@ -91,6 +99,36 @@ START_TEST(embeddings_with_a_fault_and_the_journal)
     ck_assert(!mockworks_fault_remove(m, id));
     mockworks_reset(m);
     ck_assert_uint_eq(mockworks_request_count(m, NULL, NULL, 0), 0);
+    mockworks_stop(m);
+}
+END_TEST
+
+/* Tests sharing a server keep apart by x-test-id: a rule with "test_id"
+ * acts on that test's requests only, and GET /__control/report?test_id=
+ * says whether its client retried as it should (README "In your test suite"). */
+START_TEST(a_tests_own_faults_and_its_report)
+{
+    char err[256], url[256];
+    mockworks *m = mockworks_start(MOCKWORKS_OPENAI, NULL, err, sizeof err);
+    ck_assert_msg(m != NULL, "%s", err);
+    long id = mockworks_fault_add(m,
+        "{\"test_id\":\"c-test-1\",\"path\":\"/v1/embeddings\",\"status\":429,\"times\":1,"
+        "\"headers\":{\"retry-after-ms\":\"50\",\"retry-after\":\"0\"}}", err, sizeof err);
+    ck_assert_msg(id > 0, "%s", err);
+    snprintf(url, sizeof url, "%s/v1/embeddings", mockworks_url(m));
+    const char *body = "{\"model\":\"text-embedding-3-small\",\"input\":\"scoped\"}";
+    ck_assert_int_eq(call_with(url, body, NULL, "x-test-id: c-test-2").status, 200);
+    ck_assert_int_eq(call_with(url, body, NULL, "x-test-id: c-test-1").status, 429);
+    usleep(80000); /* the retry waits what the 429 asked for */
+    ck_assert_int_eq(call_with(url, body, NULL, "x-test-id: c-test-1").status, 200);
+
+    snprintf(url, sizeof url, "%s/__control/report?test_id=c-test-1", mockworks_url(m));
+    reply report = call(url, NULL, NULL);
+    ck_assert_int_eq(report.status, 200);
+    ck_assert_msg(strstr(report.body, "\"clean\":true") != NULL, "%s", report.body);
+    snprintf(url, sizeof url, "%s/__control/reset?test_id=c-test-1", mockworks_url(m));
+    ck_assert_int_eq(call(url, "", NULL).status, 204);
+    ck_assert_uint_eq(mockworks_request_count(m, "/v1/embeddings", NULL, 0), 1); /* c-test-2's */
     mockworks_stop(m);
 }
 END_TEST
@@ -261,6 +299,7 @@ static Suite *suite(void)
     TCase *tc = tcase_create("mockworks");
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, embeddings_with_a_fault_and_the_journal);
+    tcase_add_test(tc, a_tests_own_faults_and_its_report);
     tcase_add_test(tc, bad_rules_and_flags_are_refused_with_a_reason);
     tcase_add_test(tc, two_servers_at_once_and_a_parse_job);
     tcase_add_test(tc, the_host_keeps_its_signals);
