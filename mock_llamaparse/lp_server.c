@@ -14,6 +14,7 @@ typedef struct lp_server {
     cli_list hook_allow, fetch_allow;
     lp_ctx ctx;
     long max_jobs, ttl_s;
+    long fetch_timeout_ms;
     lp_hooks_config hooks;
 } lp_server;
 
@@ -118,6 +119,8 @@ static size_t options(mock_server *m, cli_opt *out, size_t cap)
         {"fetch-allow", "MOCK_FETCH_ALLOW", CLI_LIST, &l->fetch_allow,
          "fetch documents given by URL (source_url, input_url) only from hosts matching this pattern, redirects included "
          "(repeatable, * and ? wildcards; env: comma-separated); none = any host; a refused host ends the job in ERROR", 0, 0},
+        {"fetch-timeout-ms", "MOCK_FETCH_TIMEOUT_MS", CLI_INT, &l->fetch_timeout_ms,
+         "time one fetch of a document given by URL may take (up to 16 run at once); past it the job ends in ERROR", 1, 3600000},
         {"webhook-queue", "MOCK_WEBHOOK_QUEUE", CLI_INT, &hooks->queue_max,
          "webhooks waiting to be sent; more are dropped and listed at /__control/webhooks", 1, 1000000},
     };
@@ -133,7 +136,7 @@ static int build(mock_server *m, char *err, size_t errlen)
     lp_ctx *ctx = &l->ctx;
     ctx->ctl = m->ctl;
     ctx->store = lp_store_new((size_t)l->max_jobs, (uint64_t)l->ttl_s * 1000u);
-    lp_fetch_config fetch = {m->c.max_upload, 30000, &l->fetch_allow};
+    lp_fetch_config fetch = {m->c.max_upload, l->fetch_timeout_ms, &l->fetch_allow};
     ctx->fetcher = ctx->store ? lp_fetcher_start(&fetch, lp_on_fetched, ctx) : NULL;
     ctx->hooks = ctx->store ? lp_hooks_start(ctx->store, &l->hooks) : NULL;
     bool ok = ctx->fetcher && ctx->hooks && control_on_reset(m->ctl, lp_hooks_clear, ctx->hooks) &&
@@ -159,6 +162,7 @@ static void defaults(mock_server *m)
     l->ctx = (lp_ctx){.api_keys = &m->c.api_keys, .job_delay_ms = 1000, .job_ms_per_page = 50};
     l->max_jobs = 10000;
     l->ttl_s = 3600;
+    l->fetch_timeout_ms = 30000;
     l->hooks = (lp_hooks_config){NULL, 3, 5000, 500, &l->hook_allow, 1000};
     if (m->use_env)
         legacy_delay(&l->ctx);

@@ -50,6 +50,11 @@ bool worker_start(worker *w, void *(*fn)(void *), void *arg)
     return false;
 }
 
+void worker_ask_stop(worker *w)
+{
+    atomic_store(&w->stopping, true);
+}
+
 void worker_stop(worker *w)
 {
     atomic_store(&w->stopping, true);

@@ -58,6 +58,10 @@ bool worker_start(worker *w, void *(*fn)(void *), void *arg);
  * condition. The thread sees worker_sleep() return false. */
 void worker_stop(worker *w);
 
+/* Only ask (worker_stopping turns true at once), for a thread that waits on
+ * something else and must be woken its own way before worker_stop joins. */
+void worker_ask_stop(worker *w);
+
 /* Without the lock: has worker_stop been called? For long work done
  * unlocked (a transfer's progress callback) to give up early. */
 bool worker_stopping(worker *w);

@@ -62,14 +62,17 @@ if [ "$xdist" = 1 ]; then
 fi
 
 # Both servers running on their own, as containers would be; every test attaches.
-start() {
-  "$build/$1/$1" --port 0 --log-level warn "${@:2}" >"$work/$1.port" 2>"$work/$1.log" &
+# Not in a $( ) subshell: the pid must reach this shell's list, or the
+# cleanup would leave the server running.
+start() { # NAME VAR [flags...]: start NAME, put its URL in VAR
+  "$build/$1/$1" --port 0 --log-level warn "${@:3}" >"$work/$1.port" 2>"$work/$1.log" &
   pids+=($!)
   for _ in $(seq 100); do [ -s "$work/$1.port" ] && break; sleep 0.05; done
-  printf 'http://127.0.0.1:%s' "$(head -1 "$work/$1.port")"
+  printf -v "$2" 'http://127.0.0.1:%s' "$(head -1 "$work/$1.port")"
+  export "${2?}"
 }
-export MOCKWORKS_OPENAI_URL=$(start mock_openai)
-export MOCKWORKS_LLAMAPARSE_URL=$(start mock_llamaparse --job-delay-ms 0 --job-ms-per-page 0)
+start mock_openai MOCKWORKS_OPENAI_URL
+start mock_llamaparse MOCKWORKS_LLAMAPARSE_URL --job-delay-ms 0 --job-ms-per-page 0
 echo "=== pytest (-n 2 with xdist): the examples attached to $MOCKWORKS_OPENAI_URL and $MOCKWORKS_LLAMAPARSE_URL"
 if [ "$xdist" = 1 ]; then run -n 2 examples; else run examples; fi
 exit "$failed"

@@ -166,3 +166,33 @@ test('protocol, libmicrohttpd\'s own: an obs-folded header and a NUL in the targ
   const nul = await exchange(oa.port, ['GET /hea\0lth HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n']);
   assert.match(nul.text, /^HTTP\/1\.1 404 /); /* the target ends at the NUL: /hea */
 });
+
+test('URL fetches run at once: a silent source holds up only its own job, and --fetch-timeout-ms ends it', async () => {
+  const silent = http.createServer(() => {}); // never answers
+  const docs = http.createServer((req, res) => res.writeHead(200).end('TITLE\n\nA document.\n'));
+  await Promise.all([silent, docs].map((srv) => new Promise((r) => srv.listen(0, '127.0.0.1', r))));
+  const lp2 = await startServer('mock_llamaparse', ['--job-delay-ms', '0', '--fetch-timeout-ms', '1500']);
+  const job = async (url) => {
+    const form = new FormData();
+    form.append('input_url', url);
+    const res = await fetch(`${lp2.url}/api/v1/parsing/upload`, { method: 'POST', body: form, headers: { authorization: 'Bearer llx' } });
+    return (await res.json()).id;
+  };
+  const status = async (id) => (await (await fetch(`${lp2.url}/api/v1/parsing/job/${id}`, { headers: { authorization: 'Bearer llx' } })).json());
+  try {
+    const stuck = await Promise.all([1, 2, 3].map(() => job(`http://127.0.0.1:${silent.address().port}/doc.txt`)));
+    const t0 = Date.now();
+    const quick = await job(`http://127.0.0.1:${docs.address().port}/doc.txt`);
+    let st;
+    for (let i = 0; i < 50 && (st = await status(quick)).status === 'PENDING'; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(st.status, 'SUCCESS');
+    assert.ok(Date.now() - t0 < 1000, `the quick fetch took ${Date.now() - t0} ms behind three silent ones`);
+    for (let i = 0; i < 150 && (st = await status(stuck[0])).status === 'PENDING'; i++) await new Promise((r) => setTimeout(r, 30));
+    assert.equal(st.status, 'ERROR');
+    assert.match(st.error_message, /timed out|Timeout/i);
+  } finally {
+    await lp2.stop();
+    silent.closeAllConnections();
+    await Promise.all([silent, docs].map((srv) => new Promise((r) => srv.close(r))));
+  }
+});
