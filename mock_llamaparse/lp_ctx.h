@@ -14,6 +14,7 @@ typedef struct lp_ctx {
     lp_store *store;
     struct lp_fetcher *fetcher; /* URL jobs' documents */
     struct lp_hooks *hooks;     /* webhook deliveries */
+    struct lp_files *files;     /* the Files API's store */
     struct control *ctl;        /* for the control API's token check */
     const cli_list *api_keys; /* empty: any non-empty bearer key */
     long job_delay_ms;        /* every job takes this long ... */
@@ -26,6 +27,31 @@ bool lp_auth_check(srv_req *r, const lp_ctx *c);
 
 /* {"detail":"..."} with a status. */
 void lp_detail(srv_req *r, int status, const char *detail);
+
+/* FastAPI's 422: {"detail":[{"type","loc":[where, field],"msg","input"}]};
+ * where is "body" or "query"; input NULL is null (a missing field). */
+void lp_unprocessable(srv_req *r, const char *where, const char *field, const char *type, const char *msg,
+                      const char *input);
+
+/* 8-4-4-4-12 hex digits (or 32 without dashes), as FastAPI's UUID reads. */
+bool lp_is_uuid(const char *s);
+
+/* ?project_id= and ?organization_id=, when given, must be UUIDs: false
+ * with the 422 written. */
+bool lp_scope_check(srv_req *r);
+
+/* The streamed multipart form of an upload route (lp_upload_body), read to
+ * its end: false with the 400 written when it is missing or malformed. */
+bool lp_upload_form(srv_req *r);
+/* A plain field's (last) value, or NULL. */
+const char *lp_upload_field(srv_req *r, const char *name);
+/* The first file part: false when the form has none. */
+bool lp_upload_file(srv_req *r, const char **data, size_t *len, const char **filename);
+
+/* A job for a document's bytes, parsed (or taken from --fixtures) now:
+ * NULL when out of memory. tier must be a static string. */
+lp_job *lp_doc_job(const lp_ctx *c, const char *filename, const char *data, size_t len, const char *tier,
+                   const char *separator, long max_pages, const char *params);
 
 /* The job for this request's streamed upload (v1 fields, or v2 with its
  * "configuration" JSON), or NULL with the error answer written. */

@@ -28,7 +28,7 @@ const char *lp_status_name(lp_status st)
 }
 
 /* A random UUID v4: ids are not content, they need not be deterministic. */
-static void uuid4(char out[37])
+void lp_uuid4(char out[37])
 {
     unsigned char b[16];
     if (getrandom(b, sizeof b, 0) != (ssize_t)sizeof b) {
@@ -47,7 +47,7 @@ lp_job *lp_job_new(void)
     lp_job *j = calloc(1, sizeof *j);
     if (!j)
         return NULL;
-    uuid4(j->id);
+    lp_uuid4(j->id);
     j->created_ms = j->ready_ms = timer_now_ms();
     j->created_at = time(NULL);
     j->outcome = LP_SUCCESS;

@@ -110,6 +110,9 @@ void lp_store_metrics(buf *out, void *s);
 
 const char *lp_status_name(lp_status st);
 
+/* A random lowercase UUID v4, for ids (which need not be deterministic). */
+void lp_uuid4(char out[37]);
+
 /* The job's pages, markdown (md) or text, joined by its page separator. */
 void lp_job_joined(buf *out, const lp_job *j, bool md);
 

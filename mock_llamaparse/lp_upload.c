@@ -19,6 +19,7 @@ typedef struct upload {
     char *filename;
     bool has_file;
     bool file_done; /* later file parts are ignored */
+    bool finished;  /* the form was read to its end */
     cJSON *fields; /* plain fields; a repeated name becomes an array */
     char name[128];  /* the plain field being read */
     buf value;
@@ -186,31 +187,14 @@ static lp_job *make_job(const lp_ctx *c, upload *u)
         free(params);
         return j;
     }
-    lp_job *j = lp_job_new();
+    const char *mp = field_str(u, "max_pages");
+    char *params = cJSON_PrintUnformatted(u->fields);
+    lp_job *j = params ? lp_doc_job(c, u->filename, u->file.data ? u->file.data : "", u->file.len, tier_of(u),
+                                    field_str(u, "page_separator"), mp && *mp ? strtol(mp, NULL, 10) : 0, params)
+                       : NULL;
+    free(params);
     if (!j)
         return NULL;
-    const char *data = u->file.data ? u->file.data : "";
-    j->doc = lp_fixture_doc(c->fixtures, u->filename, data, u->file.len);
-    if (!j->doc)
-        j->doc = lp_doc_parse(u->filename, data, u->file.len);
-    j->filename = strdup(u->filename ? u->filename : "");
-    const char *sep = field_str(u, "page_separator");
-    j->separator = strdup(sep ? sep : "\n---\n");
-    j->params = cJSON_PrintUnformatted(u->fields);
-    if (!j->doc || !j->filename || !j->separator || !j->params) {
-        lp_job_release(j);
-        return NULL;
-    }
-    const char *mp = field_str(u, "max_pages");
-    j->max_pages = mp && *mp ? strtol(mp, NULL, 10) : 0;
-    lp_doc_truncate(j->doc, j->max_pages);
-    j->bytes = u->file.len;
-    j->tier = tier_of(u);
-    if (j->doc->npages == 0) {
-        j->outcome = LP_ERROR;
-        snprintf(j->error_code, sizeof j->error_code, "NO_DATA_FOUND_IN_FILE");
-        j->error_message = strdup("No data found in file.");
-    }
     j->cache_hit = lp_store_seen(c->store, content_key(u));
     return j;
 }
@@ -242,16 +226,50 @@ static bool merge_configuration(srv_req *r, upload *u)
     return ok;
 }
 
-static bool check_form(srv_req *r, upload *u)
+/* The form read to its end, once: the parser is dropped then, so a second
+ * call (a handler after lp_upload_form) is a no-op. */
+static bool finish_form(srv_req *r, upload *u)
 {
+    if (u && u->finished)
+        return true;
     if (!u || !u->mp) {
         lp_detail(r, 400, "Expected a multipart/form-data body with a file (or input_url) field.");
         return false;
     }
-    if (!srv_multipart_finish(u->mp) || !flush_field(u)) {
+    u->finished = srv_multipart_finish(u->mp) && flush_field(u);
+    srv_multipart_free(u->mp);
+    u->mp = NULL;
+    if (!u->finished)
         lp_detail(r, 400, "The multipart body is incomplete or malformed.");
+    return u->finished;
+}
+
+bool lp_upload_form(srv_req *r)
+{
+    return finish_form(r, srv_req_state(r));
+}
+
+const char *lp_upload_field(srv_req *r, const char *name)
+{
+    const upload *u = srv_req_state(r);
+    return u && u->fields ? field_str(u, name) : NULL;
+}
+
+bool lp_upload_file(srv_req *r, const char **data, size_t *len, const char **filename)
+{
+    const upload *u = srv_req_state(r);
+    if (!u || !u->has_file)
         return false;
-    }
+    *data = u->file.data ? u->file.data : "";
+    *len = u->file.len;
+    *filename = u->filename ? u->filename : "";
+    return true;
+}
+
+static bool check_form(srv_req *r, upload *u)
+{
+    if (!finish_form(r, u))
+        return false;
     if (!merge_configuration(r, u) || !validate(r, u))
         return false;
     const char *hook = field_str(u, "webhook_url");

@@ -8,6 +8,7 @@
 
 #include "json.h"
 #include "lp_ctx.h"
+#include "lp_files_store.h"
 #include "timer.h"
 
 #define PROJECT "mock-project"
@@ -69,58 +70,108 @@ void lp_v2_upload(srv_req *r, void *ctx)
     buf_free(&answer);
 }
 
-/* POST /api/v2/parse {"source_url": ..., "tier": ...}: the document is
- * fetched off the request path. (file_id needs a files API we do not have.) */
+/* The job for a stored file's bytes (file_id), parsed now as an upload is;
+ * NULL with the error written. */
+static lp_job *file_job(srv_req *r, const lp_ctx *c, const char *file_id, const char *tier, const char *params)
+{
+    char *data, *name;
+    size_t len;
+    if (!lp_files_copy(c->files, file_id, &data, &len, &name)) {
+        lp_detail(r, 404, "File not found (or it has no content yet).");
+        return NULL;
+    }
+    lp_job *j = lp_doc_job(c, name, data, len, tier, NULL, 0, params);
+    free(data);
+    free(name);
+    if (!j)
+        lp_detail(r, 500, "Out of memory.");
+    return j;
+}
+
+/* The source: a file_id (parsed now) or a source_url (fetched off the
+ * request path); NULL with the error written. */
+static lp_job *source_job(srv_req *r, const lp_ctx *c, const cJSON *j, const char *tier)
+{
+    const cJSON *url = cJSON_GetObjectItemCaseSensitive(j, "source_url");
+    const cJSON *file = cJSON_GetObjectItemCaseSensitive(j, "file_id");
+    if (file && !cJSON_IsString(file)) {
+        lp_unprocessable(r, "body", "file_id", "string_type", "Input should be a valid string", NULL);
+        return NULL;
+    }
+    if (!file && !(cJSON_IsString(url) && lp_url_valid(url->valuestring))) {
+        lp_detail(r, 422, url ? "source_url must be an http or https URL." : "Either file_id or source_url must be provided.");
+        return NULL;
+    }
+    char *params = cJSON_PrintUnformatted(j);
+    lp_job *job = !params ? NULL
+                  : file  ? file_job(r, c, file->valuestring, tier, params)
+                          : lp_url_job(NULL, url->valuestring, tier, NULL, 0, params);
+    free(params);
+    if (!job && (!params || !file))
+        lp_detail(r, 500, "Out of memory.");
+    return job;
+}
+
+static const char *known_tier(const cJSON *j)
+{
+    const cJSON *tier = cJSON_GetObjectItemCaseSensitive(j, "tier");
+    const char *t = cJSON_IsString(tier) ? tier->valuestring : "cost_effective";
+    return !strcmp(t, "fast") ? "fast" : !strcmp(t, "agentic") ? "agentic"
+           : !strcmp(t, "agentic_plus") ? "agentic_plus" : !strcmp(t, "cost_effective") ? "cost_effective" : NULL;
+}
+
+/* webhook_configurations checked: true with *out (or NULL when absent), or
+ * false with the 422 written. */
+static bool hook_configs(srv_req *r, const cJSON *j, char **out)
+{
+    const cJSON *hooks = cJSON_GetObjectItemCaseSensitive(j, "webhook_configurations");
+    char *text = hooks ? cJSON_PrintUnformatted(hooks) : NULL, why[200];
+    *out = text ? lp_hook_configs(text, why, sizeof why) : NULL;
+    free(text);
+    if (hooks && !*out)
+        lp_detail(r, 422, why);
+    return !hooks || *out;
+}
+
+static void create_from(srv_req *r, const lp_ctx *c, const cJSON *j)
+{
+    const char *tier = known_tier(j);
+    char *hooks = NULL;
+    if (!tier) {
+        lp_detail(r, 422, "tier must be fast, cost_effective, agentic or agentic_plus.");
+        return;
+    }
+    if (!hook_configs(r, j, &hooks))
+        return;
+    lp_job *job = source_job(r, c, j, tier);
+    if (!job) {
+        free(hooks);
+        return;
+    }
+    job->hooks.configs = hooks;
+    lp_job_faults_apply(r, job);
+    if (!job->fetching) /* after the faults, which may set its timing */
+        lp_job_schedule(job, job->created_ms, (uint64_t)c->job_delay_ms, (uint64_t)c->job_ms_per_page);
+    buf answer = BUF_INIT;
+    write_job(&answer, job, timer_now_ms() < job->ready_ms ? LP_PENDING : job->outcome);
+    if (lp_upload_store(r, c, job) && answer.data)
+        buf_append(srv_resp_body(r), answer.data, answer.len);
+    buf_free(&answer);
+}
+
+/* POST /api/v2/parse {"file_id" | "source_url", "tier", ...}. */
 void lp_v2_create(srv_req *r, void *ctx)
 {
     const lp_ctx *c = ctx;
-    if (!lp_auth_check(r, c))
+    if (!lp_auth_check(r, c) || !lp_scope_check(r))
         return;
     size_t len;
     const char *body = srv_req_body(r, &len);
     cJSON *j = json_parse_body(body, len);
-    const cJSON *url = cJSON_GetObjectItemCaseSensitive(j, "source_url");
-    const cJSON *tier = cJSON_GetObjectItemCaseSensitive(j, "tier");
-    const char *t = cJSON_IsString(tier) ? tier->valuestring : "cost_effective";
-    const char *known = !strcmp(t, "fast") ? "fast" : !strcmp(t, "agentic") ? "agentic"
-                        : !strcmp(t, "agentic_plus") ? "agentic_plus" : !strcmp(t, "cost_effective") ? "cost_effective" : NULL;
-    if (!cJSON_IsObject(j)) {
-        lp_detail(r, 400, "The body must be a JSON object with source_url.");
-    } else if (!cJSON_IsString(url) || !lp_url_valid(url->valuestring)) {
-        lp_detail(r, cJSON_GetObjectItemCaseSensitive(j, "file_id") ? 400 : 422,
-                  cJSON_GetObjectItemCaseSensitive(j, "file_id")
-                      ? "file_id is not supported by this mock: use source_url or POST /api/v2/parse/upload."
-                      : "source_url must be an http or https URL.");
-    } else if (!known) {
-        lp_detail(r, 422, "tier must be fast, cost_effective, agentic or agentic_plus.");
-    } else {
-        const cJSON *hooks = cJSON_GetObjectItemCaseSensitive(j, "webhook_configurations");
-        char *hooks_text = hooks ? cJSON_PrintUnformatted(hooks) : NULL, why[200];
-        char *checked = hooks_text ? lp_hook_configs(hooks_text, why, sizeof why) : NULL;
-        free(hooks_text);
-        if (hooks && !checked) {
-            lp_detail(r, 422, why);
-            cJSON_Delete(j);
-            return;
-        }
-        char *params = cJSON_PrintUnformatted(j);
-        lp_job *job = lp_url_job(NULL, url->valuestring, known, NULL, 0, params);
-        free(params);
-        if (job) {
-            job->hooks.configs = checked;
-            checked = NULL;
-            lp_job_faults_apply(r, job);
-        }
-        free(checked);
-        buf answer = BUF_INIT;
-        if (job)
-            write_job(&answer, job, LP_PENDING);
-        if (!job)
-            lp_detail(r, 500, "Out of memory.");
-        else if (lp_upload_store(r, c, job) && answer.data)
-            buf_append(srv_resp_body(r), answer.data, answer.len);
-        buf_free(&answer);
-    }
+    if (!cJSON_IsObject(j))
+        lp_detail(r, 400, "The body must be a JSON object with file_id or source_url.");
+    else
+        create_from(r, c, j);
     cJSON_Delete(j);
 }
 
