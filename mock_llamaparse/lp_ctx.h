@@ -48,10 +48,22 @@ const char *lp_upload_field(srv_req *r, const char *name);
 /* The first file part: false when the form has none. */
 bool lp_upload_file(srv_req *r, const char **data, size_t *len, const char **filename);
 
-/* A job for a document's bytes, parsed (or taken from --fixtures) now:
- * NULL when out of memory. tier must be a static string. */
+/* v1's page fields as they came (NULL: absent). */
+typedef struct lp_page_fields {
+    const char *target, *max_pages, *separator, *prefix, *suffix;
+} lp_page_fields;
+
+/* The page options of a request, checked (lp_page_opts.c): v1's fields, or
+ * v2's page_ranges object (cJSON; NULL when absent). o's target points to
+ * *target, which the caller frees. False with the 422 written. */
+struct cJSON;
+bool lp_page_opts_v1(srv_req *r, const lp_page_fields *f, lp_page_opts *o, char **target);
+bool lp_page_opts_v2(srv_req *r, const struct cJSON *ranges, lp_page_opts *o, char **target);
+
+/* A job for a document's bytes, parsed (or taken from --fixtures) now, its
+ * pages selected: NULL when out of memory. tier must be a static string. */
 lp_job *lp_doc_job(const lp_ctx *c, const char *filename, const char *data, size_t len, const char *tier,
-                   const char *separator, long max_pages, const char *params);
+                   const lp_page_opts *pages, const char *params);
 
 /* The job for this request's streamed upload (v1 fields, or v2 with its
  * "configuration" JSON), or NULL with the error answer written. */

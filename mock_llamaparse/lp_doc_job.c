@@ -7,9 +7,10 @@
 
 #include "lp_ctx.h"
 #include "lp_fixtures.h"
+#include "lp_pages_select.h"
 
 lp_job *lp_doc_job(const lp_ctx *c, const char *filename, const char *data, size_t len, const char *tier,
-                   const char *separator, long max_pages, const char *params)
+                   const lp_page_opts *pages, const char *params)
 {
     lp_job *j = lp_job_new();
     if (!j)
@@ -19,14 +20,13 @@ lp_job *lp_doc_job(const lp_ctx *c, const char *filename, const char *data, size
     if (!j->doc)
         j->doc = lp_doc_parse(name, data, len);
     j->filename = strdup(name);
-    j->separator = strdup(separator ? separator : "\n---\n");
     j->params = strdup(params ? params : "{}");
-    if (!j->doc || !j->filename || !j->separator || !j->params) {
+    /* --fixtures documents are selected like parsed ones */
+    if (!j->doc || !j->filename || !j->params || !lp_job_set_pages(j, pages) ||
+        !lp_doc_select(j->doc, j->target_pages, j->max_pages)) {
         lp_job_release(j);
         return NULL;
     }
-    j->max_pages = max_pages;
-    lp_doc_truncate(j->doc, j->max_pages);
     j->bytes = len;
     j->tier = tier;
     if (j->doc->npages == 0) {

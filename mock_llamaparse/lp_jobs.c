@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "lp_pages_select.h"
 #include "timer.h"
 
 #define SEEN_MAX 65536
@@ -70,6 +71,9 @@ void lp_job_release(lp_job *j)
     free(j->filename);
     free(j->params);
     free(j->separator);
+    free(j->target_pages);
+    free(j->page_prefix);
+    free(j->page_suffix);
     free(j->source_url);
     lp_job_hooks_free(&j->hooks);
     lp_job_faults_free(&j->faults);
@@ -265,8 +269,12 @@ void lp_store_fetched(lp_store *s, const char *id, lp_doc *doc, const char *erro
     if (j && j->fetching) {
         uint64_t now = timer_now_ms();
         j->fetching = false;
+        if (doc && !lp_doc_select(doc, j->target_pages, j->max_pages)) {
+            lp_doc_free(doc);
+            doc = NULL;
+            error = "out of memory while selecting pages";
+        }
         if (doc) {
-            lp_doc_truncate(doc, j->max_pages);
             lp_doc_free(j->doc);
             j->doc = doc;
             doc = NULL;
@@ -336,8 +344,31 @@ void lp_job_schedule(lp_job *j, uint64_t now, uint64_t delay_ms, uint64_t ms_per
 void lp_job_joined(buf *out, const lp_job *j, bool md)
 {
     for (size_t i = 0; i < j->doc->npages; i++) {
+        size_t n = lp_page_number(j->doc, i);
         if (i)
-            buf_puts(out, j->separator);
+            lp_page_framed(out, j->separator, n);
+        if (j->page_prefix)
+            lp_page_framed(out, j->page_prefix, n);
         buf_puts(out, md ? j->doc->pages[i].md : j->doc->pages[i].text);
+        if (j->page_suffix)
+            lp_page_framed(out, j->page_suffix, n);
     }
+}
+
+/* Replace *dst with a copy of src (NULL stays NULL); false when out of memory. */
+static bool set_copy(char **dst, const char *src)
+{
+    char *copy = src ? strdup(src) : NULL;
+    if (src && !copy)
+        return false;
+    free(*dst);
+    *dst = copy;
+    return true;
+}
+
+bool lp_job_set_pages(lp_job *j, const lp_page_opts *o)
+{
+    j->max_pages = o->max_pages;
+    return set_copy(&j->separator, o->separator ? o->separator : "\n---\n") && set_copy(&j->page_prefix, o->prefix) &&
+           set_copy(&j->page_suffix, o->suffix) && set_copy(&j->target_pages, o->target);
 }

@@ -44,11 +44,24 @@ typedef struct lp_job {
     char *separator; /* page_separator */
     const char *tier;
     long max_pages;    /* 0 = all */
+    char *target_pages; /* canonical 0-based list (lp_pages_select.h), or NULL: all */
+    char *page_prefix, *page_suffix; /* around each page of the joined result, or NULL */
     bool fetching;     /* waiting for its document from source_url */
     char *source_url;  /* set for jobs given by URL */
     lp_job_hooks hooks;   /* lp_webhook.c's */
     lp_job_faults faults; /* lp_job_faults.c's */
 } lp_job;
+
+/* How a job's pages are picked and joined: page_separator, page_prefix and
+ * page_suffix (each may hold {pageNumber}), target_pages (canonical), and
+ * max_pages. NULL strings: the defaults. */
+typedef struct lp_page_opts {
+    const char *separator, *prefix, *suffix, *target;
+    long max_pages;
+} lp_page_opts;
+
+/* Copy the options into the job; false when out of memory. */
+bool lp_job_set_pages(lp_job *j, const lp_page_opts *o);
 
 /* Set the job's ready time (and forced outcome) from now: the configured
  * delay plus per page, unless a job fault says otherwise. */
@@ -113,7 +126,9 @@ const char *lp_status_name(lp_status st);
 /* A random lowercase UUID v4, for ids (which need not be deterministic). */
 void lp_uuid4(char out[37]);
 
-/* The job's pages, markdown (md) or text, joined by its page separator. */
+/* The job's pages, markdown (md) or text, each within its prefix and
+ * suffix, joined by its page separator; {pageNumber} in them is the number
+ * of the page they frame (for a separator, the page after it). */
 void lp_job_joined(buf *out, const lp_job *j, bool md);
 
 /* A new job with one reference: the store takes it (lp_store_add), or its

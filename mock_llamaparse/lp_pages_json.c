@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "lp_ctx.h"
+#include "lp_pages_select.h"
 
 #define PAGE_W 612
 #define PAGE_H 792
@@ -103,7 +104,7 @@ void lp_pages_json(buf *out, const lp_doc *doc)
     buf_puts(out, "[");
     for (size_t i = 0; i < doc->npages; i++) {
         const lp_page *pg = &doc->pages[i];
-        buf_printf(out, "%s{\"page\":%zu,\"text\":", i ? "," : "", i + 1);
+        buf_printf(out, "%s{\"page\":%zu,\"text\":", i ? "," : "", lp_page_number(doc, i));
         json_str(out, pg->text, strlen(pg->text));
         buf_puts(out, ",\"md\":");
         json_str(out, pg->md, strlen(pg->md));

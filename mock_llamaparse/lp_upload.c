@@ -168,35 +168,55 @@ static const char *tier_of(const upload *u)
 }
 
 /* Same bytes with the same result-shaping options: a cache hit. */
-static uint64_t content_key(const upload *u)
+static uint64_t content_key(const upload *u, const lp_page_opts *o)
 {
-    const char *opts[] = {field_str(u, "page_separator"), field_str(u, "max_pages"), tier_of(u)};
+    char max[32];
+    snprintf(max, sizeof max, "%ld", o->max_pages);
+    const char *opts[] = {o->separator, max, tier_of(u), o->target, o->prefix, o->suffix};
     uint64_t h = XXH3_64bits(u->file.data ? u->file.data : "", u->file.len);
-    for (size_t i = 0; i < 3; i++)
-        h = XXH3_64bits_withSeed(opts[i] ? opts[i] : "", opts[i] ? strlen(opts[i]) : 0, h);
+    for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++)
+        h = XXH3_64bits_withSeed(opts[i] ? opts[i] : "", opts[i] ? strlen(opts[i]) + 1 : 0, h);
     return h;
 }
 
-static lp_job *make_job(const lp_ctx *c, upload *u)
+static lp_job *make_job(const lp_ctx *c, upload *u, const lp_page_opts *o)
 {
-    if (!u->has_file) { /* input_url: the document is fetched off the request path */
-        const char *mp = field_str(u, "max_pages");
-        char *params = cJSON_PrintUnformatted(u->fields);
-        lp_job *j = lp_url_job(NULL, field_str(u, "input_url"), tier_of(u), field_str(u, "page_separator"),
-                               mp && *mp ? strtol(mp, NULL, 10) : 0, params);
-        free(params);
-        return j;
-    }
-    const char *mp = field_str(u, "max_pages");
     char *params = cJSON_PrintUnformatted(u->fields);
-    lp_job *j = params ? lp_doc_job(c, u->filename, u->file.data ? u->file.data : "", u->file.len, tier_of(u),
-                                    field_str(u, "page_separator"), mp && *mp ? strtol(mp, NULL, 10) : 0, params)
-                       : NULL;
+    lp_job *j = NULL;
+    if (params && !u->has_file) { /* input_url: the document is fetched off the request path */
+        j = lp_url_job(NULL, field_str(u, "input_url"), tier_of(u), NULL, 0, params);
+        if (j && !lp_job_set_pages(j, o)) {
+            lp_job_release(j);
+            j = NULL;
+        }
+    } else if (params) {
+        j = lp_doc_job(c, u->filename, u->file.data ? u->file.data : "", u->file.len, tier_of(u), o, params);
+        if (j)
+            j->cache_hit = lp_store_seen(c->store, content_key(u, o));
+    }
     free(params);
-    if (!j)
-        return NULL;
-    j->cache_hit = lp_store_seen(c->store, content_key(u));
     return j;
+}
+
+/* The page options: v2's page_ranges (a JSON object, from configuration)
+ * when given, else v1's fields. */
+static bool page_opts(srv_req *r, const upload *u, lp_page_opts *o, char **target)
+{
+    const char *ranges = field_str(u, "page_ranges");
+    lp_page_fields f = {field_str(u, "target_pages"), field_str(u, "max_pages"), field_str(u, "page_separator"),
+                        field_str(u, "page_prefix"), field_str(u, "page_suffix")};
+    if (!lp_page_opts_v1(r, &f, o, target))
+        return false;
+    if (!ranges)
+        return true;
+    free(*target);
+    cJSON *j = json_parse_body(ranges, strlen(ranges));
+    bool ok = j && lp_page_opts_v2(r, j, o, target);
+    if (!j)
+        lp_unprocessable(r, "body", "page_ranges", "model_attributes_type", "Input should be a valid dictionary or object",
+                         ranges);
+    cJSON_Delete(j);
+    return ok;
 }
 
 /* v2 sends its options as one JSON object in the "configuration" field:
@@ -300,9 +320,12 @@ static bool check_form(srv_req *r, upload *u)
 lp_job *lp_upload_job(srv_req *r, const lp_ctx *c)
 {
     upload *u = srv_req_state(r);
-    if (!lp_auth_check(r, c) || !check_form(r, u))
+    lp_page_opts o;
+    char *target = NULL;
+    if (!lp_auth_check(r, c) || !lp_scope_check(r) || !check_form(r, u) || !page_opts(r, u, &o, &target))
         return NULL;
-    lp_job *j = make_job(c, u);
+    lp_job *j = make_job(c, u, &o);
+    free(target);
     const char *hook = j ? field_str(u, "webhook_url") : NULL;
     const char *confs = j ? field_str(u, "webhook_configurations") : NULL;
     char why[200];

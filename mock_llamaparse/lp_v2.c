@@ -9,6 +9,7 @@
 #include "json.h"
 #include "lp_ctx.h"
 #include "lp_files_store.h"
+#include "lp_pages_select.h"
 #include "timer.h"
 
 #define PROJECT "mock-project"
@@ -72,7 +73,8 @@ void lp_v2_upload(srv_req *r, void *ctx)
 
 /* The job for a stored file's bytes (file_id), parsed now as an upload is;
  * NULL with the error written. */
-static lp_job *file_job(srv_req *r, const lp_ctx *c, const char *file_id, const char *tier, const char *params)
+static lp_job *file_job(srv_req *r, const lp_ctx *c, const char *file_id, const char *tier, const lp_page_opts *o,
+                        const char *params)
 {
     char *data, *name;
     size_t len;
@@ -80,7 +82,7 @@ static lp_job *file_job(srv_req *r, const lp_ctx *c, const char *file_id, const 
         lp_detail(r, 404, "File not found (or it has no content yet).");
         return NULL;
     }
-    lp_job *j = lp_doc_job(c, name, data, len, tier, NULL, 0, params);
+    lp_job *j = lp_doc_job(c, name, data, len, tier, o, params);
     free(data);
     free(name);
     if (!j)
@@ -90,7 +92,7 @@ static lp_job *file_job(srv_req *r, const lp_ctx *c, const char *file_id, const 
 
 /* The source: a file_id (parsed now) or a source_url (fetched off the
  * request path); NULL with the error written. */
-static lp_job *source_job(srv_req *r, const lp_ctx *c, const cJSON *j, const char *tier)
+static lp_job *source_job(srv_req *r, const lp_ctx *c, const cJSON *j, const char *tier, const lp_page_opts *o)
 {
     const cJSON *url = cJSON_GetObjectItemCaseSensitive(j, "source_url");
     const cJSON *file = cJSON_GetObjectItemCaseSensitive(j, "file_id");
@@ -104,10 +106,16 @@ static lp_job *source_job(srv_req *r, const lp_ctx *c, const cJSON *j, const cha
     }
     char *params = cJSON_PrintUnformatted(j);
     lp_job *job = !params ? NULL
-                  : file  ? file_job(r, c, file->valuestring, tier, params)
+                  : file  ? file_job(r, c, file->valuestring, tier, o, params)
                           : lp_url_job(NULL, url->valuestring, tier, NULL, 0, params);
+    bool oom = !job && (!params || !file);
+    if (job && !file && !lp_job_set_pages(job, o)) {
+        lp_job_release(job);
+        job = NULL;
+        oom = true;
+    }
     free(params);
-    if (!job && (!params || !file))
+    if (oom)
         lp_detail(r, 500, "Out of memory.");
     return job;
 }
@@ -141,9 +149,15 @@ static void create_from(srv_req *r, const lp_ctx *c, const cJSON *j)
         lp_detail(r, 422, "tier must be fast, cost_effective, agentic or agentic_plus.");
         return;
     }
-    if (!hook_configs(r, j, &hooks))
+    lp_page_opts o = {0};
+    char *target = NULL;
+    if (!lp_page_opts_v2(r, cJSON_GetObjectItemCaseSensitive(j, "page_ranges"), &o, &target) ||
+        !hook_configs(r, j, &hooks)) {
+        free(target);
         return;
-    lp_job *job = source_job(r, c, j, tier);
+    }
+    lp_job *job = source_job(r, c, j, tier, &o);
+    free(target);
     if (!job) {
         free(hooks);
         return;
@@ -195,7 +209,7 @@ static void pages_of(buf *b, const lp_job *j, bool md)
     buf_printf(b, ",\"%s\":{\"pages\":[", md ? "markdown" : "text");
     for (size_t i = 0; i < j->doc->npages; i++) {
         const char *s = md ? j->doc->pages[i].md : j->doc->pages[i].text;
-        buf_printf(b, "%s{\"page_number\":%zu,\"%s\":", i ? "," : "", i + 1, md ? "markdown" : "text");
+        buf_printf(b, "%s{\"page_number\":%zu,\"%s\":", i ? "," : "", lp_page_number(j->doc, i), md ? "markdown" : "text");
         buf_json_str(b, s, strlen(s));
         buf_puts(b, md ? ",\"success\":true}" : "}");
     }

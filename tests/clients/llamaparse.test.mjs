@@ -41,6 +41,18 @@ describe('llama-cloud-services LlamaParseReader', () => {
     assert.equal(json[0].pages[0].items[0].type, 'heading');
   });
 
+  it('targetPages picks pages (0-based); pagePrefix and pageSuffix frame each one with its number', async () => {
+    const docs = await reader({ resultType: 'markdown', targetPages: '0,2-3', pagePrefix: '<<p{pageNumber}>>', pageSuffix: '<</p{pageNumber}>>' })
+      .loadData(path.join(DATA, 'policy-12pages.pdf'));
+    assert.equal(docs.length, 3);
+    assert.deepEqual(docs.map((d) => d.text.match(/^<<p(\d+)>>/)?.[1]), ['1', '3', '4']);
+    assert.match(docs[1].text, /^<<p3>># Section 3:/);
+    assert.match(docs[2].text, /<<\/p4>>$/);
+    const json = await reader({ resultType: 'json', targetPages: '11' }).loadJson(path.join(DATA, 'policy-12pages.pdf'));
+    assert.deepEqual(json[0].pages.map((p) => p.page), [12]);
+    assert.equal(json[0].job_metadata.job_pages, 1);
+  });
+
   it('gives the same text on every run', async () => {
     const a = await reader({ resultType: 'markdown' }).loadData(path.join(DATA, 'benefits.md'));
     const b = await reader({ resultType: 'markdown' }).loadData(path.join(DATA, 'benefits.md'));
