@@ -115,7 +115,13 @@ void lp_handle_extensions(srv_req *r, void *ctx);
 /* {"id","status","error_code","error_message"}: a job's status. */
 void lp_job_status_json(buf *out, const lp_job *j, lp_status st);
 
+/* Credits a job's pages cost at its tier (lp_results.c). */
+size_t lp_job_credits(const lp_job *j);
+
 /* The JSON result's "pages" array for a document (lp_pages_json.c). */
 void lp_pages_json(buf *out, const lp_doc *doc);
+
+/* v2's items expansion: {"pages":[StructuredResultPage...]}. */
+void lp_items_v2_json(buf *out, const lp_doc *doc);
 
 #endif

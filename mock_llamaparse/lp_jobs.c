@@ -75,6 +75,7 @@ void lp_job_release(lp_job *j)
     free(j->page_prefix);
     free(j->page_suffix);
     free(j->source_url);
+    free(j->user_metadata);
     lp_job_hooks_free(&j->hooks);
     lp_job_faults_free(&j->faults);
     free(j);

@@ -25,9 +25,14 @@ static unsigned credits(const char *tier)
     return !strcmp(tier, "fast") ? 1 : !strcmp(tier, "agentic") ? 10 : !strcmp(tier, "agentic_plus") ? 45 : 3;
 }
 
+size_t lp_job_credits(const lp_job *j)
+{
+    return j->doc->npages * credits(j->tier);
+}
+
 static void metadata(buf *out, const lp_job *j)
 {
-    size_t pages = j->doc->npages, used = pages * credits(j->tier);
+    size_t pages = j->doc->npages, used = lp_job_credits(j);
     buf_printf(out,
                "\"job_metadata\":{\"credits_used\":%zu,\"job_credits_usage\":%zu,\"job_pages\":%zu,"
                "\"job_auto_mode_triggered_pages\":0,\"job_is_cache_hit\":%s}",

@@ -7,6 +7,7 @@
 #include "lp_ctx.h"
 #include "lp_fetch.h"
 #include "lp_files.h"
+#include "lp_v2.h"
 #include "lp_webhook.h"
 
 /* The server's own parts; the common ones are in base. */
@@ -56,6 +57,7 @@ static void routes(lp_server *l)
         {"POST", "/api/v2/parse/upload", lp_v2_upload, ctx, lp_upload_body},
         {"POST", "/api/v2/parse", lp_v2_create, ctx},
         {"GET", "/api/v2/parse", lp_v2_list, ctx},
+        {"GET", "/api/v2/parse/versions", lp_v2_versions, ctx},
         {"GET", "/api/v2/parse/{id}", lp_v2_get, ctx},
         {"POST", "/api/v2/parse/{id}/cancel", lp_v2_cancel, ctx},
         {"DELETE", "/api/v2/parse/{id}", lp_v2_delete, ctx},
@@ -78,6 +80,7 @@ static void routes(lp_server *l)
         /* the presigned URLs the two content routes answer */
         {"GET", "/__files/{id}/{token}", lp_files_raw_get, ctx},
         {"PUT", "/__files/{id}/{token}", lp_files_raw_put, ctx, lp_files_raw_body},
+        {"GET", "/__results/{id}/{kind}", lp_v2_result_raw, ctx},
         {"GET", "/__control/webhooks", lp_handle_webhooks, ctx, NULL, SRV_ROUTE_CONTROL},
     };
     SRV_ROUTES_ADD_ALL(t, own);
