@@ -40,6 +40,12 @@ bool lp_is_uuid(const char *s);
  * with the 422 written. */
 bool lp_scope_check(srv_req *r);
 
+struct cJSON;
+
+/* The upload form's known fields checked against the spec's types and
+ * enums (lp_v1_fields.c): false with FastAPI's 422 written. */
+bool lp_v1_validate(srv_req *r, const struct cJSON *fields);
+
 /* The streamed multipart form of an upload route (lp_upload_body), read to
  * its end: false with the 400 written when it is missing or malformed. */
 bool lp_upload_form(srv_req *r);
@@ -56,7 +62,6 @@ typedef struct lp_page_fields {
 /* The page options of a request, checked (lp_page_opts.c): v1's fields, or
  * v2's page_ranges object (cJSON; NULL when absent). o's target points to
  * *target, which the caller frees. False with the 422 written. */
-struct cJSON;
 bool lp_page_opts_v1(srv_req *r, const lp_page_fields *f, lp_page_opts *o, char **target);
 bool lp_page_opts_v2(srv_req *r, const struct cJSON *ranges, lp_page_opts *o, char **target);
 

@@ -120,34 +120,6 @@ static const char *field_str(const upload *u, const char *name)
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-/* The known fields whose values the service checks; booleans and numbers
- * arrive as strings. */
-static bool validate(srv_req *r, const upload *u)
-{
-    static const char *const bools[] = {"do_not_cache", "invalidate_cache", "premium_mode", "fast_mode",
-                                        "output_tables_as_HTML", "disable_ocr", "skip_diagonal_text",
-                                        "continuous_mode", "gpt4o_mode", "use_vendor_multimodal_model"};
-    for (size_t i = 0; i < sizeof bools / sizeof bools[0]; i++) {
-        const char *v = field_str(u, bools[i]);
-        if (v && strcasecmp(v, "true") && strcasecmp(v, "false") && strcmp(v, "1") && strcmp(v, "0")) {
-            unprocessable(r, bools[i], "bool_parsing", "Input should be a valid boolean, unable to interpret input", v);
-            return false;
-        }
-    }
-    const char *mp = field_str(u, "max_pages");
-    char *end;
-    if (mp && *mp && (strtol(mp, &end, 10) < 0 || *end)) {
-        unprocessable(r, "max_pages", "int_parsing", "Input should be a valid integer, unable to parse string as an integer", mp);
-        return false;
-    }
-    const char *tier = field_str(u, "tier");
-    if (tier && strcmp(tier, "fast") && strcmp(tier, "cost_effective") && strcmp(tier, "agentic") && strcmp(tier, "agentic_plus")) {
-        unprocessable(r, "tier", "enum", "Input should be 'fast', 'cost_effective', 'agentic' or 'agentic_plus'", tier);
-        return false;
-    }
-    return true;
-}
-
 static bool is_true(const char *v)
 {
     return v && (!strcasecmp(v, "true") || !strcmp(v, "1"));
@@ -290,7 +262,7 @@ static bool check_form(srv_req *r, upload *u)
 {
     if (!finish_form(r, u))
         return false;
-    if (!merge_configuration(r, u) || !validate(r, u))
+    if (!merge_configuration(r, u) || !lp_v1_validate(r, u->fields))
         return false;
     const char *hook = field_str(u, "webhook_url");
     if (hook && !lp_url_valid(hook)) {
