@@ -297,24 +297,42 @@ void lp_store_fetched(lp_store *s, const char *id, lp_doc *doc, const char *erro
     lp_doc_free(doc);
 }
 
+/* Has the job started processing (v2's RUNNING: a third into its time)? A
+ * finished job ran unless it was cancelled first. */
+static bool has_run(const lp_job *j, lp_status st, uint64_t now)
+{
+    if (st != LP_PENDING)
+        return st != LP_CANCELLED;
+    return j->ready_ms != UINT64_MAX && now >= j->created_ms + (j->ready_ms - j->created_ms) / 3;
+}
+
+/* Under the lock: take one due webhook of j, adding a reference. */
+static void hand(lp_hook_due *out, size_t *n, lp_job *j, lp_status st, lp_hook_phase phase)
+{
+    lp_job_retain(j);
+    out[(*n)++] = (lp_hook_due){j, st, phase};
+}
+
 size_t lp_store_take_webhooks(lp_store *s, lp_hook_due *out, size_t cap)
 {
     size_t n = 0;
     pthread_mutex_lock(&s->lock);
     uint64_t now = timer_now_ms();
-    for (size_t i = 0; s->hooks_due && i < s->n && n < cap; i++) { /* no scan while no webhook is due */
+    for (size_t i = 0; s->hooks_due && i < s->n && n + 3 <= cap; i++) { /* no scan while no webhook is due */
         lp_job *j = s->jobs[i];
         lp_status st = status_at(j, now);
         if (j->hooks.configs && !j->hooks.start_taken) {
             j->hooks.start_taken = true;
-            lp_job_retain(j);
-            out[n++] = (lp_hook_due){j, st, true};
+            hand(out, &n, j, st, LP_HOOK_START);
         }
-        if (lp_job_hooks_any(&j->hooks) && !j->hooks.end_taken && st != LP_PENDING && n < cap) {
+        if (j->hooks.configs && !j->hooks.running_taken && has_run(j, st, now)) {
+            j->hooks.running_taken = true;
+            hand(out, &n, j, st, LP_HOOK_RUNNING);
+        }
+        if (lp_job_hooks_any(&j->hooks) && !j->hooks.end_taken && st != LP_PENDING) {
             j->hooks.end_taken = true;
             s->hooks_due--;
-            lp_job_retain(j);
-            out[n++] = (lp_hook_due){j, st, false};
+            hand(out, &n, j, st, LP_HOOK_END);
         }
     }
     pthread_mutex_unlock(&s->lock);

@@ -47,6 +47,7 @@ typedef struct lp_job {
     char *target_pages; /* canonical 0-based list (lp_pages_select.h), or NULL: all */
     char *page_prefix, *page_suffix; /* around each page of the joined result, or NULL */
     bool fetching;     /* waiting for its document from source_url */
+    bool v2;           /* made by the v2 API: its webhooks speak v2's status names */
     char *source_url;  /* set for jobs given by URL */
     char *user_metadata; /* v2: a JSON object of strings, echoed; or NULL */
     lp_job_hooks hooks;   /* lp_webhook.c's */
@@ -101,16 +102,22 @@ void lp_store_each(lp_store *s, lp_job_fn fn, void *ctx);
 void lp_store_fetched(lp_store *s, const char *id, lp_doc *doc, const char *error, uint64_t delay_ms,
                       uint64_t ms_per_page);
 
+/* The moments a job reports: its start (parse.pending), the start of its
+ * processing (parse.running: a third into its time, as v2's RUNNING), and
+ * its end. */
+typedef enum { LP_HOOK_START, LP_HOOK_RUNNING, LP_HOOK_END } lp_hook_phase;
+
 /* A webhook due: the job (a reference the taker releases), its status, and
- * whether it is the job's start (parse.pending) or its end. */
+ * which moment it reports. */
 typedef struct lp_hook_due {
     lp_job *job;
     lp_status status;
-    bool start;
+    lp_hook_phase phase;
 } lp_hook_due;
 
-/* Hand the webhook sender each job's start (once, for jobs with
- * webhook_configurations) and each finished job's end (once), at most cap
+/* Hand the webhook sender each job's start and running (once each, for jobs
+ * with webhook_configurations; a finished job that was not cancelled ran,
+ * so its running comes before its end) and each finished job's end (once), at most cap
  * of them, oldest first; returns how many. Only references are taken under
  * the lock: the payloads are built outside it, from jobs whose content no
  * longer changes. */

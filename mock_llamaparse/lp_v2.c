@@ -94,6 +94,7 @@ void lp_v2_upload(srv_req *r, void *ctx)
         lp_job_release(j);
         return;
     }
+    j->v2 = true;
     buf answer = BUF_INIT;
     write_job(&answer, j, timer_now_ms() < j->ready_ms ? LP_PENDING : j->outcome);
     if (lp_upload_store(r, c, j) && answer.data)
@@ -199,6 +200,7 @@ static void create_from(srv_req *r, const lp_ctx *c, const cJSON *j)
         return;
     }
     job->hooks.configs = hooks;
+    job->v2 = true;
     lp_job_faults_apply(r, job);
     if (!job->fetching) /* after the faults, which may set its timing */
         lp_job_schedule(job, job->created_ms, (uint64_t)c->job_delay_ms, (uint64_t)c->job_ms_per_page);
