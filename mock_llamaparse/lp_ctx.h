@@ -126,6 +126,9 @@ size_t lp_job_credits(const lp_job *j);
 /* The JSON result's "pages" array for a document (lp_pages_json.c). */
 void lp_pages_json(buf *out, const lp_doc *doc);
 
+/* The same for a job's document (j->doc), with the images it asked for. */
+void lp_job_pages_json(buf *out, const lp_doc *doc, const lp_job *j);
+
 /* v2's items expansion: {"pages":[StructuredResultPage...]}. */
 void lp_items_v2_json(buf *out, const lp_doc *doc);
 

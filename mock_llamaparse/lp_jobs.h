@@ -48,6 +48,7 @@ typedef struct lp_job {
     char *page_prefix, *page_suffix; /* around each page of the joined result, or NULL */
     bool fetching;     /* waiting for its document from source_url */
     bool v2;           /* made by the v2 API: its webhooks speak v2's status names */
+    bool screenshots, images; /* take_screenshot, save_images (lp_images.c) */
     char *source_url;  /* set for jobs given by URL */
     char *user_metadata; /* v2: a JSON object of strings, echoed; or NULL */
     lp_job_hooks hooks;   /* lp_webhook.c's */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "lp_ctx.h"
+#include "lp_images.h"
 #include "lp_pages_select.h"
 
 #define PAGE_W 612
@@ -170,6 +171,11 @@ void lp_items_v2_json(buf *out, const lp_doc *doc)
 
 void lp_pages_json(buf *out, const lp_doc *doc)
 {
+    lp_job_pages_json(out, doc, NULL);
+}
+
+void lp_job_pages_json(buf *out, const lp_doc *doc, const lp_job *j)
+{
     buf_puts(out, "[");
     for (size_t i = 0; i < doc->npages; i++) {
         const lp_page *pg = &doc->pages[i];
@@ -177,7 +183,12 @@ void lp_pages_json(buf *out, const lp_doc *doc)
         json_str(out, pg->text, strlen(pg->text));
         buf_puts(out, ",\"md\":");
         json_str(out, pg->md, strlen(pg->md));
-        buf_puts(out, ",\"images\":[],\"charts\":[],\"tables\":[],\"layout\":[],\"items\":");
+        buf_puts(out, ",\"images\":");
+        if (j)
+            lp_page_images_json(out, j, i);
+        else
+            buf_puts(out, "[]");
+        buf_puts(out, ",\"charts\":[],\"tables\":[],\"layout\":[],\"items\":");
         page_items(out, pg->md, false);
         buf_printf(out, ",\"status\":\"OK\",\"links\":[],\"width\":%d,\"height\":%d,\"triggeredAutoMode\":false,"
                         "\"parsingMode\":\"\",\"structuredData\":null,\"noStructuredContent\":true,"

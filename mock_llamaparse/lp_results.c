@@ -80,7 +80,7 @@ static void write_result(const lp_job *j, lp_status st, void *ctx)
     }
     if (!strcmp(a->kind, "json")) {
         buf_puts(b, "{\"pages\":");
-        lp_pages_json(b, j->doc);
+        lp_job_pages_json(b, j->doc, j);
     } else {
         buf tmp = BUF_INIT;
         lp_job_joined(&tmp, j, md);

@@ -7,6 +7,7 @@
 #include "lp_ctx.h"
 #include "lp_fetch.h"
 #include "lp_files.h"
+#include "lp_images.h"
 #include "lp_v2.h"
 #include "lp_webhook.h"
 
@@ -42,6 +43,7 @@ static void lp_error(srv_req *r, int status, const char *message)
     {"GET", prefix "/job/{id}", lp_handle_job, c},                                   \
     {"GET", prefix "/job/{id}/result/{kind}", lp_handle_result, c},                  \
     {"GET", prefix "/job/{id}/result/raw/{kind}", lp_handle_raw_result, c},          \
+    {"GET", prefix "/job/{id}/result/image/{name}", lp_handle_image, c},             \
     {"GET", prefix "/job/{id}/details", lp_handle_details, c},                       \
     {"GET", prefix "/job/{id}/parameters", lp_handle_parameters, c},                 \
     {"GET", prefix "/supported_file_extensions", lp_handle_extensions, c}

@@ -166,6 +166,10 @@ static lp_job *make_job(const lp_ctx *c, upload *u, const lp_page_opts *o)
         if (j)
             j->cache_hit = lp_store_seen(c->store, content_key(u, o));
     }
+    if (j) {
+        j->screenshots = is_true(field_str(u, "take_screenshot"));
+        j->images = is_true(field_str(u, "save_images"));
+    }
     free(params);
     return j;
 }

@@ -13,6 +13,7 @@
 #include "lp_allow.h"
 #include "lp_ctx.h"
 #include "lp_fixtures.h"
+#include "lp_images.h"
 #include "timer.h"
 #include "worker.h"
 
@@ -116,8 +117,10 @@ static void v1_payload(buf *out, const lp_job *j, lp_status st)
     buf_printf(out, "{\"job_id\":\"%s\",\"status\":\"%s\",", j->id, lp_status_name(st));
     txt_md(out, j);
     buf_puts(out, ",\"json\":");
-    lp_pages_json(out, j->doc);
-    buf_puts(out, ",\"images\":[]}");
+    lp_job_pages_json(out, j->doc, j);
+    buf_puts(out, ",\"images\":");
+    lp_job_image_names(out, j);
+    buf_puts(out, "}");
 }
 
 static void free_delivery(delivery *d)
