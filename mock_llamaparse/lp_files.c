@@ -101,7 +101,7 @@ static void create(srv_req *r, const lp_ctx *c, const char *file_field, const ch
             buf_append(srv_resp_body(r), answer.data, answer.len);
     } else {
         lp_file_free(f);
-        lp_detail(r, 429, "Too many files: the file store is full (--max-files); try again later.");
+        lp_detail(r, 429, "The file store is full (--max-files, --max-file-bytes); try again later.");
         srv_resp_header(r, "retry-after", "1");
     }
     buf_free(&answer);

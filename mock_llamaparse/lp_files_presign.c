@@ -53,7 +53,7 @@ static void store(srv_req *r, const lp_ctx *c, lp_file *f, bool presigned)
             buf_append(srv_resp_body(r), answer.data, answer.len);
     } else {
         lp_file_free(f);
-        lp_detail(r, 429, "Too many files: the file store is full (--max-files); try again later.");
+        lp_detail(r, 429, "The file store is full (--max-files, --max-file-bytes); try again later.");
         srv_resp_header(r, "retry-after", "1");
     }
     buf_free(&answer);
@@ -173,6 +173,8 @@ void lp_files_raw_put(srv_req *r, void *ctx)
                           b ? b->len : 0);
     if (rc == 404)
         lp_detail(r, 404, "No such object.");
+    else if (rc == 429)
+        lp_detail(r, 429, "The file store is full (--max-file-bytes); try again later.");
     else if (rc)
         lp_detail(r, 500, "Out of memory while storing the file.");
 }

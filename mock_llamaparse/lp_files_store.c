@@ -13,6 +13,7 @@ struct lp_files {
     pthread_mutex_t lock;
     lp_file **v; /* creation order: the oldest first */
     size_t n, max;
+    size_t bytes, max_bytes; /* of all stored files */
     uint64_t ttl_ms, seq;
 };
 
@@ -83,12 +84,13 @@ void lp_file_free(lp_file *f)
     free(f);
 }
 
-lp_files *lp_files_new(size_t max_files, uint64_t ttl_ms)
+lp_files *lp_files_new(size_t max_files, size_t max_bytes, uint64_t ttl_ms)
 {
     lp_files *s = calloc(1, sizeof *s);
     if (!s)
         return NULL;
     s->max = max_files ? max_files : 1;
+    s->max_bytes = max_bytes;
     s->ttl_ms = ttl_ms;
     s->v = calloc(s->max, sizeof *s->v);
     if (!s->v) {
@@ -106,6 +108,7 @@ void lp_files_clear(void *arg)
     for (size_t i = 0; i < s->n; i++)
         lp_file_free(s->v[i]);
     s->n = 0;
+    s->bytes = 0;
     pthread_mutex_unlock(&s->lock);
 }
 
@@ -129,6 +132,13 @@ static bool expired(const lp_files *s, const lp_file *f, uint64_t now)
     return now - f->created_ms >= s->ttl_ms;
 }
 
+/* Under the lock: free a file the store drops, and its bytes' share. */
+static void forget(lp_files *s, lp_file *f)
+{
+    s->bytes -= f->len;
+    lp_file_free(f);
+}
+
 /* Under the lock: drop the files past their TTL (the oldest come first, so
  * the scan could stop early, but n is small next to a request's cost). */
 static void evict(lp_files *s, uint64_t now)
@@ -136,7 +146,7 @@ static void evict(lp_files *s, uint64_t now)
     size_t kept = 0;
     for (size_t i = 0; i < s->n; i++) {
         if (expired(s, s->v[i], now))
-            lp_file_free(s->v[i]);
+            forget(s, s->v[i]);
         else
             s->v[kept++] = s->v[i];
     }
@@ -147,10 +157,11 @@ bool lp_files_add(lp_files *s, lp_file *f)
 {
     pthread_mutex_lock(&s->lock);
     evict(s, timer_now_ms());
-    bool ok = s->n < s->max;
+    bool ok = s->n < s->max && f->len <= s->max_bytes - s->bytes;
     if (ok) {
         f->seq = ++s->seq;
         s->v[s->n++] = f;
+        s->bytes += f->len;
     }
     pthread_mutex_unlock(&s->lock);
     return ok;
@@ -195,7 +206,7 @@ bool lp_files_remove(lp_files *s, const char *id)
     size_t at;
     lp_file *f = find(s, id, &at);
     if (f) {
-        lp_file_free(f);
+        forget(s, f);
         memmove(&s->v[at], &s->v[at + 1], (s->n - at - 1) * sizeof *s->v);
         s->n--;
     }
@@ -208,7 +219,12 @@ int lp_files_put(lp_files *s, const char *id, const char *tok, const char *data,
     pthread_mutex_lock(&s->lock);
     size_t at;
     lp_file *f = find(s, id, &at);
-    int rc = !f || (tok && strcmp(f->token, tok)) ? 404 : lp_file_set_bytes(f, data, len) ? 0 : 500;
+    int rc = !f || (tok && strcmp(f->token, tok)) ? 404 : len > s->max_bytes - (s->bytes - f->len) ? 429 : 0;
+    size_t old = f ? f->len : 0;
+    if (!rc && !lp_file_set_bytes(f, data, len))
+        rc = 500;
+    if (!rc)
+        s->bytes = s->bytes - old + len;
     pthread_mutex_unlock(&s->lock);
     return rc;
 }

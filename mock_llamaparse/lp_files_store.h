@@ -5,7 +5,7 @@
  * answers 429). A file made by the presigned PUT flow has no bytes until
  * they are PUT to its URL.
  *
- *     lp_files *s = lp_files_new(1000, 3600 * 1000);
+ *     lp_files *s = lp_files_new(1000, 1 << 30, 3600 * 1000);
  *     lp_file *f = lp_file_new("a.pdf", "parse");
  *     lp_file_set_bytes(f, data, len);
  *     lp_files_add(s, f);                      // the store owns it now
@@ -47,12 +47,13 @@ lp_file *lp_file_new(const char *name, const char *purpose, const char *external
 bool lp_file_set_bytes(lp_file *f, const char *data, size_t len);
 void lp_file_free(lp_file *f);
 
-lp_files *lp_files_new(size_t max_files, uint64_t ttl_ms);
+lp_files *lp_files_new(size_t max_files, size_t max_bytes, uint64_t ttl_ms);
 void lp_files_free(lp_files *s);
 /* Drop every file (a reset hook: takes the store as void *). */
 void lp_files_clear(void *s);
 
-/* Take the file (the store owns it on success); false when full. */
+/* Take the file (the store owns it on success); false when full (of
+ * files, or of bytes). */
 bool lp_files_add(lp_files *s, lp_file *f);
 /* Run fn on a live file under the lock; false when there is none. */
 bool lp_files_with(lp_files *s, const char *id, lp_file_fn fn, void *ctx);
@@ -62,7 +63,7 @@ bool lp_files_remove(lp_files *s, const char *id);
 
 /* The presigned PUT: store the bytes of file id when token is its token
  * (NULL: the mock's own fetch, unchecked). 0 done, 404 no such file or a
- * wrong token, 500 out of memory. */
+ * wrong token, 429 over the store's bytes, 500 out of memory. */
 int lp_files_put(lp_files *s, const char *id, const char *token, const char *data, size_t len);
 
 /* A copy of an uploaded file's bytes and name (the caller frees both);

@@ -18,6 +18,7 @@ typedef struct lp_server {
     lp_ctx ctx;
     long max_jobs, ttl_s;
     long max_files, file_ttl_s;
+    size_t max_file_bytes;
     lp_hooks_config hooks;
 } lp_server;
 
@@ -144,6 +145,8 @@ static size_t options(mock_server *m, cli_opt *out, size_t cap)
          "(repeatable, * and ? wildcards; env: comma-separated); none = any host; a refused host ends the job in ERROR", 0, 0},
         {"max-files", "MOCK_MAX_FILES", CLI_INT, &l->max_files,
          "files kept by the Files API; when full (none past its TTL) uploads get 429", 1, 10000000},
+        {"max-file-bytes", "MOCK_MAX_FILE_BYTES", CLI_SIZE, &l->max_file_bytes,
+         "bytes all stored files may hold (k/m/g suffix); past it uploads get 429", 0, 0},
         {"file-ttl", "MOCK_FILE_TTL", CLI_INT, &l->file_ttl_s, "seconds a file is kept (its expires_at)", 1, 31536000},
         {"webhook-queue", "MOCK_WEBHOOK_QUEUE", CLI_INT, &hooks->queue_max,
          "webhooks waiting to be sent; more are dropped and listed at /__control/webhooks", 1, 1000000},
@@ -161,7 +164,7 @@ static int build(mock_server *m, char *err, size_t errlen)
     lp_ctx *ctx = &l->ctx;
     ctx->ctl = m->ctl;
     ctx->store = lp_store_new((size_t)l->max_jobs, (uint64_t)l->ttl_s * 1000u);
-    ctx->files = lp_files_new((size_t)l->max_files, (uint64_t)l->file_ttl_s * 1000u);
+    ctx->files = lp_files_new((size_t)l->max_files, l->max_file_bytes, (uint64_t)l->file_ttl_s * 1000u);
     lp_fetch_config fetch = {m->c.max_upload, 30000, &l->fetch_allow};
     ctx->fetcher = ctx->store ? lp_fetcher_start(&fetch, lp_on_fetched, ctx) : NULL;
     ctx->hooks = ctx->store ? lp_hooks_start(ctx->store, &l->hooks) : NULL;
@@ -191,6 +194,7 @@ static void defaults(mock_server *m)
     l->max_jobs = 10000;
     l->ttl_s = 3600;
     l->max_files = 1000;
+    l->max_file_bytes = (size_t)1 << 30;
     l->file_ttl_s = 86400;
     l->hooks = (lp_hooks_config){NULL, 3, 5000, 500, &l->hook_allow, 1000};
     if (m->use_env)

@@ -15,7 +15,7 @@ const JSON_AUTH = { ...AUTH, 'content-type': 'application/json' };
 let lp;
 
 before(async () => {
-  lp = await startServer('mock_llamaparse', ['--job-delay-ms', '0', '--job-ms-per-page', '0', '--max-files', '5', '--file-ttl', '2']);
+  lp = await startServer('mock_llamaparse', ['--job-delay-ms', '0', '--job-ms-per-page', '0', '--max-files', '5', '--file-ttl', '2', '--max-file-bytes', '200k']);
 });
 after(() => lp.stop());
 
@@ -154,6 +154,22 @@ test('projects: one default project', async () => {
   const one = await fetch(`${lp.url}/api/v1/projects/${list[0].id}`, { headers: AUTH });
   assert.equal((await one.json()).organization_id, list[0].organization_id);
   assert.equal((await fetch(`${lp.url}/api/v1/projects?organization_id=xyz`, { headers: AUTH })).status, 422);
+});
+
+test('the store holds at most --max-file-bytes, by upload and by presigned PUT', async () => {
+  await reset();
+  const big = 'x'.repeat(120 * 1024);
+  assert.equal((await betaCreate('a.txt', big)).res.status, 200);
+  const over = await betaCreate('b.txt', big);
+  assert.equal(over.res.status, 429);
+  assert.match(over.json.detail, /--max-file-bytes/);
+  const pre = await (await fetch(`${lp.url}/api/v1/files`, { method: 'PUT', headers: JSON_AUTH, body: '{"name":"c.txt"}' })).json();
+  assert.equal((await fetch(pre.url, { method: 'PUT', body: big })).status, 429);
+  assert.equal((await fetch(pre.url, { method: 'PUT', body: 'small' })).status, 200);
+  const list = await (await fetch(`${lp.url}/api/v1/beta/files/${(await betaCreate('d.txt', 'x'.repeat(1000))).json.id}`, { headers: AUTH })).json();
+  assert.equal(list.file_size, 1000);
+  await reset();
+  assert.equal((await betaCreate('e.txt', big)).res.status, 200, 'reset frees the bytes');
 });
 
 test('the store is bounded (--max-files), files expire (--file-ttl), reset clears it', async () => {
