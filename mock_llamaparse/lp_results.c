@@ -96,7 +96,7 @@ static void write_result(const lp_job *j, lp_status st, void *ctx)
 static void with_job(srv_req *r, void *ctx, const char *kind, bool raw, lp_job_fn fn)
 {
     const lp_ctx *c = ctx;
-    if (!lp_auth_check(r, c))
+    if (!lp_auth_check(r, c) || !lp_scope_check(r))
         return;
     answer a = {r, kind, raw};
     if (!lp_store_with(c->store, srv_req_param(r, "id"), fn, &a))

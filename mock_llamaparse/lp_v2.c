@@ -246,7 +246,7 @@ void lp_v2_get(srv_req *r, void *ctx)
 void lp_v2_cancel(srv_req *r, void *ctx)
 {
     const lp_ctx *c = ctx;
-    if (!lp_auth_check(r, c))
+    if (!lp_auth_check(r, c) || !lp_scope_check(r))
         return;
     const char *id = srv_req_param(r, "id");
     lp_status st;
@@ -262,7 +262,7 @@ void lp_v2_cancel(srv_req *r, void *ctx)
 void lp_v2_delete(srv_req *r, void *ctx)
 {
     const lp_ctx *c = ctx;
-    if (!lp_auth_check(r, c))
+    if (!lp_auth_check(r, c) || !lp_scope_check(r))
         return;
     const char *id = srv_req_param(r, "id");
     bool found;

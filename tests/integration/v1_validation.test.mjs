@@ -47,7 +47,16 @@ test('project_id and organization_id must be UUIDs', async () => {
   const { res, json } = await upload({}, '?project_id=not-a-uuid');
   assert.equal(res.status, 422);
   assert.deepEqual(json.detail[0].loc, ['query', 'project_id']);
-  assert.equal((await upload({}, '?organization_id=00000000-0000-4000-8000-000000000002')).res.status, 200);
+  const ok = await upload({}, '?organization_id=00000000-0000-4000-8000-000000000002');
+  assert.equal(ok.res.status, 200);
+  for (const p of [`/api/v1/parsing/job/${ok.json.id}`, `/api/v1/parsing/job/${ok.json.id}/result/markdown`, `/api/v2/parse/${ok.json.id}`]) {
+    const bad = await fetch(`${lp.url}${p}?organization_id=org-1`, { headers: AUTH });
+    assert.equal(bad.status, 422, p);
+    assert.deepEqual((await bad.json()).detail[0].loc, ['query', 'organization_id']);
+    assert.equal((await fetch(`${lp.url}${p}?organization_id=00000000-0000-4000-8000-000000000002`, { headers: AUTH })).status, 200, p);
+  }
+  const del = await fetch(`${lp.url}/api/v2/parse/${ok.json.id}?project_id=p`, { method: 'DELETE', headers: AUTH });
+  assert.equal(del.status, 422);
 });
 
 test('good values and unknown fields pass', async () => {
