@@ -152,8 +152,11 @@ static void content_metadata(buf *b, srv_req *r, const lp_job *j, unsigned x)
         }
         buf tmp = BUF_INIT;
         render(&tmp, j, kinds[k].inline_bit);
-        buf_printf(b, "{\"size_bytes\":%zu,\"exists\":true,\"presigned_url\":\"http://%s/__results/%s/%s\"}", tmp.len,
-                   host && *host && !strpbrk(host, "\"\\") ? host : "localhost", j->id, kinds[k].name);
+        buf_printf(b, "{\"size_bytes\":%zu,\"exists\":true,\"presigned_url\":", tmp.len);
+        buf_clear(&tmp);
+        buf_printf(&tmp, "http://%s/__results/%s/%s", host && *host ? host : "localhost", j->id, kinds[k].name);
+        buf_json_str(b, tmp.data ? tmp.data : "", tmp.len); /* the Host header is the client's: escaped */
+        buf_puts(b, "}");
         buf_free(&tmp);
     }
     buf_puts(b, "}");
