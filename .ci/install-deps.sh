@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(gcc libc6-dev make pkg-config meson ninja-build
-          libmicrohttpd-dev libcjson-dev libxxhash-dev libcurl4-openssl-dev libssl-dev zlib1g-dev check curl)
+          libmicrohttpd-dev libcjson-dev libxxhash-dev libcurl4-openssl-dev libssl-dev zlib1g-dev libpcre2-dev
+          check curl)
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
 

@@ -5,7 +5,7 @@
 #include <string.h>
 
 typedef struct reset_hook {
-    void (*fn)(void *ctx);
+    control_reset_fn fn;
     void *ctx;
 } reset_hook;
 
@@ -63,7 +63,7 @@ bool control_authorised(control *c, srv_req *r)
     return false;
 }
 
-bool control_on_reset(control *c, void (*fn)(void *ctx), void *ctx)
+bool control_on_reset(control *c, control_reset_fn fn, void *ctx)
 {
     reset_hook *grown = realloc(c->resets, (c->nresets + 1) * sizeof *grown);
     if (!grown)
@@ -73,13 +73,19 @@ bool control_on_reset(control *c, void (*fn)(void *ctx), void *ctx)
     return true;
 }
 
-void control_reset_all(control *c)
+void control_reset(control *c, const char *test_id)
 {
-    faults_clear(c->f);
+    faults_clear(c->f, test_id);
     if (c->j)
-        journal_clear(c->j);
+        journal_clear(c->j, test_id);
     for (size_t i = 0; i < c->nresets; i++)
-        c->resets[i].fn(c->resets[i].ctx);
+        c->resets[i].fn(c->resets[i].ctx, test_id);
+}
+
+const char *control_test_id(const srv_req *r)
+{
+    const char *t = srv_req_query(r, "test_id");
+    return t && *t ? t : NULL;
 }
 
 static void reset(srv_req *r, void *ctx)
@@ -87,7 +93,7 @@ static void reset(srv_req *r, void *ctx)
     control *c = ctx;
     if (!control_authorised(c, r))
         return;
-    control_reset_all(c);
+    control_reset(c, control_test_id(r));
     srv_resp_status(r, 204);
 }
 
@@ -104,6 +110,7 @@ void control_routes(control *c, srv_routes *t)
     const srv_route journal_routes[] = {
         {"GET", "/__control/requests", control_journal_list, c, NULL, SRV_ROUTE_CONTROL},
         {"DELETE", "/__control/requests", control_journal_clear, c, NULL, SRV_ROUTE_CONTROL},
+        {"GET", "/__control/report", control_report, c, NULL, SRV_ROUTE_CONTROL},
     };
     SRV_ROUTES_ADD_ALL(t, routes);
     if (c->j)

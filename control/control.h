@@ -4,7 +4,7 @@
  * everything a server keeps per test (journal, jobs, rate limits...).
  *
  *     control *ctl = control_new("tok", f, j);      // token may be NULL
- *     control_on_reset(ctl, oa_ratelimit_reset, rl);
+ *     control_on_reset(ctl, oa_ratelimit_reset, rl);   // fn(rl, test_id or NULL)
  *     control_routes(ctl, &routes);                 // appended, flagged SRV_ROUTE_CONTROL
  *     // a server's own control endpoint:
  *     if (!control_authorised(ctl, r)) return;      // 401 written
@@ -31,12 +31,15 @@ void control_free(control *c);
  * is required and the request does not carry it. */
 bool control_authorised(control *c, srv_req *r);
 
-/* Something else POST /__control/reset clears (a reset hook taking ctx);
- * the rules and the journal are cleared without asking. False on OOM. */
-bool control_on_reset(control *c, void (*fn)(void *ctx), void *ctx);
+/* Something else POST /__control/reset clears: fn(ctx, test_id) clears
+ * everything it keeps (test_id NULL) or only that test's (requests that
+ * carried x-test-id: test_id). The rules and the journal are cleared
+ * without asking. False on OOM. */
+typedef void (*control_reset_fn)(void *ctx, const char *test_id);
+bool control_on_reset(control *c, control_reset_fn fn, void *ctx);
 
-/* What POST /__control/reset does, for in-process callers. */
-void control_reset_all(control *c);
+/* What POST /__control/reset[?test_id=] does, for in-process callers. */
+void control_reset(control *c, const char *test_id);
 
 /* Append the control routes, each flagged SRV_ROUTE_CONTROL. */
 void control_routes(control *c, srv_routes *t);
@@ -50,6 +53,10 @@ void control_faults_delete(srv_req *r, void *ctx);
 void control_faults_clear(srv_req *r, void *ctx);
 void control_journal_list(srv_req *r, void *ctx);
 void control_journal_clear(srv_req *r, void *ctx);
+void control_report(srv_req *r, void *ctx);
+
+/* ?test_id=: the one test a control call is about, or NULL for all. */
+const char *control_test_id(const srv_req *r);
 
 /* The control's fault store and journal, for those handlers. */
 faults *control_faults(const control *c);

@@ -61,7 +61,7 @@ void control_faults_list(srv_req *r, void *ctx)
         return;
     buf *b = srv_resp_body(r);
     buf_puts(b, "{\"faults\":[");
-    faults_describe_all(control_faults(c), b);
+    faults_describe_all(control_faults(c), control_test_id(r), b);
     buf_puts(b, "]}");
 }
 
@@ -90,6 +90,6 @@ void control_faults_clear(srv_req *r, void *ctx)
     control *c = ctx;
     if (!control_authorised(c, r))
         return;
-    faults_clear(control_faults(c));
+    faults_clear(control_faults(c), control_test_id(r));
     srv_resp_status(r, 204);
 }

@@ -8,7 +8,7 @@ static bool read_filter(srv_req *r, journal_filter *jf)
 {
     const char *status = srv_req_query(r, "status"), *limit = srv_req_query(r, "limit");
     char *end = NULL;
-    *jf = (journal_filter){srv_req_query(r, "path"), srv_req_query(r, "method"), 0, 0};
+    *jf = (journal_filter){srv_req_query(r, "path"), srv_req_query(r, "method"), 0, 0, control_test_id(r)};
     long st = status ? strtol(status, &end, 10) : 0; /* a long first: an int cast would wrap 4294967696 to 400 */
     if (status && (st < 0 || st > 999 || *end || end == status)) {
         srv_resp_error(r, 400, "Invalid 'status' filter: expected an HTTP status code.");
@@ -37,6 +37,6 @@ void control_journal_clear(srv_req *r, void *ctx)
     control *c = ctx;
     if (!control_authorised(c, r))
         return;
-    journal_clear(control_journal(c));
+    journal_clear(control_journal(c), control_test_id(r));
     srv_resp_status(r, 204);
 }

@@ -37,9 +37,10 @@ bool faults_add_json(faults *f, const char *json, size_t len, char *err, size_t 
 bool faults_add_json_first(faults *f, const char *json, size_t len, unsigned long *first_id, char *err,
                            size_t errlen);
 
-/* Remove rule `id` (false if there is none), or every rule. */
+/* Remove rule `id` (false if there is none); or every rule, or (test_id
+ * not NULL) every rule of that test. */
 bool faults_remove(faults *f, unsigned long id);
-void faults_clear(faults *f);
+void faults_clear(faults *f, const char *test_id);
 
 /* Load start-up rules from a file holding a JSON array of rules. */
 bool faults_load_file(faults *f, const char *path, char *err, size_t errlen);
@@ -70,7 +71,8 @@ bool faults_add_parsed(faults *f, const void *json, unsigned long *first_id, siz
  * remaining); false if there is no such rule. */
 bool faults_describe(faults *f, unsigned long id, buf *out);
 
-/* Append every rule, in order, separated by commas. */
-void faults_describe_all(faults *f, buf *out);
+/* Append every rule (or every rule of one test), in order, separated by
+ * commas. */
+void faults_describe_all(faults *f, const char *test_id, buf *out);
 
 #endif

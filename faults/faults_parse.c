@@ -22,6 +22,7 @@ typedef struct field {
 static const field fields[] = {
     {"path", T_STR, 0, 0},           {"method", T_STR, 0, 0},
     {"model", T_STR, 0, 0},          {"match_headers", T_PAIRS, 0, 0},
+    {"test_id", T_STR, 0, 0},
     {"status", T_INT, 200, 599},     {"body", T_BODY, 0, 0}, /* a 1xx is no final answer */
     {"headers", T_PAIRS, 0, 0},      {"delay_ms", T_INT, 0, 3600000},
     {"jitter_ms", T_INT, 0, 3600000}, {"kind", T_KIND, 0, 0},
@@ -118,18 +119,24 @@ static char **str_slot(faults_rule *r, const char *name)
         return &r->path;
     if (!strcmp(name, "method"))
         return &r->method;
+    if (!strcmp(name, "test_id"))
+        return &r->test_id;
     return &r->model;
 }
 
 static long *int_slot(faults_rule *r, const char *name)
 {
-    static const char *names[] = {"status", "delay_ms", "jitter_ms", "times", "after", "every", "duration_ms", "seed"};
-    long *slots[] = {&r->status, &r->delay_ms, &r->jitter_ms, &r->times, &r->after, &r->every, &r->duration_ms, &r->seed};
+    static const char *names[] = {"status",      "delay_ms", "jitter_ms",        "times",         "after",
+                                  "every",       "duration_ms", "seed",          "hang_ms",       "drip_bytes_per_s",
+                                  "truncate_bytes"};
+    long *slots[] = {&r->status, &r->delay_ms,    &r->jitter_ms, &r->times,          &r->after,
+                     &r->every,  &r->duration_ms, &r->seed,      &r->hang_ms,        &r->drip_bytes_per_s,
+                     &r->truncate_bytes};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         if (!strcmp(name, names[i]))
             return slots[i];
     }
-    return &r->kind_param; /* drip_bytes_per_s, truncate_bytes, hang_ms */
+    return NULL; /* every T_INT field is listed above */
 }
 
 static bool read_field(faults_rule *r, const field *f, const cJSON *v, const faults_extensions *x, char *err,
@@ -147,8 +154,10 @@ static bool read_field(faults_rule *r, const field *f, const cJSON *v, const fau
             snprintf(range, sizeof range, " from %ld to %ld", f->min, f->max);
             return fail(err, errlen, "invalid '%s': must be an integer%s", f->name, range);
         }
-        *int_slot(r, f->name) = (long)d;
-        return true;
+        long *slot = int_slot(r, f->name);
+        if (slot)
+            *slot = (long)d;
+        return slot != NULL;
     }
     case T_PROB:
         if (!cJSON_IsNumber(v) || !(v->valuedouble >= 0 && v->valuedouble <= 1))
@@ -173,8 +182,33 @@ static faults_rule *new_rule(void)
     if (r) {
         r->probability = 1.0;
         r->seed = -1;
+        r->hang_ms = r->drip_bytes_per_s = r->truncate_bytes = -1;
     }
     return r;
+}
+
+/* Each kind's parameter is its own field, and fits no other kind (a
+ * drip_bytes_per_s on a hang used to set the hang's length). The kind
+ * gets it as kind_param; a truncate without truncate_bytes cuts half. */
+static bool kind_parameter(faults_rule *r, char *err, size_t errlen)
+{
+    static const struct {
+        const char *field;
+        srv_delivery kind;
+        const char *kind_name;
+    } params[] = {{"hang_ms", SRV_DELIVER_HANG, "hang"},
+                  {"drip_bytes_per_s", SRV_DELIVER_DRIP, "drip"},
+                  {"truncate_bytes", SRV_DELIVER_TRUNCATE, "truncate"}};
+    for (size_t i = 0; i < sizeof params / sizeof params[0]; i++) {
+        long v = *int_slot(r, params[i].field);
+        if (v >= 0 && r->kind != params[i].kind)
+            return fail(err, errlen, "'%s' needs \"kind\": \"%s\"", params[i].field, params[i].kind_name);
+        if (r->kind == params[i].kind)
+            r->kind_param = v;
+    }
+    if (r->kind_param < 0) /* not given: the kind's default */
+        r->kind_param = r->kind == SRV_DELIVER_TRUNCATE ? (long)SRV_TRUNCATE_HALF : 0; /* hang: 10 min; drip: 1 B/s */
+    return true;
 }
 
 /* A server-specific field: its value as text, checked by the server. */
@@ -232,8 +266,8 @@ faults_rule *faults_rule_from_json(const void *obj, const faults_extensions *ext
     if (ok && r->status == 0 && r->delay_ms == 0 && r->kind == SRV_DELIVER_NORMAL && r->nheaders == 0 &&
         r->nextras == 0)
         ok = fail(err, errlen, "a rule needs an action: %s%s", "status, delay_ms, kind or headers", "");
-    if (ok && r->kind_param && r->kind == SRV_DELIVER_NORMAL)
-        ok = fail(err, errlen, "'%s' needs a matching 'kind'%s", "drip_bytes_per_s/truncate_bytes/hang_ms", "");
+    if (ok)
+        ok = kind_parameter(r, err, errlen);
     if (ok && !(r->json = cJSON_Duplicate(o, true)))
         ok = fail(err, errlen, "out of memory%s%s", "", "");
     if (!ok) {
@@ -310,6 +344,7 @@ void faults_rule_free(faults_rule *r)
     free(r->path);
     free(r->method);
     free(r->model);
+    free(r->test_id);
     free(r->body);
     free_pairs(r->match_headers, r->nmatch);
     free_pairs(r->headers, r->nheaders);

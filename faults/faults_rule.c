@@ -15,6 +15,11 @@ bool faults_rule_matches(const faults_rule *rule, srv_req *r, const char *body_m
         return false;
     if (rule->model && (!body_model || strcmp(rule->model, body_model) != 0))
         return false;
+    if (rule->test_id) {
+        const char *t = srv_req_header(r, "x-test-id");
+        if (!t || strcmp(t, rule->test_id) != 0)
+            return false;
+    }
     for (size_t i = 0; i < rule->nmatch; i++) {
         const char *v = srv_req_header(r, rule->match_headers[i].name);
         if (!v || strcmp(v, rule->match_headers[i].value) != 0)

@@ -35,6 +35,7 @@ typedef struct faults_rule {
     void *json; /* the rule as given (cJSON), echoed by the control API */
     /* what it matches */
     char *path, *method, *model;
+    char *test_id; /* acts only on requests with this x-test-id */
     faults_pair *match_headers;
     size_t nmatch;
     /* what it does */
@@ -46,7 +47,8 @@ typedef struct faults_rule {
     size_t nextras;
     long delay_ms, jitter_ms;
     srv_delivery kind;
-    long kind_param; /* drip_bytes_per_s, truncate_bytes or hang_ms */
+    long kind_param; /* the kind's own parameter, from the one field below that fits it */
+    long hang_ms, drip_bytes_per_s, truncate_bytes; /* -1 when not given */
     /* when it fires */
     long times, after, every, duration_ms;
     double probability;

@@ -22,12 +22,22 @@ faults *faults_new(void)
     return f;
 }
 
-void faults_clear(faults *f)
+static bool of_test(const faults_rule *r, const char *test_id)
+{
+    return !test_id || (r->test_id && strcmp(r->test_id, test_id) == 0);
+}
+
+void faults_clear(faults *f, const char *test_id)
 {
     pthread_mutex_lock(&f->lock);
-    for (size_t i = 0; i < f->n; i++)
-        faults_rule_free(f->rules[i]);
-    f->n = 0;
+    size_t kept = 0;
+    for (size_t i = 0; i < f->n; i++) {
+        if (of_test(f->rules[i], test_id))
+            faults_rule_free(f->rules[i]);
+        else
+            f->rules[kept++] = f->rules[i];
+    }
+    f->n = kept;
     pthread_mutex_unlock(&f->lock);
 }
 
@@ -35,7 +45,7 @@ void faults_free(faults *f)
 {
     if (!f)
         return;
-    faults_clear(f);
+    faults_clear(f, NULL);
     free(f->rules);
     pthread_mutex_destroy(&f->lock);
     free(f);
@@ -208,11 +218,14 @@ bool faults_describe(faults *f, unsigned long id, buf *out)
     return found;
 }
 
-void faults_describe_all(faults *f, buf *out)
+void faults_describe_all(faults *f, const char *test_id, buf *out)
 {
     pthread_mutex_lock(&f->lock);
+    size_t written = 0;
     for (size_t i = 0; i < f->n; i++) {
-        if (i)
+        if (!of_test(f->rules[i], test_id))
+            continue;
+        if (written++)
             buf_puts(out, ",");
         describe(f->rules[i], out);
     }

@@ -136,25 +136,25 @@ bool mockworks_fault_remove(mockworks *m, long id)
 
 void mockworks_faults_clear(mockworks *m)
 {
-    faults_clear(m->ms->f);
+    faults_clear(m->ms->f, NULL);
 }
 
 void mockworks_reset(mockworks *m)
 {
-    control_reset_all(m->ms->ctl);
+    control_reset(m->ms->ctl, NULL);
 }
 
 char *mockworks_requests_json(mockworks *m, const char *path, const char *method, int status, size_t limit)
 {
     buf out = BUF_INIT;
-    journal_filter f = {path, method, status, limit};
+    journal_filter f = {path, method, status, limit, NULL};
     journal_write_json(m->ms->j, &f, &out);
     return buf_release(&out);
 }
 
 size_t mockworks_request_count(mockworks *m, const char *path, const char *method, int status)
 {
-    journal_filter f = {path, method, status, 0};
+    journal_filter f = {path, method, status, 0, NULL};
     return journal_count(m->ms->j, &f);
 }
 

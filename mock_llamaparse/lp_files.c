@@ -88,7 +88,7 @@ static void create(srv_req *r, const lp_ctx *c, const char *file_field, const ch
         lp_unprocessable(r, "body", file_field, "missing", "Field required", NULL);
         return;
     }
-    lp_file *f = lp_file_new(name, purpose, external);
+    lp_file *f = lp_file_new(name, purpose, external, srv_req_header(r, "x-test-id"));
     if (!f || !lp_file_set_bytes(f, data, len)) {
         lp_file_free(f);
         lp_detail(r, 500, "Out of memory while storing the file.");

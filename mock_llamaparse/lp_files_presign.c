@@ -68,7 +68,7 @@ void lp_files_presign(srv_req *r, void *ctx)
     const char *name = j ? str_field(j, "name") : NULL;
     if (j && !name)
         lp_unprocessable(r, "body", "name", "missing", "Field required", NULL);
-    lp_file *f = name ? lp_file_new(name, NULL, str_field(j, "external_file_id")) : NULL;
+    lp_file *f = name ? lp_file_new(name, NULL, str_field(j, "external_file_id"), srv_req_header(r, "x-test-id")) : NULL;
     if (name && !f)
         lp_detail(r, 500, "Out of memory.");
     if (f)
@@ -93,7 +93,7 @@ void lp_files_from_url(srv_req *r, void *ctx)
         while (name > url && name[-1] != '/')
             name--;
     }
-    lp_file *f = url && lp_url_valid(url) ? lp_file_new(name, NULL, NULL) : NULL;
+    lp_file *f = url && lp_url_valid(url) ? lp_file_new(name, NULL, NULL, srv_req_header(r, "x-test-id")) : NULL;
     char fetch_id[64];
     if (f) {
         snprintf(fetch_id, sizeof fetch_id, LP_FILE_FETCH "%s", f->id);

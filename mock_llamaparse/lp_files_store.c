@@ -39,7 +39,7 @@ static void token(char out[33])
         snprintf(out + 2 * i, 3, "%02x", b[i]);
 }
 
-lp_file *lp_file_new(const char *name, const char *purpose, const char *external_id)
+lp_file *lp_file_new(const char *name, const char *purpose, const char *external_id, const char *test_id)
 {
     lp_file *f = calloc(1, sizeof *f);
     if (!f)
@@ -50,6 +50,7 @@ lp_file *lp_file_new(const char *name, const char *purpose, const char *external
     f->name = dup_or_null(name ? name : "", &ok);
     f->purpose = dup_or_null(purpose, &ok);
     f->external_id = dup_or_null(external_id, &ok);
+    f->test_id = dup_or_null(test_id, &ok);
     f->created_at = time(NULL);
     f->created_ms = timer_now_ms();
     if (!ok) {
@@ -80,6 +81,7 @@ void lp_file_free(lp_file *f)
     free(f->name);
     free(f->purpose);
     free(f->external_id);
+    free(f->test_id);
     free(f->data);
     free(f);
 }
@@ -101,14 +103,25 @@ lp_files *lp_files_new(size_t max_files, size_t max_bytes, uint64_t ttl_ms)
     return s;
 }
 
-void lp_files_clear(void *arg)
+static bool of_test(const lp_file *f, const char *test_id)
+{
+    return !test_id || (f->test_id && strcmp(f->test_id, test_id) == 0);
+}
+
+static void forget(lp_files *s, lp_file *f);
+
+void lp_files_clear(void *arg, const char *test_id)
 {
     lp_files *s = arg;
     pthread_mutex_lock(&s->lock);
-    for (size_t i = 0; i < s->n; i++)
-        lp_file_free(s->v[i]);
-    s->n = 0;
-    s->bytes = 0;
+    size_t kept = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        if (of_test(s->v[i], test_id))
+            forget(s, s->v[i]);
+        else
+            s->v[kept++] = s->v[i];
+    }
+    s->n = kept;
     pthread_mutex_unlock(&s->lock);
 }
 
@@ -116,7 +129,7 @@ void lp_files_free(lp_files *s)
 {
     if (!s)
         return;
-    lp_files_clear(s);
+    lp_files_clear(s, NULL);
     pthread_mutex_destroy(&s->lock);
     free(s->v);
     free(s);
@@ -191,12 +204,14 @@ bool lp_files_with(lp_files *s, const char *id, lp_file_fn fn, void *ctx)
     return f != NULL;
 }
 
-void lp_files_each(lp_files *s, lp_file_fn fn, void *ctx)
+void lp_files_each(lp_files *s, const char *test_id, lp_file_fn fn, void *ctx)
 {
     pthread_mutex_lock(&s->lock);
     evict(s, timer_now_ms());
-    for (size_t i = 0; i < s->n; i++)
-        fn(s->v[i], ctx);
+    for (size_t i = 0; i < s->n; i++) {
+        if (of_test(s->v[i], test_id))
+            fn(s->v[i], ctx);
+    }
     pthread_mutex_unlock(&s->lock);
 }
 

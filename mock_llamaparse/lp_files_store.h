@@ -30,6 +30,7 @@ typedef struct lp_file {
     char *name;
     char *purpose;       /* NULL for /api/v1/files */
     char *external_id;   /* or NULL */
+    char *test_id;       /* the x-test-id of the request that made it, or NULL */
     char *data;          /* NULL until uploaded */
     size_t len;
     bool uploaded;
@@ -41,24 +42,27 @@ typedef struct lp_file {
 typedef struct lp_files lp_files;
 typedef void (*lp_file_fn)(const lp_file *f, void *ctx);
 
-/* A file with a fresh id and token, no bytes yet; NULL when out of memory. */
-lp_file *lp_file_new(const char *name, const char *purpose, const char *external_id);
+/* A file with a fresh id and token, no bytes yet, made by test_id's
+ * requests (NULL: none); NULL when out of memory. */
+lp_file *lp_file_new(const char *name, const char *purpose, const char *external_id, const char *test_id);
 /* Copy the bytes in; false when out of memory. */
 bool lp_file_set_bytes(lp_file *f, const char *data, size_t len);
 void lp_file_free(lp_file *f);
 
 lp_files *lp_files_new(size_t max_files, size_t max_bytes, uint64_t ttl_ms);
 void lp_files_free(lp_files *s);
-/* Drop every file (a reset hook: takes the store as void *). */
-void lp_files_clear(void *s);
+/* Drop every file, or (test_id not NULL) every file that test made (a
+ * reset hook: takes the store as void *). */
+void lp_files_clear(void *s, const char *test_id);
 
 /* Take the file (the store owns it on success); false when full (of
  * files, or of bytes). */
 bool lp_files_add(lp_files *s, lp_file *f);
 /* Run fn on a live file under the lock; false when there is none. */
 bool lp_files_with(lp_files *s, const char *id, lp_file_fn fn, void *ctx);
-/* Run fn on every live file, oldest first, under the lock. */
-void lp_files_each(lp_files *s, lp_file_fn fn, void *ctx);
+/* Run fn on every live file (or every one test_id made), oldest first,
+ * under the lock. */
+void lp_files_each(lp_files *s, const char *test_id, lp_file_fn fn, void *ctx);
 bool lp_files_remove(lp_files *s, const char *id);
 
 /* The presigned PUT: store the bytes of file id when token is its token

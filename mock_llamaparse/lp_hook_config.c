@@ -4,12 +4,29 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "json.h"
 #include "lp_ctx.h"
 
 static const char *const events[] = {"parse.pending", "parse.running", "parse.success", "parse.error",
                                      "parse.partial_success", "parse.cancelled"};
+
+/* Each entry gets its own delivery: a job must not fan out without bound. */
+#define MAX_CONFIGS 20
+
+/* Headers that frame the request: set by a caller, they would break the
+ * receiver's reading of it (or send it elsewhere). */
+static bool framing(const char *name)
+{
+    static const char *const names[] = {"content-length", "transfer-encoding", "host", "connection",
+                                        "te", "trailer", "upgrade", "expect"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (strcasecmp(name, names[i]) == 0)
+            return true;
+    }
+    return false;
+}
 
 static bool known_event(const cJSON *e)
 {
@@ -39,8 +56,10 @@ static bool check_one(const cJSON *c, char *err, size_t n)
     if (fmt && !cJSON_IsNull(fmt) && !(cJSON_IsString(fmt) && (!strcmp(fmt->valuestring, "string") || !strcmp(fmt->valuestring, "json"))))
         return snprintf(err, n, "webhook_output_format must be string or json"), false;
     for (const cJSON *h = cJSON_IsObject(hdr) ? hdr->child : NULL; h; h = h->next) {
-        if (!cJSON_IsString(h) || strpbrk(h->string, "\r\n: ") || strpbrk(h->valuestring, "\r\n"))
+        if (!cJSON_IsString(h) || !h->string[0] || strpbrk(h->string, "\r\n: \t") || strpbrk(h->valuestring, "\r\n"))
             return snprintf(err, n, "webhook_headers must map header names to plain strings"), false;
+        if (framing(h->string))
+            return snprintf(err, n, "webhook_headers may not set %.40s: it frames the request", h->string), false;
     }
     if (hdr && !cJSON_IsNull(hdr) && !cJSON_IsObject(hdr))
         return snprintf(err, n, "webhook_headers must be an object"), false;
@@ -55,6 +74,10 @@ char *lp_hook_configs(const char *json, char *err, size_t n)
     bool ok = cJSON_IsArray(j);
     if (!ok)
         snprintf(err, n, "webhook_configurations must be a JSON list of objects");
+    if (ok && cJSON_GetArraySize(j) > MAX_CONFIGS) {
+        snprintf(err, n, "webhook_configurations may hold at most %d entries", MAX_CONFIGS);
+        ok = false;
+    }
     for (const cJSON *c = ok ? j->child : NULL; ok && c; c = c->next)
         ok = check_one(c, err, n);
     char *text = ok ? cJSON_PrintUnformatted(j) : NULL;

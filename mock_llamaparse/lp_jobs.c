@@ -70,6 +70,7 @@ void lp_job_release(lp_job *j)
     free(j->error_message);
     free(j->filename);
     free(j->params);
+    free(j->test_id);
     free(j->separator);
     free(j->target_pages);
     free(j->page_prefix);
@@ -100,15 +101,27 @@ lp_store *lp_store_new(size_t max_jobs, uint64_t ttl_ms)
     return s;
 }
 
-void lp_store_clear(void *arg)
+static bool of_test(const lp_job *j, const char *test_id)
+{
+    return !test_id || (j->test_id && strcmp(j->test_id, test_id) == 0);
+}
+
+static void drop(lp_store *s, lp_job *j);
+
+void lp_store_clear(void *arg, const char *test_id)
 {
     lp_store *s = arg;
     pthread_mutex_lock(&s->lock);
-    for (size_t i = 0; i < s->n; i++)
-        lp_job_release(s->jobs[i]);
-    s->n = 0;
-    s->hooks_due = 0;
-    s->nseen = s->seen_at = 0;
+    size_t kept = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        if (of_test(s->jobs[i], test_id))
+            drop(s, s->jobs[i]);
+        else
+            s->jobs[kept++] = s->jobs[i];
+    }
+    s->n = kept;
+    if (!test_id)
+        s->nseen = s->seen_at = 0; /* cache hits are the server's, not a test's */
     pthread_mutex_unlock(&s->lock);
 }
 
@@ -116,7 +129,7 @@ void lp_store_free(lp_store *s)
 {
     if (!s)
         return;
-    lp_store_clear(s);
+    lp_store_clear(s, NULL);
     pthread_mutex_destroy(&s->lock);
     free(s->jobs);
     free(s->seen);
@@ -152,21 +165,23 @@ static void evict_expired(lp_store *s, uint64_t now)
     s->n = kept;
 }
 
-bool lp_store_add(lp_store *s, lp_job *job)
+static lp_job *find(lp_store *s, const char *id, size_t *at);
+
+lp_add_result lp_store_add(lp_store *s, lp_job *job)
 {
+    size_t at;
     pthread_mutex_lock(&s->lock);
     if (s->n == s->max)
         evict_expired(s, timer_now_ms());
-    bool ok = s->n < s->max;
-    if (ok)
+    lp_add_result res = find(s, job->id, &at) ? LP_EXISTS : s->n < s->max ? LP_ADDED : LP_FULL;
+    if (res == LP_ADDED) {
         s->jobs[s->n++] = job;
-    if (ok && lp_job_hooks_any(&job->hooks))
-        s->hooks_due++;
+        if (lp_job_hooks_any(&job->hooks))
+            s->hooks_due++;
+    }
     pthread_mutex_unlock(&s->lock);
-    return ok;
+    return res;
 }
-
-static lp_job *find(lp_store *s, const char *id, size_t *at);
 
 bool lp_store_with(lp_store *s, const char *id, lp_job_fn fn, void *ctx)
 {
@@ -252,12 +267,14 @@ bool lp_store_remove(lp_store *s, const char *id, bool *found)
     return ok;
 }
 
-void lp_store_each(lp_store *s, lp_job_fn fn, void *ctx)
+void lp_store_each(lp_store *s, const char *test_id, lp_job_fn fn, void *ctx)
 {
     pthread_mutex_lock(&s->lock);
     uint64_t now = timer_now_ms();
-    for (size_t i = 0; i < s->n; i++)
-        fn(s->jobs[i], status_at(s->jobs[i], now), ctx);
+    for (size_t i = 0; i < s->n; i++) {
+        if (of_test(s->jobs[i], test_id))
+            fn(s->jobs[i], status_at(s->jobs[i], now), ctx);
+    }
     pthread_mutex_unlock(&s->lock);
 }
 

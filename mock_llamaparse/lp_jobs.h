@@ -27,6 +27,7 @@
 typedef enum { LP_PENDING, LP_SUCCESS, LP_ERROR, LP_PARTIAL_SUCCESS, LP_CANCELLED, LP_NSTATUS } lp_status;
 
 #define LP_ID_MAX 64
+#define LP_SEPARATOR_MAX 512 /* page_separator, in bytes */
 
 typedef struct lp_job {
     atomic_int refs;               /* the store's, and each webhook being built */
@@ -41,6 +42,7 @@ typedef struct lp_job {
     size_t bytes;
     bool cache_hit;
     char *params;    /* the upload's form fields as a JSON object */
+    char *test_id;   /* the x-test-id of the request that made it, or NULL */
     char *separator; /* page_separator */
     const char *tier;
     long max_pages;    /* 0 = all */
@@ -76,12 +78,16 @@ typedef void (*lp_job_fn)(const lp_job *job, lp_status status, void *ctx);
 lp_store *lp_store_new(size_t max_jobs, uint64_t ttl_ms);
 void lp_store_free(lp_store *s);
 
-/* Drop every job (a reset hook: takes the store as void *). */
-void lp_store_clear(void *s);
+/* Drop every job, or (test_id not NULL) every job that test made (a
+ * control reset hook: takes the store as void *). */
+void lp_store_clear(void *s, const char *test_id);
 
-/* Take the job (the store owns it on success); false when the store is
- * full of jobs still inside their TTL. */
-bool lp_store_add(lp_store *s, lp_job *job);
+/* Take the job (the store owns it on LP_ADDED). The id is checked and the
+ * job inserted under one lock, so two requests racing with one job_id can
+ * never both get in: LP_EXISTS. LP_FULL when the store is full of jobs
+ * still inside their TTL. */
+typedef enum { LP_ADDED, LP_FULL, LP_EXISTS } lp_add_result;
+lp_add_result lp_store_add(lp_store *s, lp_job *job);
 
 /* Run fn on the job with its current status, under the lock; false when
  * there is no such job. */
@@ -95,8 +101,9 @@ bool lp_store_cancel(lp_store *s, const char *id, lp_status *st);
  * still running. */
 bool lp_store_remove(lp_store *s, const char *id, bool *found);
 
-/* Run fn on every job, oldest first, under the lock. */
-void lp_store_each(lp_store *s, lp_job_fn fn, void *ctx);
+/* Run fn on every job (or every job test_id made), oldest first, under
+ * the lock. */
+void lp_store_each(lp_store *s, const char *test_id, lp_job_fn fn, void *ctx);
 
 /* A URL job's document arrived (doc) or could not be had (error): the job
  * starts its processing time now, or ends in ERROR. Takes doc. */

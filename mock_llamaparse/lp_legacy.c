@@ -61,13 +61,6 @@ static const char *check(const cJSON *j, const char **id, const char **url, cons
     return NULL;
 }
 
-static void exists(const lp_job *j, lp_status st, void *ctx)
-{
-    (void)j;
-    (void)st;
-    *(bool *)ctx = true;
-}
-
 void lp_legacy_parse(srv_req *r, void *ctx)
 {
     const lp_ctx *c = ctx;
@@ -78,12 +71,7 @@ void lp_legacy_parse(srv_req *r, void *ctx)
     const char *corr = bad ? NULL : correlation(r, j, id);
     if (!bad && !corr)
         bad = "Invalid correlation_id (body field or x-correlation-id header): 1 to 256 printable characters.";
-    bool taken = false;
-    if (!bad && lp_store_with(c->store, id, exists, &taken) && taken) {
-        char msg[160];
-        snprintf(msg, sizeof msg, "A job with job_id %s already exists.", id);
-        lp_detail(r, 409, msg);
-    } else if (bad) {
+    if (bad) {
         lp_detail(r, 400, bad);
     } else {
         lp_job *job = lp_url_job(id, url, "cost_effective", NULL, 0, "{}");

@@ -273,6 +273,13 @@ static bool check_form(srv_req *r, upload *u)
         unprocessable(r, "webhook_url", "url_parsing", "Input should be a valid URL (http or https)", hook);
         return false;
     }
+    const char *sep = field_str(u, "page_separator");
+    if (sep && strlen(sep) > LP_SEPARATOR_MAX) {
+        /* Written between every two pages of every result: bounded, so one
+         * request cannot make every answer (and webhook) enormous. */
+        unprocessable(r, "page_separator", "string_too_long", "String should have at most 512 characters", sep);
+        return false;
+    }
     const char *confs = field_str(u, "webhook_configurations");
     char why[200];
     char *checked = confs ? lp_hook_configs(confs, why, sizeof why) : NULL;
@@ -329,19 +336,26 @@ bool lp_upload_store(srv_req *r, const lp_ctx *c, lp_job *j)
     char id[LP_ID_MAX + 1], *url = j->fetching ? strdup(j->source_url) : NULL;
     snprintf(id, sizeof id, "%s", j->id);
     bool fetching = j->fetching;
-    if (fetching && !url) {
+    const char *test = srv_req_header(r, "x-test-id");
+    if ((fetching && !url) || (test && !(j->test_id = strdup(test)))) {
+        free(url);
         lp_job_release(j);
         lp_detail(r, 500, "Out of memory.");
         return false;
     }
-    if (lp_store_add(c->store, j)) {
-        if (fetching)
-            lp_url_fetch(c, id, url);
-        free(url);
-        return true;
-    }
+    lp_add_result added = lp_store_add(c->store, j);
+    if (added == LP_ADDED && fetching)
+        lp_url_fetch(c, id, url);
     free(url);
+    if (added == LP_ADDED)
+        return true;
     lp_job_release(j);
+    if (added == LP_EXISTS) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "A job with job_id %s already exists.", id);
+        lp_detail(r, 409, msg);
+        return false;
+    }
     lp_detail(r, 429, "Too many jobs: the job store is full (--max-jobs); try again later.");
     srv_resp_header(r, "retry-after", "1");
     return false;

@@ -123,7 +123,7 @@ void lp_v2_list(srv_req *r, void *ctx)
         return;
     q.out = srv_resp_body(r);
     buf_puts(q.out, "{\"items\":[");
-    lp_store_each(c->store, visit, &q);
+    lp_store_each(c->store, srv_req_header(r, "x-test-id"), visit, &q); /* a test sees its own jobs */
     if (q.from + q.written < q.matched)
         buf_printf(q.out, "],\"next_page_token\":\"%zu\",\"total_size\":%zu}", q.from + q.written, q.matched);
     else

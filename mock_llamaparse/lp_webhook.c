@@ -1,4 +1,4 @@
-#include "lp_webhook.h"
+#include "lp_webhook_internal.h"
 
 #include <cJSON.h>
 #include <curl/curl.h>
@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/time.h>
 #include <time.h>
 
@@ -16,37 +17,6 @@
 #include "lp_images.h"
 #include "timer.h"
 #include "worker.h"
-
-#define SCAN_MS 25
-#define LOG_MAX 1000
-
-typedef struct delivery {
-    char *job_id, *url, *body;
-    size_t len;
-    bool legacy;                /* X-Webhook-Signature instead of LC-Signature */
-    char *secret;               /* NULL: the --webhook-secret, if any */
-    struct curl_slist *headers; /* webhook_headers */
-    int mode; /* LP_HOOK_*: a webhook fault */
-    long param;
-    struct delivery *next;
-} delivery;
-
-typedef struct attempt {
-    char time[32];
-    char *job_id, *url;
-    int n;
-    long status;
-    char error[128];
-    bool delivered;
-} attempt;
-
-struct lp_hooks {
-    worker w; /* its lock guards the log */
-    lp_store *store;
-    lp_hooks_config cfg;
-    attempt log[LOG_MAX];
-    size_t nlog, log_at;
-};
 
 static void hex(const unsigned char *d, size_t n, char *out)
 {
@@ -123,28 +93,26 @@ static void v1_payload(buf *out, const lp_job *j, lp_status st)
     buf_puts(out, "}");
 }
 
-static void free_delivery(delivery *d)
+void lp_delivery_free(delivery *d)
 {
     free(d->job_id);
     free(d->url);
+    free(d->test_id);
     free(d->body);
     free(d->secret);
     curl_slist_free_all(d->headers);
+    curl_slist_free_all(d->sent_headers);
     free(d);
 }
-
-/* Deliveries in the order the jobs finished. */
-typedef struct dlist {
-    delivery *head, **tail;
-} dlist;
 
 /* Queue a delivery of body (taken) to url for job j. */
 static delivery *queue(dlist *list, const lp_job *j, const char *url, buf *body)
 {
     delivery *d = calloc(1, sizeof *d);
-    if (!d || !body->data || !(d->job_id = strdup(j->id)) || !(d->url = strdup(url))) {
+    if (!d || !body->data || !(d->job_id = strdup(j->id)) || !(d->url = strdup(url)) ||
+        (j->test_id && !(d->test_id = strdup(j->test_id)))) {
         if (d)
-            free_delivery(d);
+            lp_delivery_free(d);
         buf_free(body);
         return NULL; /* out of memory: this report is lost, the job is not */
     }
@@ -291,8 +259,7 @@ static void take(dlist *list, const lp_job *j, lp_status st, lp_hook_phase phase
         add_header(d, "X-Correlation-ID", h->correlation_id);
 }
 
-/* Every webhook due since the last scan, in order, built into list. */
-static void take_due(lp_hooks *h, dlist *list)
+void lp_hooks_take_due(lp_hooks *h, dlist *list)
 {
     lp_hook_due due[64];
     size_t n;
@@ -313,7 +280,7 @@ void lp_job_hooks_free(lp_job_hooks *h)
     h->url = h->correlation_id = h->configs = NULL;
 }
 
-static void log_attempt(lp_hooks *h, const delivery *d, int n, long status, const char *error, bool ok)
+void lp_hooks_log(lp_hooks *h, const delivery *d, int n, long status, const char *error, bool ok)
 {
     char when[32];
     iso_time(when, time(NULL), 0, 0);
@@ -321,154 +288,18 @@ static void log_attempt(lp_hooks *h, const delivery *d, int n, long status, cons
     attempt *a = &h->log[h->log_at];
     free(a->job_id);
     free(a->url);
+    free(a->test_id);
     memcpy(a->time, when, sizeof a->time);
     a->job_id = strdup(d->job_id);
     a->url = strdup(d->url);
+    a->test_id = d->test_id ? strdup(d->test_id) : NULL;
     a->n = n;
     a->status = status;
     snprintf(a->error, sizeof a->error, "%s", error ? error : "");
     a->delivered = ok;
-    h->log_at = (h->log_at + 1) % LOG_MAX;
-    h->nlog += h->nlog < LOG_MAX;
+    h->log_at = (h->log_at + 1) % LP_HOOK_LOG_MAX;
+    h->nlog += h->nlog < LP_HOOK_LOG_MAX;
     worker_unlock(&h->w);
-}
-
-static size_t discard(char *p, size_t size, size_t n, void *cls)
-{
-    (void)p;
-    (void)cls;
-    return size * n;
-}
-
-/* A stopping server aborts the delivery rather than wait out its timeout:
- * shutdown must fit in --shutdown-grace-ms. */
-static int on_progress(void *cls, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
-{
-    (void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
-    return worker_stopping(cls) ? 1 : 0;
-}
-
-/* One POST; returns the HTTP status (0 when none came) and fills err. */
-static long post(lp_hooks *h, const delivery *d, char err[CURL_ERROR_SIZE])
-{
-    CURL *c = curl_easy_init();
-    if (!c) {
-        snprintf(err, CURL_ERROR_SIZE, "out of memory");
-        return 0;
-    }
-    struct curl_slist *hdr = curl_slist_append(NULL, "Content-Type: application/json");
-    for (const struct curl_slist *x = d->headers; x; x = x->next)
-        hdr = curl_slist_append(hdr, x->data);
-    char sig[128], mac[65];
-    const char *secret = d->secret ? d->secret : h->cfg.secret;
-    if (secret) {
-        lp_hmac_hex(secret, d->body, d->len, mac);
-        snprintf(sig, sizeof sig, d->legacy ? "X-Webhook-Signature: %s" : "LC-Signature: sha256=%s", mac);
-        hdr = curl_slist_append(hdr, sig);
-    }
-    curl_easy_setopt(c, CURLOPT_URL, d->url);
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, d->body);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)d->len);
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, h->cfg.timeout_ms);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, err);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
-    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
-    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
-    curl_easy_setopt(c, CURLOPT_XFERINFODATA, &h->w);
-    long status = 0;
-    CURLcode rc = curl_easy_perform(c);
-    if (rc == CURLE_OK)
-        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-    else if (!err[0])
-        snprintf(err, CURL_ERROR_SIZE, "%s", curl_easy_strerror(rc));
-    curl_slist_free_all(hdr);
-    curl_easy_cleanup(c);
-    return status;
-}
-
-/* Wait ms unless stopping; false when the sender is stopping. */
-static bool pause_ms(lp_hooks *h, long ms)
-{
-    uint64_t until = worker_now_ms() + (uint64_t)ms;
-    worker_lock(&h->w);
-    bool go = true;
-    while (go && worker_now_ms() < until)
-        go = worker_sleep(&h->w, until);
-    worker_unlock(&h->w);
-    return go;
-}
-
-/* Connection errors and 5xx are retried with doubling waits; 2xx ends it,
- * anything else is final too (the receiver refused it). A "status=N" fault
- * plays the first answer instead of sending. */
-static void attempts(lp_hooks *h, const delivery *d)
-{
-    long wait = h->cfg.backoff_ms;
-    for (int n = 1; n <= h->cfg.retries + 1; n++) {
-        char err[CURL_ERROR_SIZE] = "";
-        bool pretend = n == 1 && d->mode == LP_HOOK_STATUS;
-        long status = pretend ? d->param : post(h, d, err);
-        if (pretend)
-            snprintf(err, sizeof err, "HTTP %ld (injected, not sent)", status);
-        bool ok = status >= 200 && status < 300;
-        if (!ok && status && !err[0])
-            snprintf(err, sizeof err, "HTTP %ld", status);
-        log_attempt(h, d, n, status, ok ? NULL : err, ok);
-        if (ok || (status && status < 500) || !pause_ms(h, wait))
-            return;
-        wait *= 2;
-    }
-}
-
-static void deliver(lp_hooks *h, const delivery *d)
-{
-    char why[160], msg[180];
-    if (!lp_allow_host(h->cfg.allow, d->url, "--webhook-allow", why, sizeof why)) {
-        snprintf(msg, sizeof msg, "not sent: %s", why);
-        log_attempt(h, d, 0, 0, msg, false);
-        return;
-    }
-    switch (d->mode) {
-    case LP_HOOK_DROP:
-        log_attempt(h, d, 0, 0, "dropped by an injected fault", false);
-        return;
-    case LP_HOOK_DELAY:
-        if (pause_ms(h, d->param))
-            attempts(h, d);
-        return;
-    case LP_HOOK_DUPLICATE:
-        attempts(h, d);
-        attempts(h, d);
-        return;
-    default:
-        attempts(h, d);
-        return;
-    }
-}
-
-static void *run(void *arg)
-{
-    lp_hooks *h = arg;
-    while (pause_ms(h, SCAN_MS)) {
-        dlist list = {NULL, &list.head};
-        take_due(h, &list);
-        /* Everything due since the last scan is the queue: past
-         * --webhook-queue, the newest are dropped, each one listed. */
-        long queued = 0;
-        while (list.head) {
-            delivery *d = list.head;
-            list.head = d->next;
-            if (++queued > h->cfg.queue_max)
-                log_attempt(h, d, 0, 0, "dropped: more webhooks were due than --webhook-queue", false);
-            else
-                deliver(h, d);
-            free_delivery(d);
-        }
-    }
-    return NULL;
 }
 
 lp_hooks *lp_hooks_start(lp_store *store, const lp_hooks_config *cfg)
@@ -480,29 +311,50 @@ lp_hooks *lp_hooks_start(lp_store *store, const lp_hooks_config *cfg)
     h->cfg = *cfg;
     if (h->cfg.secret && !*h->cfg.secret)
         h->cfg.secret = NULL; /* an empty MOCK_WEBHOOK_SECRET means unsigned */
-    if (!worker_start(&h->w, run, h)) {
+    if (!worker_start(&h->w, lp_hooks_run, h)) {
         free(h);
         return NULL;
     }
     return h;
 }
 
-/* Under the lock. */
-static void forget_attempts(lp_hooks *h)
+static void free_attempt(attempt *a)
 {
-    for (size_t i = 0; i < LOG_MAX; i++) {
-        free(h->log[i].job_id);
-        free(h->log[i].url);
-        h->log[i].job_id = h->log[i].url = NULL;
-    }
-    h->nlog = h->log_at = 0;
+    free(a->job_id);
+    free(a->url);
+    free(a->test_id);
+    a->job_id = a->url = a->test_id = NULL;
 }
 
-void lp_hooks_clear(void *arg)
+/* Under the lock: forget every attempt, or those of one test's jobs (the
+ * ring is rebuilt from the rest, oldest first). */
+static void forget_attempts(lp_hooks *h, const char *test_id)
+{
+    size_t first = h->nlog < LP_HOOK_LOG_MAX ? 0 : h->log_at, kept = 0;
+    attempt *keep = test_id ? calloc(h->nlog ? h->nlog : 1, sizeof *keep) : NULL;
+    if (test_id && !keep)
+        return; /* out of memory: keep the log whole rather than lose others' entries */
+    for (size_t k = 0; k < h->nlog; k++) {
+        attempt *a = &h->log[(first + k) % LP_HOOK_LOG_MAX];
+        if (keep && !(a->test_id && strcmp(a->test_id, test_id) == 0)) {
+            keep[kept++] = *a; /* moved, not copied */
+            *a = (attempt){0};
+        } else {
+            free_attempt(a);
+        }
+    }
+    for (size_t k = 0; k < kept; k++)
+        h->log[k] = keep[k];
+    h->nlog = kept;
+    h->log_at = kept % LP_HOOK_LOG_MAX;
+    free(keep);
+}
+
+void lp_hooks_clear(void *arg, const char *test_id)
 {
     lp_hooks *h = arg;
     worker_lock(&h->w);
-    forget_attempts(h);
+    forget_attempts(h, test_id);
     worker_unlock(&h->w);
 }
 
@@ -511,7 +363,7 @@ void lp_hooks_stop(lp_hooks *h)
     if (!h)
         return;
     worker_stop(&h->w); /* aborts the delivery in progress */
-    forget_attempts(h);
+    forget_attempts(h, NULL);
     free(h);
 }
 
@@ -519,9 +371,9 @@ void lp_hooks_write_json(lp_hooks *h, buf *out)
 {
     worker_lock(&h->w);
     buf_puts(out, "{\"deliveries\":[");
-    size_t first = h->nlog < LOG_MAX ? 0 : h->log_at;
+    size_t first = h->nlog < LP_HOOK_LOG_MAX ? 0 : h->log_at;
     for (size_t k = 0; k < h->nlog; k++) {
-        const attempt *a = &h->log[(first + k) % LOG_MAX];
+        const attempt *a = &h->log[(first + k) % LP_HOOK_LOG_MAX];
         buf_printf(out, "%s{\"time\":\"%s\",\"job_id\":", k ? "," : "", a->time);
         buf_json_str(out, a->job_id ? a->job_id : "", a->job_id ? strlen(a->job_id) : 0);
         buf_puts(out, ",\"url\":");

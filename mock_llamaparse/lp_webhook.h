@@ -29,8 +29,8 @@ typedef struct lp_hooks_config {
 lp_hooks *lp_hooks_start(lp_store *store, const lp_hooks_config *cfg);
 void lp_hooks_stop(lp_hooks *h);
 
-/* Forget the attempts (a reset hook). */
-void lp_hooks_clear(void *h);
+/* Forget the attempts, or those of one test's jobs (a control reset hook). */
+void lp_hooks_clear(void *h, const char *test_id);
 
 /* {"deliveries":[...]} oldest first. */
 void lp_hooks_write_json(lp_hooks *h, buf *out);

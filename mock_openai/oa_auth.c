@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "oa_azure.h"
 #include "oa_error.h"
 #include "oa_handlers.h"
 
@@ -11,19 +12,12 @@ static const char no_key_msg[] =
     "you're accessing the API from your browser and are prompted for a username. You can obtain an API key "
     "from https://platform.openai.com/account/api-keys.";
 
-/* The real API shows a key's start and end only: sk-abc***xyz. */
-static void mask_key(const char *key, size_t len, char *out, size_t cap)
-{
-    if (len >= 10)
-        snprintf(out, cap, "%.6s***%.3s", key, key + len - 3);
-    else
-        snprintf(out, cap, "%.*s***", (int)(len / 3), key);
-}
-
 bool oa_auth_check(srv_req *r, const oa_ctx *c)
 {
+    if (oa_azure_request(r)) /* Azure's key header and its 401 */
+        return oa_azure_auth_check(r, c);
     size_t len = 0;
-    const char *key = srv_req_bearer(r, &len);
+    const char *key = oa_req_key(r, &len); /* the bearer, as the rate limiter reads it */
     if (!key && c->allow_missing_key && !srv_req_header(r, "authorization"))
         return true;
     if (!key) {
@@ -33,7 +27,7 @@ bool oa_auth_check(srv_req *r, const oa_ctx *c)
     if (!c->api_keys || c->api_keys->n == 0 || cli_list_has(c->api_keys, key, len))
         return true;
     char masked[32], msg[200];
-    mask_key(key, len, masked, sizeof masked);
+    srv_mask_key(key, len, masked, sizeof masked);
     snprintf(msg, sizeof msg,
              "Incorrect API key provided: %s. You can find your API key at "
              "https://platform.openai.com/account/api-keys.",

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "oa_chat.h"
+#include "oa_azure.h"
 #include "oa_handlers.h"
 #include "oa_ratelimit.h"
 #include "oa_tokens.h"
@@ -16,6 +17,7 @@ typedef struct chat_out {
     char id[40];
     long created;
     size_t completion_tokens;
+    bool azure; /* Azure's content filter annotations too */
 } chat_out;
 
 static bool calls_tool(const oa_chat_req *q)
@@ -57,7 +59,7 @@ static void write_json(buf *b, chat_out *o)
         buf reply = BUF_INIT;
         const char *finish;
         oa_chat_reply(o->q, i, &reply, &finish);
-        o->completion_tokens += oa_tokens_estimate(reply.data ? reply.data : "", reply.len);
+        o->completion_tokens += oa_tokens_count(o->q->model, reply.data ? reply.data : "", reply.len);
         buf_printf(b, "%s{\"index\":%ld,\"message\":{\"role\":\"assistant\",\"content\":", i ? "," : "", i);
         if (calls_tool(o->q)) {
             buf_puts(b, "null,\"refusal\":null,\"annotations\":[],");
@@ -66,10 +68,19 @@ static void write_json(buf *b, chat_out *o)
             buf_json_str(b, reply.data ? reply.data : "", reply.len);
             buf_puts(b, ",\"refusal\":null,\"annotations\":[]");
         }
-        buf_printf(b, "},\"logprobs\":null,\"finish_reason\":\"%s\"}", finish);
+        buf_printf(b, "},\"logprobs\":null,\"finish_reason\":\"%s\"", finish);
+        if (o->azure) {
+            buf_puts(b, ",\"content_filter_results\":");
+            oa_azure_filter_results(b, false);
+        }
+        buf_puts(b, "}");
         buf_free(&reply);
     }
     buf_puts(b, "],");
+    if (o->azure) {
+        oa_azure_prompt_filter(b);
+        buf_puts(b, ",");
+    }
     usage(b, o);
     buf_puts(b, ",\"service_tier\":\"default\",\"system_fingerprint\":null}");
 }
@@ -85,6 +96,13 @@ static void chunk(buf *b, const chat_out *o, long i, const char *delta, const ch
     buf_puts(b, finish ? "\"" : "null");
     if (finish)
         buf_printf(b, "%s\"", finish);
+    if (o->azure) { /* Azure rates each piece of text; the role and finish events carry {} */
+        buf_puts(b, ",\"content_filter_results\":");
+        if (strncmp(delta, "{\"content\":", 11) == 0)
+            oa_azure_filter_results(b, false);
+        else
+            buf_puts(b, "{}");
+    }
     buf_puts(b, "}]");
     buf_puts(b, o->q->include_usage ? ",\"usage\":null}\n\n" : "}\n\n");
 }
@@ -112,11 +130,16 @@ static size_t content_chunks(buf *b, const chat_out *o, long i, const buf *text)
 static size_t write_stream(buf *b, chat_out *o)
 {
     size_t events = 0;
+    if (o->azure) { /* Azure's first event: the prompt's filter results, no choice */
+        buf_puts(b, "data: {\"choices\":[],\"created\":0,\"id\":\"\",\"model\":\"\",\"object\":\"\",");
+        oa_azure_prompt_filter(b);
+        buf_puts(b, "}\n\n");
+    }
     for (long i = 0; i < o->q->n; i++) {
         buf reply = BUF_INIT;
         const char *finish;
         oa_chat_reply(o->q, i, &reply, &finish);
-        o->completion_tokens += oa_tokens_estimate(reply.data ? reply.data : "", reply.len);
+        o->completion_tokens += oa_tokens_count(o->q->model, reply.data ? reply.data : "", reply.len);
         chunk(b, o, i, calls_tool(o->q) ? "{\"role\":\"assistant\",\"content\":null,\"refusal\":null}"
                                         : "{\"role\":\"assistant\",\"content\":\"\",\"refusal\":null}", NULL);
         if (calls_tool(o->q)) {
@@ -157,10 +180,24 @@ static size_t event_end(const buf *b, long n)
     return at;
 }
 
+/* A content_filter fault on a stream: Azure stops the text where its
+ * filter caught it, with finish_reason "content_filter", then [DONE]. */
+static void filtered_end(buf *b, const chat_out *o)
+{
+    buf_printf(b, "data: {\"id\":\"%s\",\"object\":\"chat.completion.chunk\",\"created\":%ld,\"model\":", o->id,
+               o->created);
+    buf_json_str(b, o->q->model->id, strlen(o->q->model->id));
+    buf_puts(b, ",\"system_fingerprint\":null,\"choices\":[{\"index\":0,\"delta\":{},\"logprobs\":null,"
+                "\"finish_reason\":\"content_filter\",\"content_filter_results\":");
+    oa_azure_filter_results(b, true);
+    buf_puts(b, "}]}\n\ndata: [DONE]\n\n");
+}
+
 /* Stream faults (rule kinds of this server): stream_cut drops the
  * connection after after_chunks events; stream_error sends an error event
- * there and ends the stream without [DONE]. */
-static void stream_fault(srv_req *r, buf *b)
+ * there and ends the stream without [DONE]; content_filter ends it there
+ * as Azure's filter does. */
+static void stream_fault(srv_req *r, buf *b, const chat_out *o)
 {
     const char *kind = srv_req_note(r, "kind"), *after = srv_req_note(r, "after_chunks");
     if (!kind)
@@ -172,6 +209,9 @@ static void stream_fault(srv_req *r, buf *b)
         b->len = at;
         buf_puts(b, "data: {\"error\":{\"message\":\"The server had an error while processing your request. Sorry "
                     "about that!\",\"type\":\"server_error\",\"param\":null,\"code\":null}}\n\n");
+    } else if (!strcmp(kind, "content_filter")) {
+        b->len = at;
+        filtered_end(b, o);
     }
 }
 
@@ -188,14 +228,14 @@ static void pace(srv_req *r, const oa_ctx *c, size_t bytes, size_t events)
 
 void oa_chat_json(buf *b, const oa_chat_req *q, const char *id, long created)
 {
-    chat_out o = {q, "", created, 0};
+    chat_out o = {q, "", created, 0, false};
     snprintf(o.id, sizeof o.id, "%s", id);
     write_json(b, &o);
 }
 
 size_t oa_chat_sse(buf *b, const oa_chat_req *q, const char *id, long created)
 {
-    chat_out o = {q, "", created, 0};
+    chat_out o = {q, "", created, 0, false};
     snprintf(o.id, sizeof o.id, "%s", id);
     return write_stream(b, &o);
 }
@@ -206,7 +246,7 @@ void oa_handle_chat(srv_req *r, void *ctx)
     if (!oa_auth_check(r, c))
         return;
     size_t len;
-    const char *body = srv_req_body(r, &len);
+    const char *body = oa_req_body(r, &len); /* Azure: its deployment's model */
     oa_chat_req q;
     oa_err e;
     if (!oa_chat_parse(c, body, len, &q, &e)) {
@@ -217,6 +257,8 @@ void oa_handle_chat(srv_req *r, void *ctx)
         snprintf(id, sizeof id, "chatcmpl-%016llx%08llx", (unsigned long long)q.seed,
                  (unsigned long long)(q.seed >> 17) & 0xffffffffULL);
         buf *b = srv_resp_body(r);
+        chat_out o = {&q, "", (long)time(NULL), 0, oa_azure_request(r)};
+        snprintf(o.id, sizeof o.id, "%s", id);
         srv_resp_header(r, "openai-model", q.model->id);
         /* --ttft-ms: the model's time to its first token, streamed or not;
          * a fault's delay comes on top (srv_resp_delay adds). */
@@ -224,11 +266,11 @@ void oa_handle_chat(srv_req *r, void *ctx)
         if (q.stream) {
             srv_resp_header(r, "content-type", "text/event-stream; charset=utf-8");
             srv_resp_header(r, "cache-control", "no-cache");
-            size_t events = oa_chat_sse(b, &q, id, (long)time(NULL));
-            stream_fault(r, b);
+            size_t events = write_stream(b, &o);
+            stream_fault(r, b, &o);
             pace(r, c, b->len, events);
         } else {
-            oa_chat_json(b, &q, id, (long)time(NULL));
+            write_json(b, &o);
         }
     }
     oa_chat_req_free(&q);

@@ -3,8 +3,9 @@
  * oa_chat_parse reads and checks a request (the real API's errors);
  * oa_chat_reply makes the reply the same request always gets: text derived
  * from the last user message (cut to max_tokens), JSON for response_format
- * (fitting a json_schema's required properties and types), or a tool call
- * when tool_choice names a function or requires one. */
+ * (an instance of a json_schema's schema, see oa_schema.h; for json_object
+ * the shape a message shows), or a tool call when tool_choice names a
+ * function or requires one. */
 #ifndef OA_CHAT_H
 #define OA_CHAT_H
 
@@ -27,6 +28,7 @@ typedef struct oa_chat_req {
     bool stream, include_usage;
     const void *schema;       /* json_schema's schema (cJSON), or NULL */
     bool json_object;
+    void *hint;               /* json_object: the schema a message shows (cJSON, owned), or NULL */
     const void *tool;         /* the function tool to call (cJSON), or NULL */
     const void *stop;         /* "stop": a string or a list of them (cJSON), or NULL */
     const char *scripted;     /* a --replies text for this conversation, or NULL */
@@ -55,8 +57,5 @@ void oa_replies_apply(const oa_replies *r, oa_chat_req *q);
  * oa_chat_sse returns the number of content events. */
 void oa_chat_json(buf *b, const oa_chat_req *q, const char *id, long created);
 size_t oa_chat_sse(buf *b, const oa_chat_req *q, const char *id, long created);
-
-/* A JSON value that fits a JSON schema (required properties and types). */
-void oa_json_for_schema(const void *schema, uint64_t *seed, buf *out, int depth);
 
 #endif

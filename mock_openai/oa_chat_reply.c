@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "oa_chat.h"
+#include "oa_schema.h"
 #include "rng.h"
 #include "oa_tokens.h"
 
@@ -37,67 +38,18 @@ static void text_reply(const oa_chat_req *q, uint64_t *s, buf *out)
     buf_puts(out, ".");
 }
 
-/* Cut text after the word where max_tokens is reached. */
-static bool cut_to(buf *out, long max_tokens)
+/* Cut text after exactly max_tokens tokens of the model's encoding, as the
+ * real API stops a reply (finish_reason "length"). */
+static bool cut_to(buf *out, const oa_model *model, long max_tokens)
 {
-    if (max_tokens <= 0 || (long)oa_tokens_estimate(out->data, out->len) <= max_tokens)
+    if (max_tokens <= 0 || !out->data)
         return false;
-    size_t keep = 0;
-    for (size_t i = 0; i <= out->len; i++) {
-        if (i == out->len || out->data[i] == ' ') {
-            if ((long)oa_tokens_estimate(out->data, i) > max_tokens)
-                break;
-            keep = i;
-        }
-    }
+    size_t keep = oa_tokens_cut(model, out->data, out->len, (size_t)max_tokens);
+    if (keep >= out->len)
+        return false;
     out->len = keep;
     out->data[keep] = '\0';
     return true;
-}
-
-void oa_json_for_schema(const void *schema_json, uint64_t *seed, buf *out, int depth)
-{
-    const cJSON *schema = schema_json;
-    const cJSON *type = cJSON_GetObjectItemCaseSensitive(schema, "type");
-    const cJSON *any = cJSON_GetObjectItemCaseSensitive(schema, "anyOf");
-    const cJSON *en = cJSON_GetObjectItemCaseSensitive(schema, "enum");
-    if (cJSON_IsArray(type)) /* ["string", "null"]: the first */
-        type = type->child;
-    const char *t = cJSON_IsString(type) ? type->valuestring : "";
-    if (depth > 8) {
-        buf_puts(out, "null");
-    } else if (cJSON_IsArray(en) && en->child) {
-        char *v = cJSON_PrintUnformatted(en->child);
-        buf_puts(out, v ? v : "null");
-        cJSON_free(v);
-    } else if (cJSON_IsArray(any) && any->child) {
-        oa_json_for_schema(any->child, seed, out, depth + 1);
-    } else if (!strcmp(t, "object") || cJSON_GetObjectItemCaseSensitive(schema, "properties")) {
-        const cJSON *props = cJSON_GetObjectItemCaseSensitive(schema, "properties");
-        buf_puts(out, "{");
-        int k = 0;
-        for (const cJSON *p = cJSON_IsObject(props) ? props->child : NULL; p; p = p->next) {
-            buf_puts(out, k++ ? "," : "");
-            buf_json_str(out, p->string, strlen(p->string));
-            buf_puts(out, ":");
-            oa_json_for_schema(p, seed, out, depth + 1);
-        }
-        buf_puts(out, "}");
-    } else if (!strcmp(t, "array")) {
-        buf_puts(out, "[");
-        oa_json_for_schema(cJSON_GetObjectItemCaseSensitive(schema, "items"), seed, out, depth + 1);
-        buf_puts(out, "]");
-    } else if (!strcmp(t, "integer")) {
-        buf_printf(out, "%u", (unsigned)(rng_next(seed) % 100));
-    } else if (!strcmp(t, "number")) {
-        buf_printf(out, "%u.5", (unsigned)(rng_next(seed) % 100));
-    } else if (!strcmp(t, "boolean")) {
-        buf_puts(out, rng_next(seed) & 1 ? "true" : "false");
-    } else if (!strcmp(t, "null")) {
-        buf_puts(out, "null");
-    } else {
-        buf_printf(out, "\"mock %s\"", words[rng_next(seed) % NWORDS]);
-    }
 }
 
 /* Cut text at the first stop sequence; true if one was found. */
@@ -128,13 +80,16 @@ void oa_chat_reply(const oa_chat_req *q, long i, buf *out, const char **finish)
         buf_puts(out, q->scripted);
         if (out->data)
             cut_at_stop(out, q->stop);
-        if (cut_to(out, q->max_tokens))
+        if (cut_to(out, q->model, q->max_tokens))
             *finish = "length";
     } else if (q->tool) {
-        oa_json_for_schema(cJSON_GetObjectItemCaseSensitive(q->tool, "parameters"), &s, out, 0);
+        const cJSON *params = cJSON_GetObjectItemCaseSensitive(q->tool, "parameters");
+        if (!cJSON_IsObject(params) || !oa_schema_generate(params, s, q->last_user, out))
+            buf_puts(out, "{}"); /* no parameters (or no memory): no arguments */
         *finish = "tool_calls";
-    } else if (q->schema) {
-        oa_json_for_schema(q->schema, &s, out, 0);
+    } else if (q->schema || q->hint) {
+        if (!oa_schema_generate(q->schema ? q->schema : q->hint, s, q->last_user, out))
+            buf_puts(out, "{}");
     } else if (q->json_object) {
         buf text = BUF_INIT;
         text_reply(q, &s, &text);
@@ -145,7 +100,7 @@ void oa_chat_reply(const oa_chat_req *q, long i, buf *out, const char **finish)
     } else {
         text_reply(q, &s, out);
         cut_at_stop(out, q->stop);
-        if (cut_to(out, q->max_tokens))
+        if (cut_to(out, q->model, q->max_tokens))
             *finish = "length";
     }
 }

@@ -8,6 +8,7 @@
 #include "json.h"
 #include "oa_chat.h"
 #include "oa_embed_req.h"
+#include "oa_schema.h"
 #include "oa_tokens.h"
 
 #define IRE "invalid_request_error"
@@ -31,6 +32,17 @@ static void content_text(const cJSON *content, buf *out)
         if (cJSON_IsString(t))
             buf_puts(out, t->valuestring);
     }
+}
+
+/* A message as the real API counts it (tiktoken's cookbook): 3 tokens of
+ * framing, the role, the content, and a name with 1 more. */
+static size_t message_tokens(const oa_model *model, const cJSON *m, const char *role, const buf *text)
+{
+    const cJSON *name = cJSON_GetObjectItemCaseSensitive(m, "name");
+    size_t n = 3 + oa_tokens_count(model, role, strlen(role)) + oa_tokens_count(model, text->data ? text->data : "", text->len);
+    if (cJSON_IsString(name))
+        n += 1 + oa_tokens_count(model, name->valuestring, strlen(name->valuestring));
+    return n;
 }
 
 static bool check_messages(const cJSON *msgs, oa_chat_req *q, oa_err *e)
@@ -65,13 +77,13 @@ static bool check_messages(const cJSON *msgs, oa_chat_req *q, oa_err *e)
         }
         buf_clear(&text);
         content_text(cJSON_GetObjectItemCaseSensitive(m, "content"), &text);
-        q->prompt_tokens += 3 + oa_tokens_estimate(text.data ? text.data : "", text.len);
+        q->prompt_tokens += message_tokens(q->model, m, role->valuestring, &text);
         buf_puts(&all, role->valuestring); /* the conversation, roles included, seeds the reply */
         buf_append(&all, "\0", 1);
         buf_append(&all, text.data ? text.data : "", text.len);
         buf_append(&all, "\0", 1);
     }
-    q->prompt_tokens += 3;
+    q->prompt_tokens += 3; /* the reply is primed with <|start|>assistant<|message|> */
     q->seed = XXH3_64bits(all.data ? all.data : "", all.len);
     buf_free(&all);
     buf_free(&text);
@@ -113,6 +125,24 @@ static bool read_int(const cJSON *root, const char *name, long lo, long hi, long
     return true;
 }
 
+/* Function tools marked strict: their parameters must pass strict mode. */
+static bool strict_tools(const cJSON *tools, oa_err *e)
+{
+    int i = 0;
+    for (const cJSON *t = cJSON_IsArray(tools) ? tools->child : NULL; t; t = t->next, i++) {
+        const cJSON *f = cJSON_GetObjectItemCaseSensitive(t, "function");
+        const cJSON *name = cJSON_GetObjectItemCaseSensitive(f, "name");
+        const cJSON *params = cJSON_GetObjectItemCaseSensitive(f, "parameters");
+        char param[48];
+        snprintf(param, sizeof param, "tools[%d].function.parameters", i);
+        if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(f, "strict")) && cJSON_IsObject(params) &&
+            !oa_schema_check_strict(params, "function", cJSON_IsString(name) ? name->valuestring : "", param,
+                                    "invalid_function_parameters", e))
+            return false;
+    }
+    return true;
+}
+
 /* tool_choice naming a function, or "required": the tool to call. */
 static bool read_tools(const cJSON *root, oa_chat_req *q, oa_err *e)
 {
@@ -124,6 +154,8 @@ static bool read_tools(const cJSON *root, oa_chat_req *q, oa_err *e)
         want = cJSON_IsString(name) ? name->valuestring : NULL;
     }
     bool required = cJSON_IsString(choice) && !strcmp(choice->valuestring, "required");
+    if (!strict_tools(tools, e))
+        return false;
     if (!want && !required)
         return true;
     for (const cJSON *t = cJSON_IsArray(tools) ? tools->child : NULL; t; t = t->next) {
@@ -140,21 +172,79 @@ static bool read_tools(const cJSON *root, oa_chat_req *q, oa_err *e)
                    want ? want : "");
 }
 
+/* json_object: some message must say "json" (any case); the last message
+ * showing a JSON object gives the shape of the answer. */
+static bool read_json_object(const cJSON *msgs, oa_chat_req *q, oa_err *e)
+{
+    bool said = false;
+    buf text = BUF_INIT;
+    for (const cJSON *m = msgs->child; m; m = m->next) {
+        buf_clear(&text);
+        content_text(cJSON_GetObjectItemCaseSensitive(m, "content"), &text);
+        if (!text.data)
+            continue;
+        said = said || strcasestr(text.data, "json");
+        void *hint = oa_schema_hint(text.data);
+        if (hint) {
+            cJSON_Delete(q->hint);
+            q->hint = hint;
+        }
+    }
+    buf_free(&text);
+    if (!said)
+        return oa_fail(e, 400, IRE, "messages", NULL,
+                       "'messages' must contain the word 'json' in some form, to use 'response_format' of type "
+                       "'json_object'.");
+    q->json_object = true;
+    return true;
+}
+
+/* json_schema.name: ^[a-zA-Z0-9_-]+$, at most 64 characters. */
+static bool check_schema_name(const char *name, oa_err *e)
+{
+    const char *param = "response_format.json_schema.name";
+    size_t n = strlen(name);
+    if (n > 64)
+        return oa_fail(e, 400, IRE, param, "string_above_max_length",
+                       "Invalid '%s': string too long. Expected a string with maximum length 64, but got a string "
+                       "with length %zu instead.", param, n);
+    if (n == 0 || strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") != n)
+        return oa_fail(e, 400, IRE, param, "invalid_value",
+                       "Invalid '%s': string does not match pattern. Expected a string that matches the pattern "
+                       "'^[a-zA-Z0-9_-]+$'.", param);
+    return true;
+}
+
+/* json_schema: a name the API takes, a schema, strict mode's checks. */
+static bool read_json_schema(const cJSON *js, oa_chat_req *q, oa_err *e)
+{
+    const cJSON *schema = cJSON_GetObjectItemCaseSensitive(js, "schema");
+    const cJSON *name = cJSON_GetObjectItemCaseSensitive(js, "name");
+    if (cJSON_IsObject(js) && !cJSON_IsString(name))
+        return oa_fail(e, 400, IRE, "response_format.json_schema.name", "missing_required_parameter",
+                       "Missing required parameter: 'response_format.json_schema.name'.");
+    if (cJSON_IsObject(js) && !check_schema_name(name->valuestring, e))
+        return false;
+    if (!cJSON_IsObject(schema))
+        return oa_fail(e, 400, IRE, "response_format", "invalid_value",
+                       "Invalid 'response_format': expected type text, json_object, or json_schema with a schema.");
+    if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(js, "strict")) &&
+        !oa_schema_check_strict(schema, "response_format", name->valuestring, "response_format", NULL, e))
+        return false;
+    q->schema = schema;
+    return true;
+}
+
 static bool read_format(const cJSON *root, oa_chat_req *q, oa_err *e)
 {
     const cJSON *rf = cJSON_GetObjectItemCaseSensitive(root, "response_format");
     const cJSON *type = cJSON_GetObjectItemCaseSensitive(rf, "type");
     if (!rf || cJSON_IsNull(rf) || (cJSON_IsString(type) && !strcmp(type->valuestring, "text")))
         return true;
-    if (cJSON_IsString(type) && !strcmp(type->valuestring, "json_object")) {
-        q->json_object = true;
-        return true;
-    }
-    const cJSON *schema = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(rf, "json_schema"), "schema");
-    if (cJSON_IsString(type) && !strcmp(type->valuestring, "json_schema") && cJSON_IsObject(schema)) {
-        q->schema = schema;
-        return true;
-    }
+    if (cJSON_IsString(type) && !strcmp(type->valuestring, "json_object"))
+        return read_json_object(cJSON_GetObjectItemCaseSensitive(root, "messages"), q, e);
+    if (cJSON_IsString(type) && !strcmp(type->valuestring, "json_schema"))
+        return read_json_schema(cJSON_GetObjectItemCaseSensitive(rf, "json_schema"), q, e);
     return oa_fail(e, 400, IRE, "response_format", "invalid_value",
                    "Invalid 'response_format': expected type text, json_object, or json_schema with a schema.");
 }
@@ -201,5 +291,6 @@ bool oa_chat_parse(const oa_ctx *c, const char *body, size_t len, oa_chat_req *q
 void oa_chat_req_free(oa_chat_req *q)
 {
     cJSON_Delete(q->json);
+    cJSON_Delete(q->hint);
     memset(q, 0, sizeof *q);
 }

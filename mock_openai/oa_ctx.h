@@ -7,8 +7,10 @@
 #include <stddef.h>
 
 #include "cli.h"
+#include "oa_bpe.h"
 
 #define OA_MAX_MODELS 64
+#define OA_MAX_DEPLOYMENTS 64
 
 typedef struct oa_model {
     char id[96];
@@ -17,7 +19,15 @@ typedef struct oa_model {
     bool shortenable; /* accepts the `dimensions` parameter */
     long created;
     const char *owned_by;
+    oa_bpe_enc enc;        /* the tokenizer its counts use */
 } oa_model;
+
+/* An Azure deployment: a name callers put in the URL (or the v1 body's
+ * model), serving one of the models above (an index into models[]). */
+typedef struct oa_deployment {
+    char name[96];
+    size_t model;
+} oa_deployment;
 
 typedef struct oa_ctx {
     oa_model models[OA_MAX_MODELS];
@@ -29,6 +39,8 @@ typedef struct oa_ctx {
     long ttft_ms;             /* chat streams: time to the first token */
     long tokens_per_s;        /* chat streams: pace after that (0 = at once) */
     const struct oa_replies *replies; /* --replies FILE, or NULL */
+    oa_deployment deployments[OA_MAX_DEPLOYMENTS]; /* --azure-deployment NAME=MODEL */
+    size_t ndeployments;
 } oa_ctx;
 
 /* Register the built-in models, then each "NAME:DIMS" of extra (a new

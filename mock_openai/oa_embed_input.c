@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "oa_bpe.h"
 #include "oa_embed_req.h"
 #include "oa_tokens.h"
 
@@ -137,4 +138,43 @@ size_t oa_embed_tokens(const oa_embed_req *q)
     for (size_t i = 0; i < q->n; i++)
         total += q->inputs[i].tokens;
     return total;
+}
+
+/* One token-id input's text, kept in q->decoded; false for an id outside
+ * the vocabulary (or no memory). */
+static bool decode_one(oa_embed_req *q, oa_input *in)
+{
+    uint32_t stack[256], *ids = in->nids <= 256 ? stack : malloc(in->nids * sizeof *ids);
+    buf text = BUF_INIT;
+    size_t bad = 0;
+    bool ok = ids != NULL;
+    for (size_t k = 0; ok && k < in->nids; k++) {
+        ok = in->ids[k] >= 0 && in->ids[k] <= UINT32_MAX;
+        ids[k] = ok ? (uint32_t)in->ids[k] : 0;
+    }
+    ok = ok && oa_bpe_decode(oa_tokens_encoding(q->model), ids, in->nids, &text, &bad) && buf_puts(&text, "");
+    if (ids != stack)
+        free(ids);
+    if (ok) {
+        in->len = text.len;
+        in->text = q->decoded[q->ndecoded++] = buf_release(&text);
+    }
+    buf_free(&text);
+    return ok;
+}
+
+bool oa_embed_decode_ids(oa_embed_req *q, oa_err *e)
+{
+    size_t with_ids = 0;
+    for (size_t i = 0; i < q->n; i++)
+        with_ids += q->inputs[i].ids != NULL;
+    if (!with_ids)
+        return true;
+    if (!(q->decoded = calloc(with_ids, sizeof *q->decoded)))
+        return oa_fail(e, 500, "server_error", NULL, NULL, "Out of memory.");
+    for (size_t i = 0; i < q->n; i++) {
+        if (q->inputs[i].ids && !decode_one(q, &q->inputs[i]))
+            return invalid(e);
+    }
+    return true;
 }

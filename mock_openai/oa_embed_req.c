@@ -143,7 +143,7 @@ bool oa_embed_parse(const oa_ctx *c, const char *body, size_t len, oa_embed_req 
     if (!input || cJSON_IsNull(input))
         return oa_fail(e, 400, IRE, "input", "missing_required_parameter", "Missing required parameter: 'input'.");
     return read_format(root, q, e) && read_dimensions(root, q, e) && read_user(root, e) &&
-           oa_embed_read_inputs(input, q, e) && oa_embed_check_limits(q, e);
+           oa_embed_read_inputs(input, q, e) && oa_embed_check_limits(q, e) && oa_embed_decode_ids(q, e);
 }
 
 void oa_embed_req_free(oa_embed_req *q)
@@ -151,5 +151,8 @@ void oa_embed_req_free(oa_embed_req *q)
     cJSON_Delete(q->json);
     free(q->inputs);
     free(q->ids);
+    for (size_t i = 0; i < q->ndecoded; i++)
+        free(q->decoded[i]);
+    free(q->decoded);
     memset(q, 0, sizeof *q);
 }

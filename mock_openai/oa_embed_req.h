@@ -39,6 +39,8 @@ typedef struct oa_embed_req {
     bool single; /* input was one string or one int[], not a list of them */
     void *json; /* the parsed body: input texts point into it */
     int64_t *ids;
+    char **decoded; /* the text of each token-id input, owned */
+    size_t ndecoded;
 } oa_embed_req;
 
 bool oa_embed_parse(const oa_ctx *c, const char *body, size_t len, oa_embed_req *q, oa_err *e);
@@ -50,6 +52,10 @@ size_t oa_embed_tokens(const oa_embed_req *q);
 /* The steps oa_embed_parse runs, exposed for oa_embed_input.c and tests. */
 bool oa_embed_read_inputs(const void *input_json, oa_embed_req *q, oa_err *e);
 bool oa_embed_check_limits(const oa_embed_req *q, oa_err *e);
+/* Token-id inputs become the text they encode in the model's encoding, so
+ * [[9906, 1917]] and "Hello world" give the same vector, as with the real
+ * API; an id outside the vocabulary is refused. */
+bool oa_embed_decode_ids(oa_embed_req *q, oa_err *e);
 const char *oa_json_type_name(const void *item); /* "a string", "an integer", ... */
 /* The real API's answer to a body that is not a JSON object. */
 bool oa_fail_unparsable(oa_err *e);

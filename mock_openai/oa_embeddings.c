@@ -2,6 +2,7 @@
 #include "oa_embed_req.h"
 #include "oa_embed_resp.h"
 #include "oa_error.h"
+#include "oa_azure.h"
 #include "oa_handlers.h"
 #include "oa_ratelimit.h"
 
@@ -11,7 +12,7 @@ void oa_handle_embeddings(srv_req *r, void *ctx)
     if (!oa_auth_check(r, c))
         return;
     size_t len;
-    const char *body = srv_req_body(r, &len);
+    const char *body = oa_req_body(r, &len); /* Azure: its deployment's model */
     oa_embed_req q;
     oa_err e;
     if (!oa_embed_parse(c, body, len, &q, &e)) {

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "oa_azure.h"
+
 static void json_or_null(buf *b, const char *s)
 {
     if (s && *s)
@@ -55,7 +57,16 @@ void oa_error_model_not_found(srv_req *r, const char *model)
     oa_error(r, 404, msg, "invalid_request_error", NULL, "model_not_found");
 }
 
+/* Azure's paths get its gateway's errors; the OpenAI paths keep OpenAI's. */
 void oa_core_error(srv_req *r, int status, const char *message)
+{
+    if (oa_azure_request(r))
+        oa_azure_core_error(r, status, message);
+    else
+        oa_core_error_openai(r, status, message);
+}
+
+void oa_core_error_openai(srv_req *r, int status, const char *message)
 {
     switch (status) {
     case 429:

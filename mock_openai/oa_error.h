@@ -27,5 +27,7 @@ void oa_error_model_not_found(srv_req *r, const char *model);
 
 /* srv_error_fn for errors the core decides (404, 405, 413, 500). */
 void oa_core_error(srv_req *r, int status, const char *message);
+/* The same in OpenAI's envelope, whatever the path. */
+void oa_core_error_openai(srv_req *r, int status, const char *message);
 
 #endif

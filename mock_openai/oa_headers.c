@@ -2,12 +2,18 @@
 #include <stdio.h>
 #include <sys/time.h>
 
+#include "oa_azure.h"
 #include "oa_handlers.h"
 #include "oa_ratelimit.h"
 
 void oa_add_headers(srv_req *r, void *ctx)
 {
     const oa_ctx *c = ctx;
+    if (oa_azure_request(r)) { /* Azure's gateway sends its own, and the rate limits */
+        oa_azure_headers(r);
+        oa_ratelimit_headers(c->rl, r);
+        return;
+    }
     char v[32];
     snprintf(v, sizeof v, "%.0f", srv_req_elapsed_ms(r));
     srv_resp_header(r, "openai-processing-ms", v);

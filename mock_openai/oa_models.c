@@ -9,14 +9,14 @@
 #include "oa_vector.h"
 
 static const oa_model builtin[] = {
-    {"text-embedding-3-small", 1536, 0, true, 1705948997, "system"},
-    {"text-embedding-3-large", 3072, 0, true, 1705953180, "system"},
-    {"text-embedding-ada-002", 1536, 0, false, 1671217299, "openai-internal"},
-    {"gpt-4o-mini", 0, 128000, false, 1721172741, "system"},
-    {"gpt-4o", 0, 128000, false, 1715367049, "system"},
-    {"gpt-4.1", 0, 1047576, false, 1744316542, "system"},
-    {"gpt-4.1-mini", 0, 1047576, false, 1744318173, "system"},
-    {"gpt-3.5-turbo", 0, 16385, false, 1677610602, "openai"},
+    {"text-embedding-3-small", 1536, 0, true, 1705948997, "system", OA_BPE_CL100K},
+    {"text-embedding-3-large", 3072, 0, true, 1705953180, "system", OA_BPE_CL100K},
+    {"text-embedding-ada-002", 1536, 0, false, 1671217299, "openai-internal", OA_BPE_CL100K},
+    {"gpt-4o-mini", 0, 128000, false, 1721172741, "system", OA_BPE_O200K},
+    {"gpt-4o", 0, 128000, false, 1715367049, "system", OA_BPE_O200K},
+    {"gpt-4.1", 0, 1047576, false, 1744316542, "system", OA_BPE_O200K},
+    {"gpt-4.1-mini", 0, 1047576, false, 1744318173, "system", OA_BPE_O200K},
+    {"gpt-3.5-turbo", 0, 16385, false, 1677610602, "openai", OA_BPE_CL100K},
 };
 
 /* Index of model id, or c->nmodels when there is none. */
@@ -53,7 +53,7 @@ static bool add_extra(oa_ctx *c, const char *spec, char *err, size_t errlen)
             snprintf(err, errlen, "too many models (at most %d)", OA_MAX_MODELS);
             return false;
         }
-        c->models[c->nmodels++] = (oa_model){"", 0, 0, true, 1705948997, "system"};
+        c->models[c->nmodels++] = (oa_model){"", 0, 0, true, 1705948997, "system", OA_BPE_CL100K};
         memcpy(c->models[i].id, id, idlen + 1);
     }
     c->models[i].dims = (unsigned)dims;

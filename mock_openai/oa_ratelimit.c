@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "oa_azure.h"
 #include "oa_error.h"
 #include "timer.h"
 
@@ -14,7 +15,9 @@ typedef struct bucket {
     uint64_t at_ms;
 } bucket;
 
+/* One caller: its test (x-test-id, "" for none) and its key. */
 typedef struct key_state {
+    char test[96];
     char key[128];
     bucket req, tok;
 } key_state;
@@ -48,11 +51,16 @@ void oa_ratelimit_free(oa_ratelimit *rl)
     free(rl);
 }
 
-void oa_ratelimit_reset(void *arg)
+void oa_ratelimit_reset(void *arg, const char *test_id)
 {
     oa_ratelimit *rl = arg;
     pthread_mutex_lock(&rl->lock);
-    rl->nkeys = 0;
+    size_t kept = 0;
+    for (size_t i = 0; i < rl->nkeys; i++) {
+        if (test_id && strcmp(rl->keys[i].test, test_id) != 0)
+            rl->keys[kept++] = rl->keys[i];
+    }
+    rl->nkeys = kept;
     pthread_mutex_unlock(&rl->lock);
 }
 
@@ -83,26 +91,36 @@ static void refill(bucket *b, long limit, uint64_t now)
     b->at_ms = now;
 }
 
-/* The caller's key as the bucket name, read as authentication reads it
- * (so no other spelling of the same key gets fresh buckets). */
-static void key_of(srv_req *r, char *out, size_t cap)
+/* Whose buckets: the caller's key, read as authentication reads it (so no
+ * other spelling of the same key gets fresh buckets; Azure's api-key header
+ * counts as the key it is), within its test, so that tests running at once
+ * do not spend each other's budget. */
+typedef struct caller {
+    char test[96];
+    char key[128];
+} caller;
+
+static void caller_of(srv_req *r, caller *c)
 {
     size_t len;
-    const char *k = srv_req_bearer(r, &len);
-    snprintf(out, cap, "%.*s", (int)len, k ? k : "");
+    const char *k = oa_req_key(r, &len);
+    const char *t = srv_req_header(r, "x-test-id");
+    snprintf(c->key, sizeof c->key, "%.*s", (int)len, k ? k : "");
+    snprintf(c->test, sizeof c->test, "%s", t ? t : "");
 }
 
-/* Under the lock: the key's state, created full. */
-static key_state *state_for(oa_ratelimit *rl, const char *key, uint64_t now)
+/* Under the lock: the caller's state, created full. */
+static key_state *state_for(oa_ratelimit *rl, const caller *c, uint64_t now)
 {
     for (size_t i = 0; i < rl->nkeys; i++) {
-        if (strcmp(rl->keys[i].key, key) == 0)
+        if (strcmp(rl->keys[i].key, c->key) == 0 && strcmp(rl->keys[i].test, c->test) == 0)
             return &rl->keys[i];
     }
     if (rl->nkeys == OA_RL_MAX_KEYS)
         return &rl->keys[OA_RL_MAX_KEYS - 1];
     key_state *k = &rl->keys[rl->nkeys++];
-    snprintf(k->key, sizeof k->key, "%s", key);
+    memcpy(k->key, c->key, sizeof k->key);
+    memcpy(k->test, c->test, sizeof k->test);
     k->req = (bucket){(double)rl->rpm, now};
     k->tok = (bucket){(double)rl->tpm, now};
     return k;
@@ -148,6 +166,11 @@ static void retry_headers(srv_req *r, double wait_s)
 
 static bool quota_error(srv_req *r)
 {
+    if (oa_azure_request(r)) { /* Azure has no quota error: a day's wait */
+        oa_azure_rate_error(r, true, 86400);
+        retry_headers(r, 86400);
+        return false;
+    }
     oa_error(r, 429,
              "You exceeded your current quota, please check your plan and billing details. For more "
              "information on this error, read the docs: "
@@ -172,6 +195,11 @@ static bool limit_error(srv_req *r, const char *model, const char *what, long li
         return false;
     }
     double wait_s = ((double)asked - level) / rate_per_s;
+    if (oa_azure_request(r)) {
+        oa_azure_rate_error(r, tokens, wait_s);
+        retry_headers(r, wait_s);
+        return false;
+    }
     oa_go_duration(wait_s, wait, sizeof wait);
     snprintf(msg, sizeof msg,
              "Rate limit reached for %s in organization org-mockworks on %s per min (%s): Limit %ld, Used %ld, "
@@ -186,15 +214,15 @@ static bool limit_error(srv_req *r, const char *model, const char *what, long li
 
 bool oa_ratelimit_take(oa_ratelimit *rl, srv_req *r, const char *model, size_t tokens)
 {
-    char key[128];
-    key_of(r, key, sizeof key);
+    caller who;
+    caller_of(r, &who);
     uint64_t now = timer_now_ms();
     pthread_mutex_lock(&rl->lock);
     bool ok = true;
     if (rl->quota) {
         ok = quota_error(r);
     } else if (rl->rpm || rl->tpm) {
-        key_state *k = state_for(rl, key, now);
+        key_state *k = state_for(rl, &who, now);
         refill(&k->req, rl->rpm, now);
         refill(&k->tok, rl->tpm, now);
         if (rl->rpm && k->req.level < 1.0)
@@ -226,14 +254,14 @@ static void put_family(srv_req *r, const char *what, long limit, double level)
 
 void oa_ratelimit_headers(oa_ratelimit *rl, srv_req *r)
 {
-    char key[128];
-    key_of(r, key, sizeof key);
+    caller who;
+    caller_of(r, &who);
     uint64_t now = timer_now_ms();
     pthread_mutex_lock(&rl->lock);
     long rpm = rl->rpm ? rl->rpm : OA_NOMINAL_RPM, tpm = rl->tpm ? rl->tpm : OA_NOMINAL_TPM;
     double req = (double)rpm, tok = (double)tpm;
     if (rl->rpm || rl->tpm) {
-        key_state *k = state_for(rl, key, now);
+        key_state *k = state_for(rl, &who, now);
         refill(&k->req, rl->rpm, now);
         refill(&k->tok, rl->tpm, now);
         req = rl->rpm ? k->req.level : req;

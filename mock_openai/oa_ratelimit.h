@@ -34,8 +34,9 @@ void oa_ratelimit_free(oa_ratelimit *rl);
 void oa_ratelimit_set(oa_ratelimit *rl, long rpm, long tpm, bool quota_exhausted);
 void oa_ratelimit_get(oa_ratelimit *rl, long *rpm, long *tpm, bool *quota_exhausted);
 
-/* Refill every bucket (a reset hook: takes the oa_ratelimit as void *). */
-void oa_ratelimit_reset(void *rl);
+/* Forget every caller's buckets (they start full again), or only those of
+ * one test (a control reset hook: takes the oa_ratelimit as void *). */
+void oa_ratelimit_reset(void *rl, const char *test_id);
 
 /* Take one request and `tokens` tokens from the caller's buckets; false
  * with the 429 written when they do not fit or the quota is exhausted. */

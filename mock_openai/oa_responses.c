@@ -9,6 +9,7 @@
 #include "json.h"
 #include "oa_chat.h"
 #include "oa_embed_req.h"
+#include "oa_azure.h"
 #include "oa_handlers.h"
 #include "oa_ratelimit.h"
 #include "oa_tokens.h"
@@ -17,6 +18,42 @@ static const char *const known_fields[] = {
     "model", "input", "instructions", "max_output_tokens", "stream", "temperature", "top_p", "user", "metadata",
     "store", "tools", "tool_choice", "text", "reasoning", "previous_response_id", "include", "parallel_tool_calls",
     "truncation", "service_tier", "background", "prompt_cache_key", "safety_identifier", "stream_options"};
+
+/* text.format ({type: json_schema, name, schema, strict} or json_object)
+ * as the chat request's response_format. */
+static void add_format(cJSON *chat, const cJSON *root)
+{
+    const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(root, "text"), "format");
+    const cJSON *type = cJSON_GetObjectItemCaseSensitive(fmt, "type");
+    if (!cJSON_IsString(type) || !strcmp(type->valuestring, "text"))
+        return;
+    cJSON *rf = cJSON_AddObjectToObject(chat, "response_format");
+    cJSON_AddStringToObject(rf, "type", type->valuestring);
+    if (strcmp(type->valuestring, "json_schema"))
+        return;
+    cJSON *js = cJSON_AddObjectToObject(rf, "json_schema");
+    static const char *const keys[] = {"name", "schema", "strict", "description"};
+    for (size_t i = 0; js && i < sizeof keys / sizeof keys[0]; i++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(fmt, keys[i]);
+        if (v)
+            cJSON_AddItemToObject(js, keys[i], cJSON_Duplicate(v, true));
+    }
+}
+
+/* The chat request's format errors as the Responses API words them. */
+static void format_error(oa_err *e)
+{
+    if (!strcmp(e->param, "response_format") && strstr(e->message, "Invalid schema for response_format")) {
+        snprintf(e->param, sizeof e->param, "text.format.schema");
+        e->code = "invalid_json_schema";
+    } else if (!strcmp(e->param, "messages") && strstr(e->message, "must contain the word 'json'")) {
+        snprintf(e->param, sizeof e->param, "text.format");
+        snprintf(e->message, sizeof e->message, "Response input messages must contain the word 'json' in some form "
+                                                "to use 'text.format' of type 'json_object'.");
+    } else if (!strncmp(e->param, "response_format", 15)) {
+        snprintf(e->param, sizeof e->param, "text.format");
+    }
+}
 
 /* The chat body for this responses body, or NULL with the error set. */
 static char *as_chat(const cJSON *root, oa_err *e)
@@ -48,6 +85,7 @@ static char *as_chat(const cJSON *root, oa_err *e)
     }
     if (cJSON_IsNumber(max))
         cJSON_AddNumberToObject(chat, "max_tokens", max->valuedouble);
+    add_format(chat, root);
     char *text = cJSON_PrintUnformatted(chat);
     cJSON_Delete(chat);
     return text;
@@ -150,7 +188,7 @@ void oa_handle_responses(srv_req *r, void *ctx)
     if (!oa_auth_check(r, c))
         return;
     size_t len;
-    const char *body = srv_req_body(r, &len);
+    const char *body = oa_req_body(r, &len); /* Azure: its deployment's model */
     cJSON *root = json_parse_body(body, len);
     oa_err e;
     oa_chat_req q = {0};
@@ -158,6 +196,7 @@ void oa_handle_responses(srv_req *r, void *ctx)
     if (!cJSON_IsObject(root))
         oa_fail_unparsable(&e); /* the same answer as every other endpoint */
     if (!chat || !oa_chat_parse(c, chat, strlen(chat), &q, &e)) {
+        format_error(&e);
         oa_error_send(r, &e);
     } else if (oa_ratelimit_take(c->rl, r, q.model->id, q.prompt_tokens)) {
         oa_replies_apply(c->replies, &q);
@@ -165,7 +204,7 @@ void oa_handle_responses(srv_req *r, void *ctx)
         const char *finish;
         oa_chat_reply(&q, 0, &text, &finish);
         resp_out o = {"", "", (long)time(NULL), q.model->id, &text, q.prompt_tokens,
-                      oa_tokens_estimate(text.data ? text.data : "", text.len), 0};
+                      oa_tokens_count(q.model, text.data ? text.data : "", text.len), 0};
         snprintf(o.id, sizeof o.id, "resp_%016llx", (unsigned long long)q.seed);
         snprintf(o.msg_id, sizeof o.msg_id, "msg_%016llx", (unsigned long long)(q.seed * 31));
         srv_resp_header(r, "openai-model", q.model->id);

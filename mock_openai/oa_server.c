@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "oa_azure.h"
 #include "oa_chat.h"
 #include "oa_ctx.h"
 #include "oa_error.h"
@@ -14,6 +15,7 @@
 typedef struct oa_server {
     mock_server base;
     cli_list models;
+    cli_list deployments; /* Azure: NAME=MODEL */
     oa_ctx ctx;
     long rpm, tpm;
     bool quota_exhausted;
@@ -59,10 +61,12 @@ static bool check_chunks(const char *v, char *err, size_t n)
     return false;
 }
 
-/* This server's stream faults: rule kinds, and how many events first. */
+/* This server's stream faults: rule kinds, and how many events first;
+ * content_filter is Azure's filter (a 400 on a prompt, a cut stream). */
 static bool fault_fields(faults *f)
 {
     return faults_add_kind(f, "stream_cut") && faults_add_kind(f, "stream_error") &&
+           faults_add_kind(f, "content_filter") &&
            faults_add_field(f, "after_chunks", check_chunks);
 }
 
@@ -82,6 +86,9 @@ static size_t options(mock_server *m, cli_opt *out, size_t cap)
          "chat: JSON rules [{match: regex, reply | tool_call}] on the last user message, first match wins", 0, 0},
         {"ttft-ms", "MOCK_TTFT_MS", CLI_INT, &ctx->ttft_ms, "chat: time before a reply (streamed or not) starts", 0, 600000},
         {"tokens-per-s", "MOCK_TOKENS_PER_S", CLI_INT, &ctx->tokens_per_s, "chat streams: content events per second (0 = at once)", 0, 1000000},
+        {"azure-deployment", "MOCK_AZURE_DEPLOYMENTS", CLI_LIST, &o->deployments,
+         "Azure: a deployment NAME serving MODEL, NAME=MODEL (repeatable; env: comma-separated); a deployment "
+         "named after a model serves that model", 0, 0},
         {"quota-exhausted", "MOCK_QUOTA_EXHAUSTED", CLI_BOOL, &o->quota_exhausted,
          "answer every embeddings and chat call with 429 insufficient_quota", 0, 0},
     };
@@ -102,6 +109,7 @@ static void routes(oa_server *o)
         {"POST", "/__control/ratelimit", oa_handle_ratelimit_set, ctx, NULL, SRV_ROUTE_CONTROL},
     };
     SRV_ROUTES_ADD_ALL(&o->base.routes, own);
+    oa_azure_routes(&o->base.routes, ctx);
 }
 
 /* Models, --replies, rate limits (reset through the control plane), routes. */
@@ -110,7 +118,8 @@ static int build(mock_server *m, char *err, size_t errlen)
     oa_server *o = (oa_server *)m;
     o->ctx.api_keys = &m->c.api_keys;
     o->ctx.ctl = m->ctl;
-    if (!oa_ctx_models(&o->ctx, &o->models, err, errlen))
+    if (!oa_ctx_models(&o->ctx, &o->models, err, errlen) ||
+        !oa_azure_deployments(&o->ctx, &o->deployments, err, errlen))
         return 2;
     if (o->replies_file && *o->replies_file && !(o->replies = oa_replies_load(o->replies_file, err, errlen)))
         return 2;
@@ -128,6 +137,7 @@ static void free_own(mock_server *m)
     oa_ratelimit_free(o->ctx.rl);
     oa_replies_free(o->replies);
     cli_list_free(&o->models);
+    cli_list_free(&o->deployments);
 }
 
 static void defaults(mock_server *m)
@@ -142,6 +152,6 @@ static void before_send(srv_req *r, void *m)
 }
 
 const mock_kind oa_kind = {
-    "mock_openai", "mock-openai", "a fake OpenAI API (embeddings, chat, models) for tests", 8002, sizeof(oa_server),
+    "mock_openai", "mock-openai", "a fake OpenAI API (embeddings, chat, models; Azure OpenAI too) for tests", 8002, sizeof(oa_server),
     defaults, options, fault_fields, legacy_rules, build, free_own, oa_core_error, before_send,
 };

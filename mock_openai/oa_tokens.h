@@ -1,20 +1,31 @@
-/* oa_tokens: an estimate of cl100k_base token counts without the BPE tables.
+/* oa_tokens: token counts, exactly as tiktoken counts them (oa_bpe): the
+ * model's own encoding, cl100k_base for the embedding models, gpt-3.5 and
+ * gpt-4, o200k_base for gpt-4o, gpt-4.1 and later.
  *
- * Text is split the way cl100k's pre-tokenizer splits it (letters with one
- * leading space or symbol, digits in groups of three, symbol runs, newline
- * runs, space runs); each piece is then costed by what cl100k's 100k-entry
- * vocabulary does with pieces of that kind: common lower-case words up to
- * ~8 letters are one token, longer and upper-case words split every few
- * letters, non-Latin letters cost about one token each. tests/clients measures
- * the estimate against js-tiktoken on the sample documents.
- *
- *     oa_tokens_estimate("The quick brown fox.", 20)   // 5 (cl100k: 5)
+ *     oa_tokens_count(model, "The quick brown fox.", 20)   // 5
+ *     oa_tokens_cut(model, text, len, 3)                   // bytes of the first 3 tokens
  */
 #ifndef OA_TOKENS_H
 #define OA_TOKENS_H
 
 #include <stddef.h>
 
+#include "oa_bpe.h"
+
+struct oa_model;
+
+/* Tokens of text in the model's encoding (NULL: cl100k_base). If the
+ * tokenizer fails (no memory), the byte count stands in: never fewer
+ * tokens than the text could have. */
+size_t oa_tokens_count(const struct oa_model *m, const char *text, size_t len);
+
+/* The same in cl100k_base, for callers that know no model. */
 size_t oa_tokens_estimate(const char *text, size_t len);
+
+/* Where the first max tokens of text end (len when it has no more). */
+size_t oa_tokens_cut(const struct oa_model *m, const char *text, size_t len, size_t max);
+
+/* The model's encoding. */
+oa_bpe_enc oa_tokens_encoding(const struct oa_model *m);
 
 #endif

@@ -147,7 +147,7 @@ struct MHD_Response *deliver_response(srv_req *r)
     case SRV_DELIVER_EMPTY:
         return reader_response(r, 0, 0);
     case SRV_DELIVER_TRUNCATE:
-        return reader_response(r, param ? param : len / 2, 0);
+        return reader_response(r, param == SRV_TRUNCATE_HALF ? len / 2 : param, 0);
     case SRV_DELIVER_DRIP:
         return reader_response(r, len, param ? param : 1);
     }

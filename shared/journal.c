@@ -11,13 +11,8 @@
 
 typedef struct entry {
     char time[32];
-    const char *request_id, *method, *path, *query;
-    const char *headers[JOURNAL_NHEADERS];
-    size_t body_bytes;
-    int status;
-    double duration_ms;
-    const char *fault;
-    char strings[]; /* the strings above point in here */
+    journal_in in;  /* its strings point into `strings` */
+    char strings[];
 } entry;
 
 struct journal {
@@ -41,13 +36,25 @@ journal *journal_new(size_t capacity)
     return j;
 }
 
-void journal_clear(void *arg)
+static bool same(const char *a, const char *b)
 {
-    journal *j = arg;
+    return a && b && strcmp(a, b) == 0;
+}
+
+void journal_clear(journal *j, const char *test_id)
+{
     pthread_mutex_lock(&j->lock);
-    for (size_t i = 0; i < j->n; i++)
-        free(j->ring[(j->start + i) % j->cap]);
-    j->start = j->n = 0;
+    size_t kept = 0;
+    for (size_t i = 0; i < j->n; i++) {
+        entry *e = j->ring[(j->start + i) % j->cap];
+        if (!test_id || same(e->in.headers[JOURNAL_TEST_ID], test_id))
+            free(e);
+        else
+            j->ring[(j->start + kept++) % j->cap] = e; /* keeps the order, moving down */
+    }
+    j->n = kept;
+    if (kept == 0)
+        j->start = 0;
     pthread_mutex_unlock(&j->lock);
 }
 
@@ -55,7 +62,7 @@ void journal_free(journal *j)
 {
     if (!j)
         return;
-    journal_clear(j);
+    journal_clear(j, NULL);
     pthread_mutex_destroy(&j->lock);
     free(j->ring);
     free(j);
@@ -80,7 +87,8 @@ static const char *put(char **at, const char *s)
 
 static entry *make_entry(const journal_in *in)
 {
-    size_t size = slen(in->request_id) + slen(in->method) + slen(in->path) + slen(in->query) + slen(in->fault);
+    size_t size = slen(in->request_id) + slen(in->method) + slen(in->path) + slen(in->query) + slen(in->fault) +
+                  slen(in->route) + slen(in->client);
     for (int i = 0; i < JOURNAL_NHEADERS; i++)
         size += slen(in->headers[i]);
     entry *e = malloc(sizeof *e + size);
@@ -88,16 +96,16 @@ static entry *make_entry(const journal_in *in)
         return NULL;
     char *at = e->strings;
     iso_time_now(e->time, 3);
-    e->request_id = put(&at, in->request_id);
-    e->method = put(&at, in->method);
-    e->path = put(&at, in->path);
-    e->query = put(&at, in->query);
-    e->fault = put(&at, in->fault);
+    e->in = *in;
+    e->in.request_id = put(&at, in->request_id);
+    e->in.method = put(&at, in->method);
+    e->in.path = put(&at, in->path);
+    e->in.query = put(&at, in->query);
+    e->in.fault = put(&at, in->fault);
+    e->in.route = put(&at, in->route);
+    e->in.client = put(&at, in->client);
     for (int i = 0; i < JOURNAL_NHEADERS; i++)
-        e->headers[i] = put(&at, in->headers[i]);
-    e->body_bytes = in->body_bytes;
-    e->status = in->status;
-    e->duration_ms = in->duration_ms;
+        e->in.headers[i] = put(&at, in->headers[i]);
     return e;
 }
 
@@ -119,8 +127,9 @@ void journal_record(journal *j, const journal_in *in)
 
 static int passes(const entry *e, const journal_filter *f)
 {
-    return (!f->path || fnmatch(f->path, e->path, 0) == 0) && (!f->method || strcasecmp(f->method, e->method) == 0) &&
-           (!f->status || f->status == e->status);
+    const journal_in *x = &e->in;
+    return (!f->path || fnmatch(f->path, x->path, 0) == 0) && (!f->method || strcasecmp(f->method, x->method) == 0) &&
+           (!f->status || f->status == x->status) && (!f->test_id || same(x->headers[JOURNAL_TEST_ID], f->test_id));
 }
 
 static void str_field(buf *out, const char *name, const char *v)
@@ -132,10 +141,11 @@ static void str_field(buf *out, const char *name, const char *v)
         buf_puts(out, "null");
 }
 
-static void write_entry(buf *out, const entry *e)
+static void write_entry(buf *out, const entry *en)
 {
     static const char *const names[JOURNAL_NHEADERS] = JOURNAL_HEADERS;
-    buf_printf(out, "{\"time\":\"%s\"", e->time);
+    const journal_in *e = &en->in;
+    buf_printf(out, "{\"time\":\"%s\"", en->time);
     str_field(out, "request_id", e->request_id);
     str_field(out, "method", e->method);
     str_field(out, "path", e->path);
@@ -151,6 +161,8 @@ static void write_entry(buf *out, const entry *e)
     buf_printf(out, "},\"body_bytes\":%zu,\"status\":%d,\"duration_ms\":%.3f", e->body_bytes, e->status,
                e->duration_ms);
     str_field(out, "fault", e->fault);
+    str_field(out, "test_id", e->headers[JOURNAL_TEST_ID]);
+    str_field(out, "client", e->client);
     buf_puts(out, "}");
 }
 
@@ -187,4 +199,15 @@ size_t journal_count(journal *j, const journal_filter *f)
         n += passes(j->ring[(j->start + i) % j->cap], f) != 0;
     pthread_mutex_unlock(&j->lock);
     return n;
+}
+
+void journal_each(journal *j, const journal_filter *f, void (*fn)(const journal_in *e, void *ctx), void *ctx)
+{
+    pthread_mutex_lock(&j->lock);
+    for (size_t i = 0; i < j->n; i++) {
+        const entry *e = j->ring[(j->start + i) % j->cap];
+        if (passes(e, f))
+            fn(&e->in, ctx);
+    }
+    pthread_mutex_unlock(&j->lock);
 }

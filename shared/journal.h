@@ -13,6 +13,7 @@
 #define MW_JOURNAL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "buf.h"
 
@@ -21,6 +22,8 @@ typedef struct journal journal;
 /* The request headers kept with each entry. */
 #define JOURNAL_HEADERS {"user-agent", "x-stainless-retry-count", "x-test-id", "x-mock-fault", "idempotency-key"}
 #define JOURNAL_NHEADERS 5
+
+#define JOURNAL_TEST_ID 2 /* headers[2] is x-test-id: the request's test, if any */
 
 typedef struct journal_in {
     const char *request_id;
@@ -32,20 +35,28 @@ typedef struct journal_in {
     int status; /* 0 when no response was completed */
     double duration_ms;
     const char *fault; /* "rule 3" or "header", NULL when none fired */
+    /* what the retry report needs (all optional) */
+    const char *route;     /* the route pattern ("/v1/models/{id}"), NULL when unmatched */
+    const char *client;    /* the caller's key, masked ("sk-abc***xyz"), NULL without one */
+    uint64_t body_hash;    /* the same request sent again has the same hash */
+    uint64_t start_ms;     /* arrival, monotonic (timer_now_ms) */
+    long retry_after_ms;   /* what the answer asked the client to wait; -1 = nothing */
+    int should_retry;      /* the answer's x-should-retry: 1 true, 0 false, -1 absent */
 } journal_in;
 
 typedef struct journal_filter {
-    const char *path;   /* exact or glob */
-    const char *method; /* case-insensitive */
-    int status;         /* 0 = any */
-    size_t limit;       /* the newest `limit` matches; 0 = all */
+    const char *path;    /* exact or glob */
+    const char *method;  /* case-insensitive */
+    int status;          /* 0 = any */
+    size_t limit;        /* the newest `limit` matches; 0 = all */
+    const char *test_id; /* only this test's requests (x-test-id); NULL = any */
 } journal_filter;
 
 journal *journal_new(size_t capacity);
 void journal_free(journal *j);
 
-/* Forget every entry (a reset hook: takes the journal as void *). */
-void journal_clear(void *j);
+/* Forget every entry, or (test_id not NULL) only that test's. */
+void journal_clear(journal *j, const char *test_id);
 
 void journal_record(journal *j, const journal_in *in);
 
@@ -54,5 +65,10 @@ void journal_write_json(journal *j, const journal_filter *f, buf *out);
 
 /* How many entries pass the filter (its limit is ignored). */
 size_t journal_count(journal *j, const journal_filter *f);
+
+/* Call fn on each entry that passes the filter, oldest first, under the
+ * journal's lock: the entry's strings live only during the call. The limit
+ * is ignored. */
+void journal_each(journal *j, const journal_filter *f, void (*fn)(const journal_in *e, void *ctx), void *ctx);
 
 #endif

@@ -127,6 +127,26 @@ bool srv_resp_header(srv_req *r, const char *name, const char *value)
            buf_append(&r->headers, value, strlen(value) + 1);
 }
 
+const char *srv_resp_header_get(const srv_req *r, const char *name)
+{
+    const char *found = NULL;
+    for (size_t off = 0; off < r->headers.len;) {
+        const char *n = r->headers.data + off, *v = n + strlen(n) + 1;
+        if (strcasecmp(n, name) == 0)
+            found = v;
+        off = (size_t)(v + strlen(v) + 1 - r->headers.data);
+    }
+    return found;
+}
+
+void srv_mask_key(const char *key, size_t len, char *out, size_t cap)
+{
+    if (len >= 10)
+        snprintf(out, cap, "%.6s***%.3s", key, key + len - 3);
+    else
+        snprintf(out, cap, "%.*s***", (int)(len / 3), key);
+}
+
 buf *srv_resp_body(srv_req *r)
 {
     return &r->resp;

@@ -61,6 +61,8 @@ router_result router_match(const srv_route *routes, size_t n, const char *method
         }
         path_known = true;
         add_allow(m, routes[i].method);
+        if (strcmp(routes[i].method, "GET") == 0)
+            add_allow(m, "HEAD"); /* served by the GET route */
     }
     m->nparams = 0;
     return path_known ? ROUTE_BAD_METHOD : ROUTE_NOT_FOUND;

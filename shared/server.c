@@ -14,6 +14,7 @@
 
 #include "log.h"
 #include "srv_internal.h"
+#include "strict.h"
 #include "worker.h"
 
 #define SRV_HANG_DEFAULT_MS (10u * 60u * 1000u) /* longer than any client timeout */
@@ -190,9 +191,10 @@ static void take_upload(srv_req *r, const char *data, size_t *size)
  * keeps keep-alive (libmicrohttpd 0.9.75 closes a connection answered on
  * the first call); only a shutdown or an oversized body answers now. */
 static enum MHD_Result begin(srv *s, struct MHD_Connection *conn, const char *url, const char *method,
-                             void **req_cls)
+                             const char *version, void **req_cls)
 {
     conn_watch_head(s, conn, false);
+    url = strict_origin_path(url);
     srv_req *r = req_new(conn, method, url, s->cfg.on_error);
     if (!r)
         return MHD_NO;
@@ -201,6 +203,14 @@ static enum MHD_Result begin(srv *s, struct MHD_Connection *conn, const char *ur
     *req_cls = r;
     r->routed = router_match(s->cfg.routes, s->cfg.nroutes, method, url, &r->match);
     r->streaming = r->routed == ROUTE_FOUND && r->match.route->body;
+    const char *violation = strict_violation(conn, version);
+    if (violation) {
+        /* Nothing after this head can be trusted to be where it seems. */
+        srv_resp_error(r, 400, violation);
+        srv_resp_header(r, "connection", "close");
+        r->plan.decided = true;
+        return send_response(r);
+    }
     if (srv_stopping(s)) {
         srv_resp_error(r, 503, "The server is shutting down.");
         return send_response(r); /* at once: the connection closes */
@@ -218,10 +228,9 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
                                  const char *method, const char *version, const char *upload_data,
                                  size_t *upload_size, void **req_cls)
 {
-    (void)version;
     srv_req *r = *req_cls;
     if (!r)
-        return begin(cls, conn, url, method, req_cls);
+        return begin(cls, conn, url, method, version, req_cls);
     if (*upload_size) {
         take_upload(r, upload_data, upload_size);
         return MHD_YES;

@@ -92,6 +92,10 @@ const char *srv_req_body(const srv_req *r, size_t *len);
  * NUL-terminated: *len bytes. NULL (and *len 0) when there is none. The one
  * reading of the key for authentication, rate limits and control tokens. */
 const char *srv_req_bearer(const srv_req *r, size_t *len);
+
+/* A key as the real APIs show it in messages: its start and end only,
+ * "sk-abc***xyz" (shorter keys: a third of it, then "***"). */
+void srv_mask_key(const char *key, size_t len, char *out, size_t cap);
 const char *srv_req_id(const srv_req *r);
 double srv_req_elapsed_ms(const srv_req *r);
 
@@ -99,6 +103,8 @@ double srv_req_elapsed_ms(const srv_req *r);
 void srv_resp_status(srv_req *r, int status);
 int srv_resp_get_status(const srv_req *r);
 bool srv_resp_header(srv_req *r, const char *name, const char *value);
+/* A response header set so far (the last one of that name), or NULL. */
+const char *srv_resp_header_get(const srv_req *r, const char *name);
 buf *srv_resp_body(srv_req *r);
 bool srv_resp_text(srv_req *r, int status, const char *content_type, const char *text);
 void srv_resp_error(srv_req *r, int status, const char *message);
@@ -113,12 +119,14 @@ void srv_resp_delay(srv_req *r, unsigned ms);
  *   SRV_DELIVER_RESET     no response: the TCP connection is reset (RST)
  *   SRV_DELIVER_HANG      no response for [ms], then the connection closes
  *   SRV_DELIVER_EMPTY     headers (with the full Content-Length), then close
- *   SRV_DELIVER_TRUNCATE  headers and the first [bytes] of the body (0 =
- *                         half), then close
+ *   SRV_DELIVER_TRUNCATE  headers and the first [bytes] of the body
+ *                         (SRV_TRUNCATE_HALF: half of it), then close
  *   SRV_DELIVER_DRIP      the whole response at [bytes per second], paced
  *                         by the timer, holding no thread
  *   SRV_DELIVER_MALFORMED status 200 with the first half of the body: the
  *                         declared length is right, the JSON is not */
+#define SRV_TRUNCATE_HALF ((unsigned long)-1)
+
 typedef enum {
     SRV_DELIVER_NORMAL,
     SRV_DELIVER_RESET,

@@ -35,7 +35,7 @@ if ! command -v "$CC" >/dev/null 2>&1 || ! probe; then
   fi
 fi
 
-pkgs="libmicrohttpd libcjson libxxhash libcurl libcrypto zlib"
+pkgs="libmicrohttpd libcjson libxxhash libcurl libcrypto zlib libpcre2-8"
 # shellcheck disable=SC2086
 pkg_cflags="$(pkg-config --cflags $pkgs)"
 # shellcheck disable=SC2086
@@ -83,6 +83,18 @@ if [ ${#todo[@]} -gt 0 ]; then
     # shellcheck disable=SC2086
     $CC $flags -c "$src" -o "$obj.tmp" && mv "$obj.tmp" "$obj"' _ {}
 fi
+
+# oa_bpe's vocabularies are embedded by a generated .S, as meson does it
+# (mock_openai/meson.build): build the generator, write the .S, assemble.
+blobs="$out/obj/oa_bpe_blobs"
+if [ ! -f "$blobs.o" ] || [ mock_openai/bpe_data/incbin.c -nt "$blobs.o" ] ||
+   [ mock_openai/bpe_data/cl100k_base.bpez -nt "$blobs.o" ] || [ mock_openai/bpe_data/o200k_base.bpez -nt "$blobs.o" ]; then
+  "$CC" -O1 mock_openai/bpe_data/incbin.c -o "$out/obj/bpe_incbin"
+  "$out/obj/bpe_incbin" "$blobs.S" oa_bpe_blob_cl100k mock_openai/bpe_data/cl100k_base.bpez \
+    oa_bpe_blob_o200k mock_openai/bpe_data/o200k_base.bpez
+  "$CC" -c "$blobs.S" -o "$blobs.o"
+fi
+objs+=("$blobs.o")
 
 rm -f "$out/libmockworks.a"
 ar rcs "$out/libmockworks.a" "${objs[@]}"

@@ -260,9 +260,9 @@ describe('mock_openai: content types, methods, paths, auth, broken HTTP', () => 
 
   const methods = [
     ['PUT', '/v1/embeddings', 'POST'],
-    ['BREW', '/v1/models', 'GET'],
-    ['DELETE', '/health', 'GET'],
-    ['get', '/health', 'GET'], // methods are case-sensitive
+    ['BREW', '/v1/models', 'GET, HEAD'], // a GET route serves HEAD too
+    ['DELETE', '/health', 'GET, HEAD'],
+    ['get', '/health', 'GET, HEAD'], // methods are case-sensitive
     ['OPTIONS', '/v1/chat/completions', 'POST'],
   ];
   for (const [method, p, allow] of methods) {
@@ -282,13 +282,17 @@ describe('mock_openai: content types, methods, paths, auth, broken HTTP', () => 
     ['/../../etc/passwd', 404, 'Invalid URL (GET /../../etc/passwd)'],
     ['/v1/models/%00', 404, 'Invalid URL (GET /v1/models/)'],
     [`/v1/models/${'a'.repeat(300)}`, 404, `Invalid URL (GET /v1/models/${'a'.repeat(300)})`],
-    ['http://127.0.0.1/health', 404, 'Invalid URL (GET http://127.0.0.1/health)'],
   ];
   for (const [p, status, message] of paths) {
     test(`GET ${p.length > 60 ? p.slice(0, 60) + '...' : p}: ${status}`, async () => {
       assertOpenAI(await get(oa, p), status, { message });
     });
   }
+  test('GET http://127.0.0.1/health (absolute form, RFC 9112): served as /health', async () => {
+    const r = await get(oa, 'http://127.0.0.1/health');
+    assert.equal(r.status, 200, r.body);
+    assert.equal(JSON.parse(r.body).status, 'healthy');
+  });
   test('GET /v1/models/%2e%2e: the id "..", 404 model_not_found', async () => {
     assertOpenAI(await get(oa, '/v1/models/%2e%2e'), 404, { message: 'The model `..` does not exist or you do not have access to it.', code: 'model_not_found' });
   });

@@ -185,3 +185,19 @@ test('the store is bounded (--max-files), files expire (--file-ttl), reset clear
   await new Promise((ok) => setTimeout(ok, 2100));
   assert.equal((await fetch(`${lp.url}/api/v1/beta/files/${json.id}`, { headers: AUTH })).status, 404, 'past its TTL');
 });
+
+test('per-test scopes: a test lists and resets only its own files', async () => {
+  await reset();
+  const mine = (await betaCreate('mine.txt', 'x', { purpose: 'parse' })).json.id;
+  const fd = new FormData();
+  fd.append('purpose', 'parse');
+  fd.append('file', new Blob(['y']), 'theirs.txt');
+  const theirs = (await (await fetch(`${lp.url}/api/v1/beta/files`, { method: 'POST', headers: { ...AUTH, 'x-test-id': 't-files' }, body: fd })).json()).id;
+  const scoped = await (await fetch(`${lp.url}/api/v1/beta/files`, { headers: { ...AUTH, 'x-test-id': 't-files' } })).json();
+  assert.deepEqual(scoped.items.map((f) => f.id), [theirs]);
+  const all = await (await fetch(`${lp.url}/api/v1/beta/files`, { headers: AUTH })).json();
+  assert.deepEqual(all.items.map((f) => f.id), [mine, theirs]);
+  await fetch(`${lp.url}/__control/reset?test_id=t-files`, { method: 'POST' });
+  assert.equal((await fetch(`${lp.url}/api/v1/beta/files/${theirs}`, { headers: AUTH })).status, 404);
+  assert.equal((await fetch(`${lp.url}/api/v1/beta/files/${mine}`, { headers: AUTH })).status, 200);
+});

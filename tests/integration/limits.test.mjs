@@ -355,7 +355,7 @@ test('chat: a conversation over the model\'s context window gets 400 context_len
     });
     assert.equal(r.status, 400);
     assertEnvelope(await r.json(), {
-      message: "This model's maximum context length is 16385 tokens. However, your messages resulted in 17007 tokens. Please reduce the length of the messages.",
+      message: "This model's maximum context length is 16385 tokens. However, your messages resulted in 17008 tokens. Please reduce the length of the messages.",
       param: 'messages', code: 'context_length_exceeded',
     });
   });

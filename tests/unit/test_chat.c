@@ -1,6 +1,7 @@
 /* Chat completions: request checks with the real errors, deterministic
  * replies, JSON that fits a schema, max_tokens cuts. */
 #include <cJSON.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "check_main.h"
@@ -90,7 +91,7 @@ START_TEST(max_tokens_cuts_with_length)
     const char *finish;
     reply("{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_completion_tokens\":3}", &a, &finish);
     ck_assert_str_eq(finish, "length");
-    ck_assert_str_eq(a.data, "Mock reply"); /* "to:" would make 4 tokens */
+    ck_assert_str_eq(a.data, "Mock reply to"); /* exactly 3 o200k tokens: "Mock", " reply", " to" */
     buf_free(&a);
 }
 END_TEST
@@ -108,9 +109,71 @@ START_TEST(schema_reply_fits)
     ck_assert_msg(j != NULL, "not JSON: %s", a.data);
     ck_assert(cJSON_IsString(cJSON_GetObjectItem(j, "title")));
     ck_assert(cJSON_IsNumber(cJSON_GetObjectItem(j, "n")));
-    ck_assert(cJSON_IsBool(cJSON_GetObjectItem(j, "ok")));
-    ck_assert(cJSON_IsArray(cJSON_GetObjectItem(j, "tags")));
-    ck_assert_str_eq(cJSON_GetObjectItem(j, "kind")->valuestring, "a");
+    /* optional keys may be left out; present, they fit */
+    const cJSON *ok = cJSON_GetObjectItem(j, "ok"), *tags = cJSON_GetObjectItem(j, "tags");
+    const cJSON *kind = cJSON_GetObjectItem(j, "kind");
+    ck_assert(!ok || cJSON_IsBool(ok));
+    ck_assert(!tags || cJSON_IsArray(tags));
+    ck_assert(!kind || !strcmp(kind->valuestring, "a") || !strcmp(kind->valuestring, "b"));
+    cJSON_Delete(j);
+    buf_free(&a);
+}
+END_TEST
+
+/* response_format and strict tools: the real API's 400s, param and code. */
+START_TEST(format_errors)
+{
+    static const char *const cases[][4] = {
+        {"\"response_format\":{\"type\":\"json_object\"}",
+         "'messages' must contain the word 'json' in some form, to use 'response_format' of type 'json_object'.",
+         "messages", NULL},
+        {"\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"schema\":{\"type\":\"object\"}}}",
+         "Missing required parameter: 'response_format.json_schema.name'.", "response_format.json_schema.name",
+         "missing_required_parameter"},
+        {"\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"a.v4\",\"schema\":{}}}",
+         "Invalid 'response_format.json_schema.name': string does not match pattern. Expected a string that matches "
+         "the pattern '^[a-zA-Z0-9_-]+$'.", "response_format.json_schema.name", "invalid_value"},
+        {"\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"s\",\"strict\":true,\"schema\":"
+         "{\"type\":\"object\",\"properties\":{}}}}",
+         "Invalid schema for response_format 's': In context=(), 'additionalProperties' is required to be supplied "
+         "and to be false.", "response_format", NULL},
+        {"\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\"}},{\"type\":\"function\",\"function\":"
+         "{\"name\":\"g\",\"strict\":true,\"parameters\":{\"type\":\"object\",\"additionalProperties\":false,"
+         "\"properties\":{\"x\":{}}}}}]",
+         "Invalid schema for function 'g': In context=(), 'required' is required to be supplied and to be an array "
+         "including every key in properties. Missing 'x'.", "tools[1].function.parameters", "invalid_function_parameters"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char body[900];
+        snprintf(body, sizeof body, "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],%s}",
+                 cases[i][0]);
+        oa_chat_req q;
+        oa_err e;
+        ck_assert_msg(!parse(body, &q, &e), "accepted: %s", body);
+        ck_assert_int_eq(e.status, 400);
+        ck_assert_str_eq(e.message, cases[i][1]);
+        ck_assert_str_eq(e.param, cases[i][2]);
+        if (cases[i][3])
+            ck_assert_str_eq(e.code, cases[i][3]);
+        else
+            ck_assert_ptr_null(e.code);
+        oa_chat_req_free(&q);
+    }
+}
+END_TEST
+
+/* json_object follows an example object shown in a message. */
+START_TEST(json_object_follows_example)
+{
+    buf a = BUF_INIT;
+    const char *finish;
+    reply("{\"model\":\"gpt-4o-mini\",\"response_format\":{\"type\":\"json_object\"},\"messages\":[{\"role\":"
+          "\"system\",\"content\":\"Answer in JSON: {\\\"title\\\": \\\"x\\\", \\\"n\\\": 1}\"},{\"role\":\"user\","
+          "\"content\":\"plans for Oslo\"}]}", &a, &finish);
+    cJSON *j = cJSON_Parse(a.data);
+    ck_assert_msg(cJSON_IsString(cJSON_GetObjectItem(j, "title")) && cJSON_IsNumber(cJSON_GetObjectItem(j, "n")), "%s",
+                  a.data);
+    ck_assert_int_eq(cJSON_GetArraySize(j), 2);
     cJSON_Delete(j);
     buf_free(&a);
 }
@@ -185,6 +248,8 @@ static Suite *suite(void)
     TCase *t = tcase_create("core");
     tcase_add_unchecked_fixture(t, setup, NULL);
     tcase_add_loop_test(t, bad_requests, 0, sizeof bad / sizeof bad[0]);
+    tcase_add_test(t, format_errors);
+    tcase_add_test(t, json_object_follows_example);
     tcase_add_test(t, context_too_long);
     tcase_add_test(t, same_request_same_reply);
     tcase_add_test(t, max_tokens_cuts_with_length);

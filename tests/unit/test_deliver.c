@@ -26,7 +26,7 @@ static void with_mode(srv_req *r, void *ctx)
 
 static const unsigned long reset_m[] = {SRV_DELIVER_RESET, 0}, hang_m[] = {SRV_DELIVER_HANG, 600},
                            empty_m[] = {SRV_DELIVER_EMPTY, 0}, trunc_m[] = {SRV_DELIVER_TRUNCATE, 100},
-                           half_m[] = {SRV_DELIVER_TRUNCATE, 0}, drip_m[] = {SRV_DELIVER_DRIP, 4000},
+                           half_m[] = {SRV_DELIVER_TRUNCATE, SRV_TRUNCATE_HALF}, drip_m[] = {SRV_DELIVER_DRIP, 4000},
                            bad_m[] = {SRV_DELIVER_MALFORMED, 0};
 
 static const srv_route routes[] = {

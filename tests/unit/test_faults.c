@@ -37,6 +37,12 @@ START_TEST(parses_every_field)
     ck_assert_int_eq(r->kind, SRV_DELIVER_DRIP);
     ck_assert_int_eq(r->kind_param, 100);
     faults_rule_free(r);
+    r = parse("{\"kind\":\"truncate\",\"truncate_bytes\":0}", err); /* zero bytes, not half */
+    ck_assert_int_eq(r->kind_param, 0);
+    faults_rule_free(r);
+    r = parse("{\"kind\":\"truncate\"}", err);
+    ck_assert_uint_eq((unsigned long)r->kind_param, SRV_TRUNCATE_HALF);
+    faults_rule_free(r);
 }
 END_TEST
 
@@ -52,7 +58,11 @@ static const char *bad[][2] = {
     {"{\"status\":500,\"times\":0}", "invalid 'times'"},
     {"{\"status\":500,\"headers\":{\"a\":1}}", "invalid 'headers'"},
     {"{\"status\":500,\"headers\":{\"a\":\"x\\r\\ny\"}}", "invalid 'headers'"},
-    {"{\"status\":500,\"drip_bytes_per_s\":5}", "needs a matching 'kind'"},
+    {"{\"status\":500,\"drip_bytes_per_s\":5}", "'drip_bytes_per_s' needs \"kind\": \"drip\""},
+    /* a parameter of another kind used to set this kind's: a 5 ms hang */
+    {"{\"kind\":\"hang\",\"drip_bytes_per_s\":5}", "'drip_bytes_per_s' needs \"kind\": \"drip\""},
+    {"{\"kind\":\"truncate\",\"hang_ms\":5}", "'hang_ms' needs \"kind\": \"hang\""},
+    {"{\"kind\":\"drip\",\"truncate_bytes\":5}", "'truncate_bytes' needs \"kind\": \"truncate\""},
     {"{\"status\":500,\"path\":\"\"}", "invalid 'path'"},
     {"[1]", "a fault rule must be a JSON object"},
     /* Found by tests/fuzz: a repeated field leaked its first value, and a

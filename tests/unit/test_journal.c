@@ -43,9 +43,44 @@ START_TEST(bounded_ring_keeps_newest)
     ck_assert_str_eq(field(r, 0, "path"), "/b");
     ck_assert_str_eq(field(r, 2, "path"), "/d");
     cJSON_Delete(r);
-    journal_clear(j);
+    journal_clear(j, NULL);
     r = query(j, (journal_filter){0});
     ck_assert_int_eq(count(r), 0);
+    cJSON_Delete(r);
+    journal_free(j);
+}
+END_TEST
+
+static void add_for(journal *j, const char *path, const char *test)
+{
+    journal_in in = {"req_t", "GET", path, "", {NULL, NULL, test, NULL, NULL}, 0, 200, 1.0, NULL};
+    journal_record(j, &in);
+}
+
+/* One test's entries go, the others stay in order, on a ring that has
+ * wrapped; and the ring keeps working after. */
+START_TEST(clear_one_test_on_a_wrapped_ring)
+{
+    journal *j = journal_new(4);
+    const char *who[] = {"t1", "t2", "t1", "t2", "t1", "t2"};
+    const char *paths[] = {"/0", "/1", "/2", "/3", "/4", "/5"};
+    for (int i = 0; i < 6; i++)
+        add_for(j, paths[i], who[i]); /* keeps /2 /3 /4 /5 */
+    journal_clear(j, "t1");
+    cJSON *r = query(j, (journal_filter){0});
+    ck_assert_int_eq(count(r), 2);
+    ck_assert_str_eq(field(r, 0, "path"), "/3");
+    ck_assert_str_eq(field(r, 1, "path"), "/5");
+    ck_assert_str_eq(field(r, 1, "test_id"), "t2");
+    cJSON_Delete(r);
+    for (int i = 0; i < 3; i++)
+        add_for(j, paths[i], "t3");
+    r = query(j, (journal_filter){.test_id = "t3"});
+    ck_assert_int_eq(count(r), 3);
+    cJSON_Delete(r);
+    r = query(j, (journal_filter){0});
+    ck_assert_int_eq(count(r), 4); /* bounded still: /5 and t3's three */
+    ck_assert_str_eq(field(r, 0, "path"), "/5");
     cJSON_Delete(r);
     journal_free(j);
 }
@@ -96,6 +131,7 @@ static Suite *suite(void)
     Suite *s = suite_create("journal");
     TCase *t = tcase_create("core");
     tcase_add_test(t, bounded_ring_keeps_newest);
+    tcase_add_test(t, clear_one_test_on_a_wrapped_ring);
     tcase_add_test(t, filters_and_limit);
     tcase_add_test(t, strings_are_escaped);
     suite_add_tcase(s, t);

@@ -40,11 +40,15 @@ START_TEST(status_follows_the_clock)
     lp_job *j = job(150);
     char id[LP_ID_MAX + 1];
     strcpy(id, j->id);
-    ck_assert(lp_store_add(s, j));
+    ck_assert(lp_store_add(s, j) == LP_ADDED);
     ck_assert_int_eq(status_of(s, id), LP_PENDING);
     usleep(200 * 1000);
     ck_assert_int_eq(status_of(s, id), LP_SUCCESS);
     ck_assert(!lp_store_with(s, "no-such-job", get_status, NULL));
+    lp_job *twin = job(0); /* the same id again: refused, never a second job */
+    strcpy(twin->id, id);
+    ck_assert(lp_store_add(s, twin) == LP_EXISTS);
+    lp_job_release(twin);
     lp_store_free(s);
 }
 END_TEST
@@ -56,17 +60,17 @@ START_TEST(bounded_with_ttl_eviction)
     char pid[LP_ID_MAX + 1], did[LP_ID_MAX + 1];
     strcpy(pid, pending->id);
     strcpy(did, done->id);
-    ck_assert(lp_store_add(s, pending));
-    ck_assert(lp_store_add(s, done));
+    ck_assert(lp_store_add(s, pending) == LP_ADDED);
+    ck_assert(lp_store_add(s, done) == LP_ADDED);
     lp_job *third = job(0);
-    ck_assert(lp_store_add(s, third)); /* the finished one made room */
+    ck_assert(lp_store_add(s, third) == LP_ADDED); /* the finished one made room */
     ck_assert(!lp_store_with(s, did, get_status, &(lp_status){0}));
     ck_assert_int_eq(status_of(s, pid), LP_PENDING); /* accepted jobs are never lost */
     lp_job *fourth = job(60000);
     lp_store *full = lp_store_new(1, 60000);
     lp_job *only = job(60000);
-    ck_assert(lp_store_add(full, only));
-    ck_assert(!lp_store_add(full, fourth)); /* full of live jobs: refused */
+    ck_assert(lp_store_add(full, only) == LP_ADDED);
+    ck_assert(lp_store_add(full, fourth) == LP_FULL); /* full of live jobs: refused */
     lp_job_release(fourth);
     lp_store_free(full);
     lp_store_free(s);

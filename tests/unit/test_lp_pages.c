@@ -79,7 +79,8 @@ END_TEST
 START_TEST(file_store_bounds)
 {
     lp_files *s = lp_files_new(2, 10, 60000);
-    lp_file *a = lp_file_new("a.txt", "parse", NULL), *b = lp_file_new("b.txt", NULL, "ext"), *c = lp_file_new("c", NULL, NULL);
+    lp_file *a = lp_file_new("a.txt", "parse", NULL, NULL), *b = lp_file_new("b.txt", NULL, "ext", "t-1");
+    lp_file *c = lp_file_new("c", NULL, NULL, "t-2");
     ck_assert(lp_file_set_bytes(a, "12345678", 8));
     ck_assert(lp_file_set_bytes(b, "123", 3));
     ck_assert(lp_files_add(s, a));
@@ -101,8 +102,16 @@ START_TEST(file_store_bounds)
     free(name);
     ck_assert(lp_files_remove(s, id));
     ck_assert(!lp_files_remove(s, id));
+    char aid[37], cid[37];
+    strcpy(aid, a->id);
+    strcpy(cid, c->id);
     ck_assert(lp_files_add(s, c)); /* room again */
-    lp_files_clear(s);
+    lp_files_clear(s, "t-2");       /* one test's reset: its files only */
+    ck_assert(!lp_files_remove(s, cid));
+    ck_assert(lp_files_copy(s, aid, &data, &len, &name));
+    free(data);
+    free(name);
+    lp_files_clear(s, NULL);
     ck_assert(!lp_files_copy(s, id, &data, &len, &name));
     lp_files_free(s);
 }
@@ -111,7 +120,7 @@ END_TEST
 START_TEST(files_expire)
 {
     lp_files *s = lp_files_new(1, 100, 0); /* every file past its TTL at once */
-    lp_file *a = lp_file_new("a", NULL, NULL), *b = lp_file_new("b", NULL, NULL);
+    lp_file *a = lp_file_new("a", NULL, NULL, NULL), *b = lp_file_new("b", NULL, NULL, NULL);
     char id[37];
     strcpy(id, a->id);
     ck_assert(lp_files_add(s, a));

@@ -50,7 +50,7 @@ START_TEST(wrong_method_lists_allowed)
     ck_assert_int_eq(router_match(routes, N, "GET", "/v1/embeddings", &m), ROUTE_BAD_METHOD);
     ck_assert_str_eq(m.allow, "POST");
     ck_assert_int_eq(router_match(routes, N, "PUT", "/jobs/a/files/b", &m), ROUTE_BAD_METHOD);
-    ck_assert_str_eq(m.allow, "DELETE, GET");
+    ck_assert_str_eq(m.allow, "DELETE, GET, HEAD");
 }
 END_TEST
 

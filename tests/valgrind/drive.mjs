@@ -217,8 +217,11 @@ async function openai() {
   await expect('chat', 200, 'POST', '/v1/chat/completions', { body: { model: 'gpt-4o-mini', messages: msgs } },
     (r) => (r.json().choices[0].message.content.startsWith('Mock reply') ? null : 'no reply'));
   await expect('chat n=2, max_tokens, stop', 200, 'POST', '/v1/chat/completions', { body: { model: 'gpt-4o', messages: msgs, n: 2, max_tokens: 5, stop: ['plan'] } });
-  await expect('chat json_object', 200, 'POST', '/v1/chat/completions', { body: { model: 'gpt-4.1', messages: msgs, response_format: { type: 'json_object' } } });
+  await expect('chat json_object', 200, 'POST', '/v1/chat/completions', { body: { model: 'gpt-4.1', messages: [...msgs, { role: 'user', content: 'Answer in JSON.' }], response_format: { type: 'json_object' } } });
   await expect('chat json_schema', 200, 'POST', '/v1/chat/completions', { body: { model: 'gpt-4.1-mini', messages: msgs, response_format: { type: 'json_schema', json_schema: { name: 'x', schema: { type: 'object', properties: { a: { type: 'string' }, b: { type: 'integer' }, c: { type: 'string', enum: ['p', 'q'] }, d: { type: 'array', items: { type: 'number' } } } } } } } });
+  await expect('chat json_schema with $defs, recursion, pattern, oneOf', 200, 'POST', '/v1/chat/completions', { body: { model: 'gpt-4o-mini', messages: msgs, response_format: { type: 'json_schema', json_schema: { name: 'tree', strict: true, schema: { type: 'object', additionalProperties: false, required: ['root', 'code', 'shape'], properties: { root: { $ref: '#/$defs/node' }, code: { type: 'string', pattern: '^(?!0)[A-Z]{2}-\\d{3}$', format: 'hostname' }, shape: { oneOf: [{ type: 'number' }, { type: 'integer' }] } }, $defs: { node: { type: 'object', additionalProperties: false, required: ['v', 'kids'], properties: { v: { type: 'number', multipleOf: 0.1 }, kids: { type: 'array', items: { $ref: '#/$defs/node' }, uniqueItems: true } } } } } } } } });
+  await expect('chat json_schema strict refused', 400, 'POST', '/v1/chat/completions', { body: { model: 'gpt-4o-mini', messages: msgs, response_format: { type: 'json_schema', json_schema: { name: 'x', strict: true, schema: { type: 'object', properties: { a: { type: 'string' } } } } } } });
+  await expect('chat json_object without the word json', 400, 'POST', '/v1/chat/completions', { body: { model: 'gpt-4o-mini', messages: msgs, response_format: { type: 'json_object' } } });
   await expect('chat tool call', 200, 'POST', '/v1/chat/completions', { body: { model: 'gpt-4o-mini', messages: msgs, tool_choice: 'required',
     tools: [{ type: 'function', function: { name: 'lookup', parameters: { type: 'object', properties: { q: { type: 'string' }, n: { type: 'integer' } } } } }] } },
   (r) => (r.json().choices[0].message.tool_calls?.length ? null : 'no tool call'));
@@ -246,16 +249,20 @@ async function openai() {
   await expect('models', 200, 'GET', '/v1/models');
   await expect('model', 200, 'GET', '/v1/models/text-embedding-ada-002');
   await expect('model missing', 404, 'GET', '/v1/models/nope');
+  await azure(msgs);
   // rate limits and quota
   await expect('set rpm', 200, 'POST', '/__control/ratelimit', { auth: false, body: { rpm: 2, tpm: 100000 } });
   await expect('rl 1', 200, 'POST', '/v1/embeddings', emb({ model: 'text-embedding-3-small', input: 'a' }));
   await expect('rl 2', 200, 'POST', '/v1/embeddings', emb({ model: 'text-embedding-3-small', input: 'b' }));
   await expect('rl 429', 429, 'POST', '/v1/embeddings', emb({ model: 'text-embedding-3-small', input: 'c' }),
     (r) => (r.headers.get('retry-after-ms') ? null : 'no retry-after-ms'));
+  await expect('azure 429, the same key as api-key', 429, 'POST', azPath('text-embedding-3-small', 'embeddings'),
+    { auth: false, headers: { 'api-key': 'sk-valgrind' }, body: { input: 'c' } }, (r) => (r.json().error.code === '429' ? null : 'not Azure\'s 429'));
   await expect('other key, own bucket', 200, 'POST', '/v1/embeddings', { ...emb({ model: 'text-embedding-3-small', input: 'd' }), headers: { authorization: 'Bearer sk-other' } });
   await expect('get ratelimit', 200, 'GET', '/__control/ratelimit', { auth: false });
   await expect('quota', 200, 'POST', '/__control/ratelimit', { auth: false, body: { rpm: 0, tpm: 0, quota_exhausted: true } });
   await expect('insufficient_quota', 429, 'POST', '/v1/chat/completions', { body: { model: 'gpt-4o-mini', messages: msgs } });
+  await expect('azure quota', 429, 'POST', azPath('gpt-4o-mini', 'chat/completions'), { ...AZ, body: { messages: msgs } });
   await expect('bad ratelimit', 400, 'POST', '/__control/ratelimit', { auth: false, body: { rpm: -1 } });
   await expect('quota back', 200, 'POST', '/__control/ratelimit', { auth: false, body: { quota_exhausted: false } });
   await expect('reset', 204, 'POST', '/__control/reset', { auth: false });
@@ -269,6 +276,35 @@ async function openai() {
   // a few at once
   await Promise.all(Array.from({ length: 8 }, (_, i) => expect('parallel', 200, 'POST', '/v1/embeddings', emb({ model: 'text-embedding-3-small', input: `parallel ${i}`, encoding_format: i % 2 ? 'base64' : 'float' }))));
   await expect('reset', 204, 'POST', '/__control/reset', { auth: false });
+}
+
+// Azure OpenAI's paths: adapters in front of the same handlers.
+const azPath = (d, op) => `/openai/deployments/${d}/${op}?api-version=2024-10-21`;
+const AZ = { auth: false, headers: { 'api-key': 'k', 'x-ms-client-request-id': 'vg-1' } };
+async function azure(msgs) {
+  await expect('azure embeddings', 200, 'POST', azPath('text-embedding-3-small', 'embeddings'), { ...AZ, body: { input: ['a', 'b'], model: 'ignored' } },
+    (r) => (r.headers.get('x-ms-client-request-id') === 'vg-1' ? null : 'no echoed request id'));
+  await expect('azure chat', 200, 'POST', azPath('gpt-4o-mini', 'chat/completions'), { ...AZ, body: { model: 'gpt-4o', messages: msgs, n: 2 } },
+    (r) => (r.json().prompt_filter_results && r.json().model === 'gpt-4o-mini' ? null : 'not the deployment\'s answer'));
+  await expect('azure chat stream', 200, 'POST', azPath('gpt-4o', 'chat/completions'), { ...AZ, body: { messages: msgs, stream: true } });
+  await expect('azure responses', 200, 'POST', azPath('gpt-4o', 'responses'), { ...AZ, body: { input: 'hi', stream: true } });
+  await expect('azure v1 chat', 200, 'POST', '/openai/v1/chat/completions', { auth: true, body: { model: 'gpt-4o-mini', messages: msgs } });
+  await expect('azure bare embeddings', 200, 'POST', '/openai/embeddings', { ...AZ, body: { model: 'text-embedding-3-large', input: 'x' } });
+  await expect('azure v1 models', 200, 'GET', '/openai/v1/models', AZ);
+  await expect('azure v1 model', 200, 'GET', '/openai/v1/models/gpt-4o', AZ);
+  await expect('azure no api-version', 404, 'POST', '/openai/deployments/gpt-4o/chat/completions', { ...AZ, body: { messages: msgs } });
+  await expect('azure no deployment', 404, 'POST', azPath('nope', 'embeddings'), { ...AZ, body: { input: 'x' } });
+  await expect('azure v1 no deployment', 404, 'POST', '/openai/v1/embeddings', { ...AZ, body: { model: 'nope', input: 'x' } });
+  await expect('azure wrong operation', 400, 'POST', azPath('gpt-4o', 'embeddings'), { ...AZ, body: { input: 'x' } });
+  await expect('azure no key', 401, 'POST', azPath('gpt-4o', 'chat/completions'), { auth: false, body: { messages: msgs } });
+  await expect('azure bad body', 400, 'POST', azPath('gpt-4o', 'chat/completions'), { ...AZ, body: '{bad' });
+  await expect('azure unknown path', 404, 'POST', azPath('gpt-4o', 'images/generations'), { ...AZ, body: {} });
+  const id = await addFault({ path: '/openai/deployments/*/chat/completions', kind: 'content_filter', after_chunks: 2, times: 2 });
+  await expect('azure content_filter', 400, 'POST', azPath('gpt-4o', 'chat/completions'), { ...AZ, body: { messages: msgs } },
+    (r) => (r.json().error.code === 'content_filter' ? null : 'not content_filter'));
+  await expect('azure content_filter stream', 200, 'POST', azPath('gpt-4o', 'chat/completions'), { ...AZ, body: { messages: msgs, stream: true } },
+    (r) => (r.text.includes('"finish_reason":"content_filter"') ? null : 'no content_filter finish'));
+  await delFault(id);
 }
 
 // --------------------------------------------------------------- mock_llamaparse

@@ -1,0 +1,68 @@
+/* The webhook module's own records, shared by lp_webhook.c (payloads, the
+ * delivery log, start and stop) and lp_hook_send.c (the sender). */
+#ifndef LP_WEBHOOK_INTERNAL_H
+#define LP_WEBHOOK_INTERNAL_H
+
+#include <curl/curl.h>
+
+#include "lp_webhook.h"
+#include "worker.h"
+
+#define LP_HOOK_LOG_MAX 1000
+
+/* One webhook to send: its payload and, while it is being sent, its
+ * transfer. */
+typedef struct delivery {
+    char *job_id, *url, *body;
+    char *test_id;              /* the job's test, for the delivery log */
+    size_t len;
+    bool legacy;                /* X-Webhook-Signature instead of LC-Signature */
+    char *secret;               /* NULL: the --webhook-secret, if any */
+    struct curl_slist *headers; /* webhook_headers */
+    int mode;                   /* LP_HOOK_*: a webhook fault */
+    long param;
+    struct delivery *next;
+    /* the sender's state */
+    uint64_t due_ms;            /* not to be started before */
+    int attempt;                /* attempts made so far */
+    int sends_left;             /* 2 for a duplicate, else 1 */
+    CURL *easy;                 /* in flight when set */
+    struct curl_slist *sent_headers;
+    char err[CURL_ERROR_SIZE];
+} delivery;
+
+/* Deliveries in order. */
+typedef struct dlist {
+    delivery *head, **tail;
+} dlist;
+
+typedef struct attempt {
+    char time[32];
+    char *job_id, *url, *test_id;
+    int n;
+    long status;
+    char error[128];
+    bool delivered;
+} attempt;
+
+struct lp_hooks {
+    worker w; /* its lock guards the log */
+    lp_store *store;
+    lp_hooks_config cfg;
+    attempt log[LP_HOOK_LOG_MAX];
+    size_t nlog, log_at;
+};
+
+/* The deliveries every webhook due since the last call makes, appended to
+ * list (lp_webhook.c). */
+void lp_hooks_take_due(lp_hooks *h, dlist *list);
+
+/* Record one attempt (n = 0: not sent at all) in the delivery log. */
+void lp_hooks_log(lp_hooks *h, const delivery *d, int n, long status, const char *error, bool ok);
+
+void lp_delivery_free(delivery *d);
+
+/* The sender's thread (lp_hook_send.c). */
+void *lp_hooks_run(void *h);
+
+#endif

@@ -1,0 +1,160 @@
+// Regenerates cl100k_base.bpez and o200k_base.bpez from js-tiktoken's rank
+// files (MIT), and mock_openai/oa_bpe_uclass.c, the Unicode classes the
+// patterns use as this Node's RegExp sees them (js-tiktoken runs on it).
+// Node standard library + js-tiktoken, nothing else:
+//
+//   (cd tests/clients && npm ci) && node mock_openai/bpe_data/regen.mjs
+//
+// File format (little-endian), read by mock_openai/oa_bpe_vocab.c:
+//   u32 raw_size, then a zlib stream of raw_size bytes:
+//     "OABPE1\n\0"         magic
+//     u32 count            ordinary tokens, ranks 0..count-1 (no gaps)
+//     u8  len[count]       byte length of each token, in rank order (1..255)
+//     u8  bytes[...]       the tokens' bytes, concatenated in rank order
+// Special tokens and the pre-tokenizer pattern are small and live in C
+// (oa_bpe_enc.c); this script prints them so a change upstream is noticed.
+import { createRequire } from 'node:module';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { deflateSync } from 'node:zlib';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const clients = path.resolve(here, '..', '..', 'tests', 'clients');
+const require = createRequire(path.join(clients, 'package.json'));
+
+for (const name of ['cl100k_base', 'o200k_base']) {
+  const { default: ranks } = await import(require.resolve(`js-tiktoken/ranks/${name}`));
+  const tokens = [];
+  for (const line of ranks.bpe_ranks.split('\n').filter(Boolean)) {
+    // "<key> <first rank> <base64 token> <base64 token> ...": ranks count up.
+    const [, offsetStr, ...b64] = line.split(' ');
+    const offset = Number.parseInt(offsetStr, 10);
+    b64.forEach((t, i) => {
+      if (tokens[offset + i] !== undefined) throw new Error(`${name}: rank ${offset + i} twice`);
+      tokens[offset + i] = Buffer.from(t, 'base64');
+    });
+  }
+  for (let r = 0; r < tokens.length; r++) {
+    if (!tokens[r]) throw new Error(`${name}: no token of rank ${r}`);
+    if (tokens[r].length < 1 || tokens[r].length > 255) throw new Error(`${name}: rank ${r} has ${tokens[r].length} bytes`);
+  }
+  const head = Buffer.alloc(12);
+  head.write('OABPE1\n\0', 0, 'latin1');
+  head.writeUInt32LE(tokens.length, 8);
+  const raw = Buffer.concat([head, Buffer.from(tokens.map((t) => t.length)), ...tokens]);
+  const size = Buffer.alloc(4);
+  size.writeUInt32LE(raw.length, 0);
+  const out = Buffer.concat([size, deflateSync(raw, { level: 9 })]);
+  writeFileSync(path.join(here, `${name}.bpez`), out);
+  console.log(`${name}: ${tokens.length} tokens, ${raw.length} bytes raw, ${out.length} compressed`);
+  console.log(`  pat_str: ${JSON.stringify(ranks.pat_str)}`);
+  console.log(`  special_tokens: ${JSON.stringify(ranks.special_tokens)}`);
+}
+
+// The \p{..} classes of both patterns, as this Node's RegExp sees them
+// (js-tiktoken runs on it), against libpcre2's: PCRE2 keeps its fast \p{..}
+// and oa_bpe adds the characters PCRE2's older Unicode tables lack (Debian
+// 12's libpcre2 has Unicode 14.0; Node 20 may have 17.0). Needs cc and
+// libpcre2-dev, the build's own tools, for uclass_probe.c.
+const CLASSES = ['L', 'N', 'M', 'Lu', 'Ll', 'Lt', 'Lm', 'Lo'];
+const hex = (c) => c.toString(16);
+
+function nodeRanges(name) {
+  const re = new RegExp(`^\\p{${name}}$`, 'u');
+  const ranges = [];
+  let start = -1;
+  for (let c = 0; c <= 0x110000; c++) {
+    const inClass = c < 0x110000 && !(c >= 0xd800 && c < 0xe000) && re.test(String.fromCodePoint(c));
+    if (inClass && start < 0) start = c;
+    if (!inClass && start >= 0) {
+      ranges.push([start, c - 1]);
+      start = -1;
+    }
+  }
+  return ranges;
+}
+
+function pcre2Ranges() {
+  const dir = mkdtempSync(path.join(tmpdir(), 'uclass-'));
+  try {
+    const probe = path.join(dir, 'probe');
+    execFileSync('cc', ['-O2', path.join(here, 'uclass_probe.c'), '-lpcre2-8', '-o', probe]);
+    const out = execFileSync(probe, CLASSES).toString().trim().split('\n');
+    return Object.fromEntries(out.map((line) => {
+      const [name, ...rs] = line.split(' ');
+      return [name, rs.map((r) => r.split('-').map((h) => parseInt(h, 16)))];
+    }));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// Code points in ranges a but not in ranges b, as ranges.
+function minus(a, b) {
+  const inB = new Set();
+  for (const [lo, hi] of b) for (let c = lo; c <= hi; c++) inB.add(c);
+  const out = [];
+  for (const [lo, hi] of a) {
+    let start = -1;
+    for (let c = lo; c <= hi + 1; c++) {
+      const keep = c <= hi && !inB.has(c);
+      if (keep && start < 0) start = c;
+      if (!keep && start >= 0) {
+        out.push([start, c - 1]);
+        start = -1;
+      }
+    }
+  }
+  return out;
+}
+
+const size = (rs) => rs.reduce((n, [lo, hi]) => n + hi - lo + 1, 0);
+const pcre = pcre2Ranges();
+let c = `/* Generated by mock_openai/bpe_data/regen.mjs: do not edit.
+ * Each Unicode class of tiktoken's patterns as PCRE2 class items: PCRE2's
+ * own \\p{..} plus the characters that Node ${process.versions.node}'s RegExp
+ * (Unicode ${process.versions.unicode}) has in the class and this libpcre2 does not;
+ * then every code point whose class differs between the two. */
+#include "oa_bpe_internal.h"
+
+const char oa_bpe_unicode_version_str[] = "${process.versions.unicode}";
+
+const oa_bpe_uclass oa_bpe_uclasses[] = {
+`;
+const report = [];
+const differ = new Set(); // code points some class puts differently
+for (const name of CLASSES) {
+  const node = nodeRanges(name);
+  const extra = minus(node, pcre[name]);
+  const missingRanges = minus(pcre[name], node);
+  const missing = size(missingRanges);
+  for (const [lo, hi] of [...extra, ...missingRanges]) for (let k = lo; k <= hi; k++) differ.add(k);
+  const items = [`\\p{${name}}`, ...extra.map(([lo, hi]) => (lo === hi ? `\\x{${hex(lo)}}` : `\\x{${hex(lo)}}-\\x{${hex(hi)}}`))];
+  c += `    /* ${name}: ${size(extra)} added in ${extra.length} ranges` +
+    (missing ? `; ${missing} that PCRE2 has and Node not stay in (no class subtraction in PCRE2 10.42)` : '') + ' */\n';
+  c += `    {"${name}",\n`;
+  for (let i = 0; i < items.length; i += 6) c += `     "${items.slice(i, i + 6).join('').replaceAll('\\', '\\\\')}"\n`;
+  c += '    },\n';
+  report.push(`${name} +${size(extra)}${missing ? ` (-${missing} kept)` : ''}`);
+}
+c += '    {NULL, NULL},\n};\n';
+// The same differences as one sorted list of ranges: a text with none of
+// these characters can use PCRE2's own \p{..} classes, which are faster.
+const differRanges = [];
+for (const k of [...differ].sort((a, b) => a - b)) {
+  const last = differRanges.at(-1);
+  if (last && last[1] === k - 1) last[1] = k;
+  else differRanges.push([k, k]);
+}
+c += `\n/* ${differ.size} code points in ${differRanges.length} ranges, ascending. */\n`;
+c += 'const uint32_t oa_bpe_uclass_differ[][2] = {\n';
+for (let i = 0; i < differRanges.length; i += 4) {
+  c += '    ' + differRanges.slice(i, i + 4).map(([lo, hi]) => `{0x${hex(lo)}, 0x${hex(hi)}}`).join(', ') + ',\n';
+}
+c += '};\nconst size_t oa_bpe_uclass_differ_n = sizeof oa_bpe_uclass_differ / sizeof *oa_bpe_uclass_differ;\n';
+writeFileSync(path.join(here, '..', 'oa_bpe_uclass.c'), c);
+console.log(`oa_bpe_uclass.c: Unicode ${process.versions.unicode} over libpcre2: ${report.join(', ')}; ` +
+  `${differ.size} code points differ`);
