@@ -15,7 +15,7 @@ const JSON_AUTH = { ...AUTH, 'content-type': 'application/json' };
 let lp;
 
 before(async () => {
-  lp = await startServer('mock_llamaparse', ['--job-delay-ms', '0', '--job-ms-per-page', '0', '--max-files', '5', '--file-ttl', '2', '--max-file-bytes', '200k']);
+  lp = await startServer('mock_llamaparse', ['--job-delay-ms', '0', '--job-ms-per-page', '0', '--max-files', '5']);
 });
 after(() => lp.stop());
 
@@ -157,19 +157,31 @@ test('projects: one default project', async () => {
 });
 
 test('the store holds at most --max-file-bytes, by upload and by presigned PUT', async () => {
-  await reset();
-  const big = 'x'.repeat(120 * 1024);
-  assert.equal((await betaCreate('a.txt', big)).res.status, 200);
-  const over = await betaCreate('b.txt', big);
-  assert.equal(over.res.status, 429);
-  assert.match(over.json.detail, /--max-file-bytes/);
-  const pre = await (await fetch(`${lp.url}/api/v1/files`, { method: 'PUT', headers: JSON_AUTH, body: '{"name":"c.txt"}' })).json();
-  assert.equal((await fetch(pre.url, { method: 'PUT', body: big })).status, 429);
-  assert.equal((await fetch(pre.url, { method: 'PUT', body: 'small' })).status, 200);
-  const list = await (await fetch(`${lp.url}/api/v1/beta/files/${(await betaCreate('d.txt', 'x'.repeat(1000))).json.id}`, { headers: AUTH })).json();
-  assert.equal(list.file_size, 1000);
-  await reset();
-  assert.equal((await betaCreate('e.txt', big)).res.status, 200, 'reset frees the bytes');
+  // A server of its own: the shared one's 2 s TTL could free the bytes mid-test on a loaded machine.
+  const own = await startServer('mock_llamaparse', ['--max-file-bytes', '200k']);
+  try {
+    const create = async (name, bytes) => {
+      const fd = new FormData();
+      fd.append('purpose', 'parse');
+      fd.append('file', new Blob([bytes]), name);
+      const res = await fetch(`${own.url}/api/v1/beta/files`, { method: 'POST', headers: AUTH, body: fd });
+      return { res, json: await res.json() };
+    };
+    const big = 'x'.repeat(120 * 1024);
+    assert.equal((await create('a.txt', big)).res.status, 200);
+    const over = await create('b.txt', big);
+    assert.equal(over.res.status, 429);
+    assert.match(over.json.detail, /--max-file-bytes/);
+    const pre = await (await fetch(`${own.url}/api/v1/files`, { method: 'PUT', headers: JSON_AUTH, body: '{"name":"c.txt"}' })).json();
+    assert.equal((await fetch(pre.url, { method: 'PUT', body: big })).status, 429);
+    assert.equal((await fetch(pre.url, { method: 'PUT', body: 'small' })).status, 200);
+    const d = (await create('d.txt', 'x'.repeat(1000))).json;
+    assert.equal(d.file_size, 1000);
+    await fetch(`${own.url}/__control/reset`, { method: 'POST' });
+    assert.equal((await create('e.txt', big)).res.status, 200, 'reset frees the bytes');
+  } finally {
+    await own.stop();
+  }
 });
 
 test('the store is bounded (--max-files), files expire (--file-ttl), reset clears it', async () => {
@@ -181,9 +193,19 @@ test('the store is bounded (--max-files), files expire (--file-ttl), reset clear
   assert.equal(full.res.headers.get('retry-after'), '1');
   await reset();
   assert.equal((await fetch(`${lp.url}/api/v1/beta/files/${ids[0]}`, { headers: AUTH })).status, 404);
-  const { json } = await betaCreate('short.txt', 'x');
-  await new Promise((ok) => setTimeout(ok, 2100));
-  assert.equal((await fetch(`${lp.url}/api/v1/beta/files/${json.id}`, { headers: AUTH })).status, 404, 'past its TTL');
+  // expiry on a server of its own, so the shared one's files never expire mid-test
+  const short = await startServer('mock_llamaparse', ['--file-ttl', '1']);
+  try {
+    const fd = new FormData();
+    fd.append('purpose', 'parse');
+    fd.append('file', new Blob(['x']), 'short.txt');
+    const made = await (await fetch(`${short.url}/api/v1/beta/files`, { method: 'POST', headers: AUTH, body: fd })).json();
+    assert.ok(Date.parse(made.expires_at) - Date.parse(made.created_at) === 1000, 'expires_at is created_at + --file-ttl');
+    await new Promise((ok) => setTimeout(ok, 1100));
+    assert.equal((await fetch(`${short.url}/api/v1/beta/files/${made.id}`, { headers: AUTH })).status, 404, 'past its TTL');
+  } finally {
+    await short.stop();
+  }
 });
 
 test('per-test scopes: a test lists and resets only its own files', async () => {
