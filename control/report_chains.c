@@ -121,9 +121,8 @@ static int chain_by_time(const void *x, const void *y, void *arg)
  * their first attempts came. */
 static void make_chains(report_set *s)
 {
-    if (s->nattempts == 0)
-        return; /* (qsort may not be handed an empty, NULL array) */
-    qsort(s->attempts, s->nattempts, sizeof *s->attempts, by_request_then_time);
+    if (s->nattempts) /* qsort's array may not be NULL, even for no elements (UBSan) */
+        qsort(s->attempts, s->nattempts, sizeof *s->attempts, by_request_then_time);
     size_t first = 0;
     for (size_t i = 1; i <= s->nattempts; i++) {
         if (i == s->nattempts || starts_chain(s, i)) {
@@ -131,7 +130,8 @@ static void make_chains(report_set *s)
             first = i;
         }
     }
-    qsort_r(s->chains, s->nchains, sizeof *s->chains, chain_by_time, s);
+    if (s->nchains)
+        qsort_r(s->chains, s->nchains, sizeof *s->chains, chain_by_time, s);
 }
 
 static void violate(report_set *s, report_kind k, size_t chain, size_t attempt, long asked, long waited,

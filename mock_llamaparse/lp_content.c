@@ -187,6 +187,7 @@ void lp_doc_free(lp_doc *d)
         free(d->pages[i].text);
     }
     free(d->pages);
+    free(d->numbers);
     free(d);
 }
 

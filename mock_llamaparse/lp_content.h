@@ -27,6 +27,9 @@ typedef struct lp_page {
 typedef struct lp_doc {
     lp_page *pages;
     size_t npages;
+    size_t *numbers; /* each page's 1-based number in the whole document
+                        once pages were selected (lp_pages_select.c); NULL:
+                        page i is number i + 1 */
 } lp_doc;
 
 /* NULL when out of memory. An empty input gives a document with no pages. */

@@ -48,8 +48,8 @@ static bool check_one(const cJSON *c, char *err, size_t n)
         return snprintf(err, n, "each entry needs webhook_url, an http or https URL"), false;
     for (const cJSON *e = cJSON_IsArray(ev) ? ev->child : NULL; e; e = e->next) {
         if (!known_event(e))
-            return snprintf(err, n, "unknown webhook event; use parse.pending, parse.success, parse.error, "
-                                    "parse.partial_success or parse.cancelled"), false;
+            return snprintf(err, n, "unknown webhook event; use parse.pending, parse.running, parse.success, "
+                                    "parse.error, parse.partial_success or parse.cancelled"), false;
     }
     if (ev && !cJSON_IsNull(ev) && !cJSON_IsArray(ev))
         return snprintf(err, n, "webhook_events must be a list"), false;

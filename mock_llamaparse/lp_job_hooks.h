@@ -12,6 +12,7 @@ typedef struct lp_job_hooks {
     char *correlation_id; /* old contract: echoed in its webhook and GET /jobs */
     char *configs;        /* webhook_configurations, a checked JSON array, or NULL */
     bool start_taken;     /* parse.pending handed to the sender */
+    bool running_taken;   /* parse.running handed to the sender */
     bool end_taken;       /* the end handed to the sender */
 } lp_job_hooks;
 

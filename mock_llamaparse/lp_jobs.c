@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "lp_pages_select.h"
 #include "timer.h"
 
 #define SEEN_MAX 65536
@@ -28,7 +29,7 @@ const char *lp_status_name(lp_status st)
 }
 
 /* A random UUID v4: ids are not content, they need not be deterministic. */
-static void uuid4(char out[37])
+void lp_uuid4(char out[37])
 {
     unsigned char b[16];
     if (getrandom(b, sizeof b, 0) != (ssize_t)sizeof b) {
@@ -47,7 +48,7 @@ lp_job *lp_job_new(void)
     lp_job *j = calloc(1, sizeof *j);
     if (!j)
         return NULL;
-    uuid4(j->id);
+    lp_uuid4(j->id);
     j->created_ms = j->ready_ms = timer_now_ms();
     j->created_at = time(NULL);
     j->outcome = LP_SUCCESS;
@@ -71,7 +72,11 @@ void lp_job_release(lp_job *j)
     free(j->params);
     free(j->test_id);
     free(j->separator);
+    free(j->target_pages);
+    free(j->page_prefix);
+    free(j->page_suffix);
     free(j->source_url);
+    free(j->user_metadata);
     lp_job_hooks_free(&j->hooks);
     lp_job_faults_free(&j->faults);
     free(j);
@@ -282,8 +287,12 @@ void lp_store_fetched(lp_store *s, const char *id, lp_doc *doc, const char *erro
     if (j && j->fetching) {
         uint64_t now = timer_now_ms();
         j->fetching = false;
+        if (doc && !lp_doc_select(doc, j->target_pages, j->max_pages)) {
+            lp_doc_free(doc);
+            doc = NULL;
+            error = "out of memory while selecting pages";
+        }
         if (doc) {
-            lp_doc_truncate(doc, j->max_pages);
             lp_doc_free(j->doc);
             j->doc = doc;
             doc = NULL;
@@ -305,24 +314,42 @@ void lp_store_fetched(lp_store *s, const char *id, lp_doc *doc, const char *erro
     lp_doc_free(doc);
 }
 
+/* Has the job started processing (v2's RUNNING: a third into its time)? A
+ * finished job ran unless it was cancelled first. */
+static bool has_run(const lp_job *j, lp_status st, uint64_t now)
+{
+    if (st != LP_PENDING)
+        return st != LP_CANCELLED;
+    return j->ready_ms != UINT64_MAX && now >= j->created_ms + (j->ready_ms - j->created_ms) / 3;
+}
+
+/* Under the lock: take one due webhook of j, adding a reference. */
+static void hand(lp_hook_due *out, size_t *n, lp_job *j, lp_status st, lp_hook_phase phase)
+{
+    lp_job_retain(j);
+    out[(*n)++] = (lp_hook_due){j, st, phase};
+}
+
 size_t lp_store_take_webhooks(lp_store *s, lp_hook_due *out, size_t cap)
 {
     size_t n = 0;
     pthread_mutex_lock(&s->lock);
     uint64_t now = timer_now_ms();
-    for (size_t i = 0; s->hooks_due && i < s->n && n < cap; i++) { /* no scan while no webhook is due */
+    for (size_t i = 0; s->hooks_due && i < s->n && n + 3 <= cap; i++) { /* no scan while no webhook is due */
         lp_job *j = s->jobs[i];
         lp_status st = status_at(j, now);
         if (j->hooks.configs && !j->hooks.start_taken) {
             j->hooks.start_taken = true;
-            lp_job_retain(j);
-            out[n++] = (lp_hook_due){j, st, true};
+            hand(out, &n, j, st, LP_HOOK_START);
         }
-        if (lp_job_hooks_any(&j->hooks) && !j->hooks.end_taken && st != LP_PENDING && n < cap) {
+        if (j->hooks.configs && !j->hooks.running_taken && has_run(j, st, now)) {
+            j->hooks.running_taken = true;
+            hand(out, &n, j, st, LP_HOOK_RUNNING);
+        }
+        if (lp_job_hooks_any(&j->hooks) && !j->hooks.end_taken && st != LP_PENDING) {
             j->hooks.end_taken = true;
             s->hooks_due--;
-            lp_job_retain(j);
-            out[n++] = (lp_hook_due){j, st, false};
+            hand(out, &n, j, st, LP_HOOK_END);
         }
     }
     pthread_mutex_unlock(&s->lock);
@@ -353,8 +380,31 @@ void lp_job_schedule(lp_job *j, uint64_t now, uint64_t delay_ms, uint64_t ms_per
 void lp_job_joined(buf *out, const lp_job *j, bool md)
 {
     for (size_t i = 0; i < j->doc->npages; i++) {
+        size_t n = lp_page_number(j->doc, i);
         if (i)
-            buf_puts(out, j->separator);
+            lp_page_framed(out, j->separator, n);
+        if (j->page_prefix)
+            lp_page_framed(out, j->page_prefix, n);
         buf_puts(out, md ? j->doc->pages[i].md : j->doc->pages[i].text);
+        if (j->page_suffix)
+            lp_page_framed(out, j->page_suffix, n);
     }
+}
+
+/* Replace *dst with a copy of src (NULL stays NULL); false when out of memory. */
+static bool set_copy(char **dst, const char *src)
+{
+    char *copy = src ? strdup(src) : NULL;
+    if (src && !copy)
+        return false;
+    free(*dst);
+    *dst = copy;
+    return true;
+}
+
+bool lp_job_set_pages(lp_job *j, const lp_page_opts *o)
+{
+    j->max_pages = o->max_pages;
+    return set_copy(&j->separator, o->separator ? o->separator : "\n---\n") && set_copy(&j->page_prefix, o->prefix) &&
+           set_copy(&j->page_suffix, o->suffix) && set_copy(&j->target_pages, o->target);
 }

@@ -46,11 +46,27 @@ typedef struct lp_job {
     char *separator; /* page_separator */
     const char *tier;
     long max_pages;    /* 0 = all */
+    char *target_pages; /* canonical 0-based list (lp_pages_select.h), or NULL: all */
+    char *page_prefix, *page_suffix; /* around each page of the joined result, or NULL */
     bool fetching;     /* waiting for its document from source_url */
+    bool v2;           /* made by the v2 API: its webhooks speak v2's status names */
+    bool screenshots, images; /* take_screenshot, save_images (lp_images.c) */
     char *source_url;  /* set for jobs given by URL */
+    char *user_metadata; /* v2: a JSON object of strings, echoed; or NULL */
     lp_job_hooks hooks;   /* lp_webhook.c's */
     lp_job_faults faults; /* lp_job_faults.c's */
 } lp_job;
+
+/* How a job's pages are picked and joined: page_separator, page_prefix and
+ * page_suffix (each may hold {pageNumber}), target_pages (canonical), and
+ * max_pages. NULL strings: the defaults. */
+typedef struct lp_page_opts {
+    const char *separator, *prefix, *suffix, *target;
+    long max_pages;
+} lp_page_opts;
+
+/* Copy the options into the job; false when out of memory. */
+bool lp_job_set_pages(lp_job *j, const lp_page_opts *o);
 
 /* Set the job's ready time (and forced outcome) from now: the configured
  * delay plus per page, unless a job fault says otherwise. */
@@ -94,16 +110,22 @@ void lp_store_each(lp_store *s, const char *test_id, lp_job_fn fn, void *ctx);
 void lp_store_fetched(lp_store *s, const char *id, lp_doc *doc, const char *error, uint64_t delay_ms,
                       uint64_t ms_per_page);
 
+/* The moments a job reports: its start (parse.pending), the start of its
+ * processing (parse.running: a third into its time, as v2's RUNNING), and
+ * its end. */
+typedef enum { LP_HOOK_START, LP_HOOK_RUNNING, LP_HOOK_END } lp_hook_phase;
+
 /* A webhook due: the job (a reference the taker releases), its status, and
- * whether it is the job's start (parse.pending) or its end. */
+ * which moment it reports. */
 typedef struct lp_hook_due {
     lp_job *job;
     lp_status status;
-    bool start;
+    lp_hook_phase phase;
 } lp_hook_due;
 
-/* Hand the webhook sender each job's start (once, for jobs with
- * webhook_configurations) and each finished job's end (once), at most cap
+/* Hand the webhook sender each job's start and running (once each, for jobs
+ * with webhook_configurations; a finished job that was not cancelled ran,
+ * so its running comes before its end) and each finished job's end (once), at most cap
  * of them, oldest first; returns how many. Only references are taken under
  * the lock: the payloads are built outside it, from jobs whose content no
  * longer changes. */
@@ -117,7 +139,12 @@ void lp_store_metrics(buf *out, void *s);
 
 const char *lp_status_name(lp_status st);
 
-/* The job's pages, markdown (md) or text, joined by its page separator. */
+/* A random lowercase UUID v4, for ids (which need not be deterministic). */
+void lp_uuid4(char out[37]);
+
+/* The job's pages, markdown (md) or text, each within its prefix and
+ * suffix, joined by its page separator; {pageNumber} in them is the number
+ * of the page they frame (for a separator, the page after it). */
 void lp_job_joined(buf *out, const lp_job *j, bool md);
 
 /* A new job with one reference: the store takes it (lp_store_add), or its

@@ -25,9 +25,14 @@ static unsigned credits(const char *tier)
     return !strcmp(tier, "fast") ? 1 : !strcmp(tier, "agentic") ? 10 : !strcmp(tier, "agentic_plus") ? 45 : 3;
 }
 
+size_t lp_job_credits(const lp_job *j)
+{
+    return j->doc->npages * credits(j->tier);
+}
+
 static void metadata(buf *out, const lp_job *j)
 {
-    size_t pages = j->doc->npages, used = pages * credits(j->tier);
+    size_t pages = j->doc->npages, used = lp_job_credits(j);
     buf_printf(out,
                "\"job_metadata\":{\"credits_used\":%zu,\"job_credits_usage\":%zu,\"job_pages\":%zu,"
                "\"job_auto_mode_triggered_pages\":0,\"job_is_cache_hit\":%s}",
@@ -75,7 +80,7 @@ static void write_result(const lp_job *j, lp_status st, void *ctx)
     }
     if (!strcmp(a->kind, "json")) {
         buf_puts(b, "{\"pages\":");
-        lp_pages_json(b, j->doc);
+        lp_job_pages_json(b, j->doc, j);
     } else {
         buf tmp = BUF_INIT;
         lp_job_joined(&tmp, j, md);
@@ -91,7 +96,7 @@ static void write_result(const lp_job *j, lp_status st, void *ctx)
 static void with_job(srv_req *r, void *ctx, const char *kind, bool raw, lp_job_fn fn)
 {
     const lp_ctx *c = ctx;
-    if (!lp_auth_check(r, c))
+    if (!lp_auth_check(r, c) || !lp_scope_check(r))
         return;
     answer a = {r, kind, raw};
     if (!lp_store_with(c->store, srv_req_param(r, "id"), fn, &a))

@@ -6,6 +6,9 @@
 
 #include "lp_ctx.h"
 #include "lp_fetch.h"
+#include "lp_files.h"
+#include "lp_images.h"
+#include "lp_v2.h"
 #include "lp_webhook.h"
 
 /* The server's own parts; the common ones are in base. */
@@ -15,6 +18,8 @@ typedef struct lp_server {
     lp_ctx ctx;
     long max_jobs, ttl_s;
     long fetch_timeout_ms;
+    long max_files, file_ttl_s;
+    size_t max_file_bytes;
     lp_hooks_config hooks;
 } lp_server;
 
@@ -40,6 +45,7 @@ static void lp_error(srv_req *r, int status, const char *message)
     {"GET", prefix "/job/{id}", lp_handle_job, c},                                   \
     {"GET", prefix "/job/{id}/result/{kind}", lp_handle_result, c},                  \
     {"GET", prefix "/job/{id}/result/raw/{kind}", lp_handle_raw_result, c},          \
+    {"GET", prefix "/job/{id}/result/image/{name}", lp_handle_image, c},             \
     {"GET", prefix "/job/{id}/details", lp_handle_details, c},                       \
     {"GET", prefix "/job/{id}/parameters", lp_handle_parameters, c},                 \
     {"GET", prefix "/supported_file_extensions", lp_handle_extensions, c}
@@ -55,11 +61,30 @@ static void routes(lp_server *l)
         {"POST", "/api/v2/parse/upload", lp_v2_upload, ctx, lp_upload_body},
         {"POST", "/api/v2/parse", lp_v2_create, ctx},
         {"GET", "/api/v2/parse", lp_v2_list, ctx},
+        {"GET", "/api/v2/parse/versions", lp_v2_versions, ctx},
         {"GET", "/api/v2/parse/{id}", lp_v2_get, ctx},
         {"POST", "/api/v2/parse/{id}/cancel", lp_v2_cancel, ctx},
         {"DELETE", "/api/v2/parse/{id}", lp_v2_delete, ctx},
         {"POST", "/parse", lp_legacy_parse, ctx},
         {"GET", "/jobs/{job_id}", lp_legacy_job, ctx},
+        {"GET", "/api/v1/projects", lp_projects_list, ctx},
+        {"GET", "/api/v1/projects/{id}", lp_projects_get, ctx},
+        {"POST", "/api/v1/beta/files", lp_files_beta_create, ctx, lp_upload_body},
+        {"GET", "/api/v1/beta/files", lp_files_list, ctx},
+        {"POST", "/api/v1/beta/files/query", lp_files_query, ctx},
+        {"GET", "/api/v1/beta/files/{id}", lp_files_get, ctx},
+        {"DELETE", "/api/v1/beta/files/{id}", lp_files_delete, ctx},
+        {"GET", "/api/v1/beta/files/{id}/content", lp_files_content, ctx},
+        {"POST", "/api/v1/files", lp_files_v1_create, ctx, lp_upload_body},
+        {"PUT", "/api/v1/files", lp_files_presign, ctx},
+        {"PUT", "/api/v1/files/upload_from_url", lp_files_from_url, ctx},
+        {"GET", "/api/v1/files/{id}", lp_files_get, ctx},
+        {"DELETE", "/api/v1/files/{id}", lp_files_delete, ctx},
+        {"GET", "/api/v1/files/{id}/content", lp_files_content, ctx},
+        /* the presigned URLs the two content routes answer */
+        {"GET", "/__files/{id}/{token}", lp_files_raw_get, ctx},
+        {"PUT", "/__files/{id}/{token}", lp_files_raw_put, ctx, lp_files_raw_body},
+        {"GET", "/__results/{id}/{kind}", lp_v2_result_raw, ctx},
         {"GET", "/__control/webhooks", lp_handle_webhooks, ctx, NULL, SRV_ROUTE_CONTROL},
     };
     SRV_ROUTES_ADD_ALL(t, own);
@@ -121,6 +146,11 @@ static size_t options(mock_server *m, cli_opt *out, size_t cap)
          "(repeatable, * and ? wildcards; env: comma-separated); none = any host; a refused host ends the job in ERROR", 0, 0},
         {"fetch-timeout-ms", "MOCK_FETCH_TIMEOUT_MS", CLI_INT, &l->fetch_timeout_ms,
          "time one fetch of a document given by URL may take (up to 16 run at once); past it the job ends in ERROR", 1, 3600000},
+        {"max-files", "MOCK_MAX_FILES", CLI_INT, &l->max_files,
+         "files kept by the Files API; when full (none past its TTL) uploads get 429", 1, 10000000},
+        {"max-file-bytes", "MOCK_MAX_FILE_BYTES", CLI_SIZE, &l->max_file_bytes,
+         "bytes all stored files may hold (k/m/g suffix); past it uploads get 429", 0, 0},
+        {"file-ttl", "MOCK_FILE_TTL", CLI_INT, &l->file_ttl_s, "seconds a file is kept (its expires_at)", 1, 31536000},
         {"webhook-queue", "MOCK_WEBHOOK_QUEUE", CLI_INT, &hooks->queue_max,
          "webhooks waiting to be sent; more are dropped and listed at /__control/webhooks", 1, 1000000},
     };
@@ -128,7 +158,8 @@ static size_t options(mock_server *m, cli_opt *out, size_t cap)
 }
 
 /* The job store, its URL fetcher and webhook sender (reset clears the
- * jobs and the delivery log), its metrics, and the routes. */
+ * jobs and the delivery log), the Files API's store (reset clears it too),
+ * its metrics, and the routes. */
 static int build(mock_server *m, char *err, size_t errlen)
 {
     (void)err, (void)errlen; /* only memory can fail here */
@@ -136,10 +167,12 @@ static int build(mock_server *m, char *err, size_t errlen)
     lp_ctx *ctx = &l->ctx;
     ctx->ctl = m->ctl;
     ctx->store = lp_store_new((size_t)l->max_jobs, (uint64_t)l->ttl_s * 1000u);
+    ctx->files = lp_files_new((size_t)l->max_files, l->max_file_bytes, (uint64_t)l->file_ttl_s * 1000u);
     lp_fetch_config fetch = {m->c.max_upload, l->fetch_timeout_ms, &l->fetch_allow};
     ctx->fetcher = ctx->store ? lp_fetcher_start(&fetch, lp_on_fetched, ctx) : NULL;
     ctx->hooks = ctx->store ? lp_hooks_start(ctx->store, &l->hooks) : NULL;
-    bool ok = ctx->fetcher && ctx->hooks && control_on_reset(m->ctl, lp_hooks_clear, ctx->hooks) &&
+    bool ok = ctx->fetcher && ctx->hooks && ctx->files && control_on_reset(m->ctl, lp_files_clear, ctx->files) &&
+              control_on_reset(m->ctl, lp_hooks_clear, ctx->hooks) &&
               control_on_reset(m->ctl, lp_store_clear, ctx->store) && metrics_add_writer(m->m, lp_store_metrics, ctx->store);
     if (ok)
         routes(l);
@@ -152,6 +185,7 @@ static void free_own(mock_server *m)
     lp_fetcher_stop(l->ctx.fetcher); /* before the store its callback writes to */
     lp_hooks_stop(l->ctx.hooks);
     lp_store_free(l->ctx.store);
+    lp_files_free(l->ctx.files);
     cli_list_free(&l->hook_allow);
     cli_list_free(&l->fetch_allow);
 }
@@ -163,6 +197,9 @@ static void defaults(mock_server *m)
     l->max_jobs = 10000;
     l->ttl_s = 3600;
     l->fetch_timeout_ms = 30000;
+    l->max_files = 1000;
+    l->max_file_bytes = (size_t)1 << 30;
+    l->file_ttl_s = 86400;
     l->hooks = (lp_hooks_config){NULL, 3, 5000, 500, &l->hook_allow, 1000};
     if (m->use_env)
         legacy_delay(&l->ctx);

@@ -19,6 +19,7 @@ typedef struct upload {
     char *filename;
     bool has_file;
     bool file_done; /* later file parts are ignored */
+    bool finished;  /* the form was read to its end */
     cJSON *fields; /* plain fields; a repeated name becomes an array */
     char name[128];  /* the plain field being read */
     buf value;
@@ -119,34 +120,6 @@ static const char *field_str(const upload *u, const char *name)
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-/* The known fields whose values the service checks; booleans and numbers
- * arrive as strings. */
-static bool validate(srv_req *r, const upload *u)
-{
-    static const char *const bools[] = {"do_not_cache", "invalidate_cache", "premium_mode", "fast_mode",
-                                        "output_tables_as_HTML", "disable_ocr", "skip_diagonal_text",
-                                        "continuous_mode", "gpt4o_mode", "use_vendor_multimodal_model"};
-    for (size_t i = 0; i < sizeof bools / sizeof bools[0]; i++) {
-        const char *v = field_str(u, bools[i]);
-        if (v && strcasecmp(v, "true") && strcasecmp(v, "false") && strcmp(v, "1") && strcmp(v, "0")) {
-            unprocessable(r, bools[i], "bool_parsing", "Input should be a valid boolean, unable to interpret input", v);
-            return false;
-        }
-    }
-    const char *mp = field_str(u, "max_pages");
-    char *end;
-    if (mp && *mp && (strtol(mp, &end, 10) < 0 || *end)) {
-        unprocessable(r, "max_pages", "int_parsing", "Input should be a valid integer, unable to parse string as an integer", mp);
-        return false;
-    }
-    const char *tier = field_str(u, "tier");
-    if (tier && strcmp(tier, "fast") && strcmp(tier, "cost_effective") && strcmp(tier, "agentic") && strcmp(tier, "agentic_plus")) {
-        unprocessable(r, "tier", "enum", "Input should be 'fast', 'cost_effective', 'agentic' or 'agentic_plus'", tier);
-        return false;
-    }
-    return true;
-}
-
 static bool is_true(const char *v)
 {
     return v && (!strcasecmp(v, "true") || !strcmp(v, "1"));
@@ -167,52 +140,59 @@ static const char *tier_of(const upload *u)
 }
 
 /* Same bytes with the same result-shaping options: a cache hit. */
-static uint64_t content_key(const upload *u)
+static uint64_t content_key(const upload *u, const lp_page_opts *o)
 {
-    const char *opts[] = {field_str(u, "page_separator"), field_str(u, "max_pages"), tier_of(u)};
+    char max[32];
+    snprintf(max, sizeof max, "%ld", o->max_pages);
+    const char *opts[] = {o->separator, max, tier_of(u), o->target, o->prefix, o->suffix};
     uint64_t h = XXH3_64bits(u->file.data ? u->file.data : "", u->file.len);
-    for (size_t i = 0; i < 3; i++)
-        h = XXH3_64bits_withSeed(opts[i] ? opts[i] : "", opts[i] ? strlen(opts[i]) : 0, h);
+    for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++)
+        h = XXH3_64bits_withSeed(opts[i] ? opts[i] : "", opts[i] ? strlen(opts[i]) + 1 : 0, h);
     return h;
 }
 
-static lp_job *make_job(const lp_ctx *c, upload *u)
+static lp_job *make_job(const lp_ctx *c, upload *u, const lp_page_opts *o)
 {
-    if (!u->has_file) { /* input_url: the document is fetched off the request path */
-        const char *mp = field_str(u, "max_pages");
-        char *params = cJSON_PrintUnformatted(u->fields);
-        lp_job *j = lp_url_job(NULL, field_str(u, "input_url"), tier_of(u), field_str(u, "page_separator"),
-                               mp && *mp ? strtol(mp, NULL, 10) : 0, params);
-        free(params);
-        return j;
+    char *params = cJSON_PrintUnformatted(u->fields);
+    lp_job *j = NULL;
+    if (params && !u->has_file) { /* input_url: the document is fetched off the request path */
+        j = lp_url_job(NULL, field_str(u, "input_url"), tier_of(u), NULL, 0, params);
+        if (j && !lp_job_set_pages(j, o)) {
+            lp_job_release(j);
+            j = NULL;
+        }
+    } else if (params) {
+        j = lp_doc_job(c, u->filename, u->file.data ? u->file.data : "", u->file.len, tier_of(u), o, params);
+        if (j)
+            j->cache_hit = lp_store_seen(c->store, content_key(u, o));
     }
-    lp_job *j = lp_job_new();
-    if (!j)
-        return NULL;
-    const char *data = u->file.data ? u->file.data : "";
-    j->doc = lp_fixture_doc(c->fixtures, u->filename, data, u->file.len);
-    if (!j->doc)
-        j->doc = lp_doc_parse(u->filename, data, u->file.len);
-    j->filename = strdup(u->filename ? u->filename : "");
-    const char *sep = field_str(u, "page_separator");
-    j->separator = strdup(sep ? sep : "\n---\n");
-    j->params = cJSON_PrintUnformatted(u->fields);
-    if (!j->doc || !j->filename || !j->separator || !j->params) {
-        lp_job_release(j);
-        return NULL;
+    if (j) {
+        j->screenshots = is_true(field_str(u, "take_screenshot"));
+        j->images = is_true(field_str(u, "save_images"));
     }
-    const char *mp = field_str(u, "max_pages");
-    j->max_pages = mp && *mp ? strtol(mp, NULL, 10) : 0;
-    lp_doc_truncate(j->doc, j->max_pages);
-    j->bytes = u->file.len;
-    j->tier = tier_of(u);
-    if (j->doc->npages == 0) {
-        j->outcome = LP_ERROR;
-        snprintf(j->error_code, sizeof j->error_code, "NO_DATA_FOUND_IN_FILE");
-        j->error_message = strdup("No data found in file.");
-    }
-    j->cache_hit = lp_store_seen(c->store, content_key(u));
+    free(params);
     return j;
+}
+
+/* The page options: v2's page_ranges (a JSON object, from configuration)
+ * when given, else v1's fields. */
+static bool page_opts(srv_req *r, const upload *u, lp_page_opts *o, char **target)
+{
+    const char *ranges = field_str(u, "page_ranges");
+    lp_page_fields f = {field_str(u, "target_pages"), field_str(u, "max_pages"), field_str(u, "page_separator"),
+                        field_str(u, "page_prefix"), field_str(u, "page_suffix")};
+    if (!lp_page_opts_v1(r, &f, o, target))
+        return false;
+    if (!ranges)
+        return true;
+    free(*target);
+    cJSON *j = json_parse_body(ranges, strlen(ranges));
+    bool ok = j && lp_page_opts_v2(r, j, o, target);
+    if (!j)
+        lp_unprocessable(r, "body", "page_ranges", "model_attributes_type", "Input should be a valid dictionary or object",
+                         ranges);
+    cJSON_Delete(j);
+    return ok;
 }
 
 /* v2 sends its options as one JSON object in the "configuration" field:
@@ -242,17 +222,51 @@ static bool merge_configuration(srv_req *r, upload *u)
     return ok;
 }
 
-static bool check_form(srv_req *r, upload *u)
+/* The form read to its end, once: the parser is dropped then, so a second
+ * call (a handler after lp_upload_form) is a no-op. */
+static bool finish_form(srv_req *r, upload *u)
 {
+    if (u && u->finished)
+        return true;
     if (!u || !u->mp) {
         lp_detail(r, 400, "Expected a multipart/form-data body with a file (or input_url) field.");
         return false;
     }
-    if (!srv_multipart_finish(u->mp) || !flush_field(u)) {
+    u->finished = srv_multipart_finish(u->mp) && flush_field(u);
+    srv_multipart_free(u->mp);
+    u->mp = NULL;
+    if (!u->finished)
         lp_detail(r, 400, "The multipart body is incomplete or malformed.");
+    return u->finished;
+}
+
+bool lp_upload_form(srv_req *r)
+{
+    return finish_form(r, srv_req_state(r));
+}
+
+const char *lp_upload_field(srv_req *r, const char *name)
+{
+    const upload *u = srv_req_state(r);
+    return u && u->fields ? field_str(u, name) : NULL;
+}
+
+bool lp_upload_file(srv_req *r, const char **data, size_t *len, const char **filename)
+{
+    const upload *u = srv_req_state(r);
+    if (!u || !u->has_file)
         return false;
-    }
-    if (!merge_configuration(r, u) || !validate(r, u))
+    *data = u->file.data ? u->file.data : "";
+    *len = u->file.len;
+    *filename = u->filename ? u->filename : "";
+    return true;
+}
+
+static bool check_form(srv_req *r, upload *u)
+{
+    if (!finish_form(r, u))
+        return false;
+    if (!merge_configuration(r, u) || !lp_v1_validate(r, u->fields))
         return false;
     const char *hook = field_str(u, "webhook_url");
     if (hook && !lp_url_valid(hook)) {
@@ -289,9 +303,12 @@ static bool check_form(srv_req *r, upload *u)
 lp_job *lp_upload_job(srv_req *r, const lp_ctx *c)
 {
     upload *u = srv_req_state(r);
-    if (!lp_auth_check(r, c) || !check_form(r, u))
+    lp_page_opts o;
+    char *target = NULL;
+    if (!lp_auth_check(r, c) || !lp_scope_check(r) || !check_form(r, u) || !page_opts(r, u, &o, &target))
         return NULL;
-    lp_job *j = make_job(c, u);
+    lp_job *j = make_job(c, u, &o);
+    free(target);
     const char *hook = j ? field_str(u, "webhook_url") : NULL;
     const char *confs = j ? field_str(u, "webhook_configurations") : NULL;
     char why[200];

@@ -8,6 +8,7 @@
 
 #include "lp_ctx.h"
 #include "lp_fetch.h"
+#include "lp_files.h"
 #include "lp_fixtures.h"
 
 bool lp_url_valid(const char *url)
@@ -52,6 +53,10 @@ lp_job *lp_url_job(const char *id, const char *url, const char *tier, const char
 void lp_on_fetched(void *ctx, const char *job_id, const char *url, const char *data, size_t len, const char *error)
 {
     const lp_ctx *c = ctx;
+    if (!strncmp(job_id, LP_FILE_FETCH, strlen(LP_FILE_FETCH))) {
+        lp_files_fetched(c, job_id + strlen(LP_FILE_FETCH), data, len, error);
+        return;
+    }
     lp_doc *doc = NULL;
     if (!error) {
         char *name = name_of(url);

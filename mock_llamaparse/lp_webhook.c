@@ -14,6 +14,7 @@
 #include "lp_allow.h"
 #include "lp_ctx.h"
 #include "lp_fixtures.h"
+#include "lp_images.h"
 #include "timer.h"
 #include "worker.h"
 
@@ -86,8 +87,10 @@ static void v1_payload(buf *out, const lp_job *j, lp_status st)
     buf_printf(out, "{\"job_id\":\"%s\",\"status\":\"%s\",", j->id, lp_status_name(st));
     txt_md(out, j);
     buf_puts(out, ",\"json\":");
-    lp_pages_json(out, j->doc);
-    buf_puts(out, ",\"images\":[]}");
+    lp_job_pages_json(out, j->doc, j);
+    buf_puts(out, ",\"images\":");
+    lp_job_image_names(out, j);
+    buf_puts(out, "}");
 }
 
 void lp_delivery_free(delivery *d)
@@ -131,10 +134,10 @@ static void add_header(delivery *d, const char *name, const char *value)
     d->headers = grown ? grown : d->headers;
 }
 
-static const char *event_of(lp_status st, bool start)
+static const char *event_of(lp_status st, lp_hook_phase phase)
 {
-    if (start)
-        return "parse.pending";
+    if (phase != LP_HOOK_END)
+        return phase == LP_HOOK_START ? "parse.pending" : "parse.running";
     switch (st) {
     case LP_SUCCESS:
         return "parse.success";
@@ -159,36 +162,61 @@ static bool subscribed(const cJSON *conf, const char *event)
     return false;
 }
 
+/* The status an envelope names: v1's, or v2's for a v2 job. Before the
+ * end, v1 knows only PENDING. */
+static const char *envelope_status(const lp_job *j, lp_status st, lp_hook_phase phase)
+{
+    if (phase != LP_HOOK_END)
+        return j->v2 && phase == LP_HOOK_RUNNING ? "RUNNING" : "PENDING";
+    if (!j->v2)
+        return lp_status_name(st);
+    return st == LP_SUCCESS || st == LP_PARTIAL_SUCCESS ? "COMPLETED" : st == LP_CANCELLED ? "CANCELLED" : "FAILED";
+}
+
 /* The envelope for webhook_configurations (ours, documented in README):
- * {"event","job_id","status","timestamp","data"}; data is the result as
- * strings (txt, md) or pages (json), the error, or null at the start. */
-static void envelope(buf *b, const lp_job *j, lp_status st, const char *event, bool json_format)
+ * {"event","job_id","status","timestamp","data"}; data is the result
+ * ({"txt","md","pages"}), the error, or null before the end. */
+static void envelope(buf *b, const lp_job *j, lp_status st, lp_hook_phase phase)
 {
     char ts[32];
     iso_time(ts, time(NULL), 0, 0);
-    buf_printf(b, "{\"event\":\"%s\",\"job_id\":\"%s\",\"status\":\"%s\",\"timestamp\":\"%s\",\"data\":",
-               event, j->id, strcmp(event, "parse.pending") ? lp_status_name(st) : "PENDING", ts);
-    if (!strcmp(event, "parse.pending")) {
+    const char *event = event_of(st, phase);
+    buf_printf(b, "{\"event\":\"%s\",\"job_id\":\"%s\",\"status\":\"%s\",\"timestamp\":\"%s\",\"data\":", event,
+               j->id, envelope_status(j, st, phase), ts);
+    if (phase != LP_HOOK_END) {
         buf_puts(b, "null}");
     } else if (!strcmp(event, "parse.error")) {
         buf_printf(b, "{\"error_code\":\"%s\",\"error_message\":", j->error_code[0] ? j->error_code : "ERROR_DURING_PROCESSING");
         buf_json_str(b, j->error_message ? j->error_message : "", j->error_message ? strlen(j->error_message) : 0);
         buf_puts(b, "}}");
-    } else if (json_format) {
-        buf_puts(b, "{\"pages\":");
-        lp_pages_json(b, j->doc);
-        buf_puts(b, "}}");
     } else {
         buf_puts(b, "{");
         txt_md(b, j);
+        buf_puts(b, ",\"pages\":");
+        lp_pages_json(b, j->doc);
         buf_puts(b, "}}");
     }
 }
 
-static void queue_configured(dlist *list, const lp_job *j, lp_status st, bool start)
+/* webhook_output_format: "json" sends the envelope as a JSON object;
+ * "string", the default, as one JSON string holding its JSON text. */
+static bool envelope_body(buf *body, const lp_job *j, lp_status st, lp_hook_phase phase, bool as_string)
+{
+    if (!as_string) {
+        envelope(body, j, st, phase);
+        return body->data != NULL;
+    }
+    buf inner = BUF_INIT;
+    envelope(&inner, j, st, phase);
+    bool ok = inner.data && buf_json_str(body, inner.data, inner.len);
+    buf_free(&inner);
+    return ok;
+}
+
+static void queue_configured(dlist *list, const lp_job *j, lp_status st, lp_hook_phase phase)
 {
     cJSON *confs = cJSON_Parse(j->hooks.configs);
-    const char *event = event_of(st, start);
+    const char *event = event_of(st, phase);
     for (const cJSON *c = cJSON_IsArray(confs) ? confs->child : NULL; c; c = c->next) {
         const cJSON *url = cJSON_GetObjectItemCaseSensitive(c, "webhook_url");
         const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(c, "webhook_output_format");
@@ -196,8 +224,9 @@ static void queue_configured(dlist *list, const lp_job *j, lp_status st, bool st
         if (!cJSON_IsString(url) || !subscribed(c, event))
             continue;
         buf body = BUF_INIT;
-        envelope(&body, j, st, event, cJSON_IsString(fmt) && !strcmp(fmt->valuestring, "json"));
-        delivery *d = queue(list, j, url->valuestring, &body);
+        bool as_string = !(cJSON_IsString(fmt) && !strcmp(fmt->valuestring, "json"));
+        delivery *d = envelope_body(&body, j, st, phase, as_string) ? queue(list, j, url->valuestring, &body) : NULL;
+        buf_free(&body);
         if (!d)
             continue;
         if (cJSON_IsString(secret))
@@ -211,12 +240,12 @@ static void queue_configured(dlist *list, const lp_job *j, lp_status st, bool st
 
 /* Build what the sender needs for one due webhook: outside the store's
  * lock, from a finished job whose content no longer changes. */
-static void take(dlist *list, const lp_job *j, lp_status st, bool start)
+static void take(dlist *list, const lp_job *j, lp_status st, lp_hook_phase phase)
 {
     const lp_job_hooks *h = &j->hooks;
     if (h->configs)
-        queue_configured(list, j, st, start);
-    if (start || !h->url)
+        queue_configured(list, j, st, phase);
+    if (phase != LP_HOOK_END || !h->url)
         return;
     buf body = BUF_INIT;
     if (h->legacy)
@@ -237,10 +266,10 @@ void lp_hooks_take_due(lp_hooks *h, dlist *list)
     do {
         n = lp_store_take_webhooks(h->store, due, sizeof due / sizeof due[0]);
         for (size_t i = 0; i < n; i++) {
-            take(list, due[i].job, due[i].status, due[i].start);
+            take(list, due[i].job, due[i].status, due[i].phase);
             lp_job_release(due[i].job);
         }
-    } while (n == sizeof due / sizeof due[0]);
+    } while (n + 3 > sizeof due / sizeof due[0]); /* the store stops 3 short of full */
 }
 
 void lp_job_hooks_free(lp_job_hooks *h)

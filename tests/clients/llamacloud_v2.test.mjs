@@ -48,6 +48,48 @@ describe('@llamaindex/llama-cloud parsing (v2)', () => {
     await assert.rejects(client.parsing.get(job.id), (e) => e.status === 404);
   });
 
+  it('items in the SDK types; page_ranges, user_metadata and usage', async () => {
+    const res = await client.parsing.parse(
+      { upload_file: file('policy-12pages.pdf'), tier: 'fast', version: 'latest', page_ranges: { target_pages: '2,5-6' }, user_metadata: { case: 'c-1' }, expand: ['items', 'usage', 'metadata'] },
+      { pollingInterval: 0.1 },
+    );
+    assert.deepEqual(res.items.pages.map((p) => p.page_number), [2, 5, 6]);
+    const page = res.items.pages[0];
+    assert.equal(page.success, true);
+    assert.equal(page.page_width, 612);
+    const heading = page.items.find((i) => i.type === 'heading');
+    assert.equal(heading.level, 1);
+    assert.match(heading.value, /^Section 2:/);
+    assert.equal(heading.bbox[0].w, 540);
+    assert.deepEqual(res.job.user_metadata, { case: 'c-1' });
+    assert.equal(res.job.usage.credits, 3);
+    assert.deepEqual(res.metadata.pages.map((p) => p.page_number), [2, 5, 6]);
+  });
+
+  it('listVersions; a version it does not list is a 422', async () => {
+    const versions = await client.parsing.listVersions();
+    assert.ok(versions.agentic.length > 0);
+    const job = await client.parsing.create({ upload_file: file('benefits.md'), tier: 'agentic', version: versions.agentic[0] });
+    assert.equal(job.tier, 'agentic');
+    await assert.rejects(client.parsing.create({ upload_file: file('benefits.md'), tier: 'fast', version: '1999-12-31' }), (e) => e.status === 422);
+  });
+
+  it('list pages through every job with page_size; filters by status and job_ids', async () => {
+    const made = [];
+    for (let i = 0; i < 3; i++) made.push((await client.parsing.create({ upload_file: file('benefits.md'), tier: 'fast', version: 'latest' })).id);
+    const first = await client.parsing.list({ page_size: 2 });
+    assert.equal(first.items.length, 2);
+    assert.ok(first.hasNextPage());
+    const seen = [];
+    for await (const j of client.parsing.list({ page_size: 2 })) seen.push(j.id);
+    for (const id of made) assert.ok(seen.includes(id));
+    assert.equal(new Set(seen).size, seen.length);
+    const some = await client.parsing.list({ job_ids: [made[0], made[2]] });
+    assert.deepEqual(some.items.map((j) => j.id), [made[0], made[2]]);
+    const cancelled = await client.parsing.list({ status: 'CANCELLED' });
+    assert.ok(cancelled.items.every((j) => j.status === 'CANCELLED'));
+  });
+
   it('a bad configuration is a 422', async () => {
     await assert.rejects(
       client.parsing.create({ upload_file: file('benefits.md'), tier: 'gold', version: 'latest' }),

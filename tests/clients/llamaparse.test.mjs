@@ -2,6 +2,8 @@
 // mock_llamaparse, unmodified: upload, poll, results, one document per page.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { LlamaParseReader } from 'llama-cloud-services';
 import { repoRoot, startServer } from '../lib/server.mjs';
@@ -39,6 +41,36 @@ describe('llama-cloud-services LlamaParseReader', () => {
     assert.equal(json.length, 1);
     assert.equal(json[0].pages.length, 12);
     assert.equal(json[0].pages[0].items[0].type, 'heading');
+  });
+
+  it('targetPages picks pages (0-based); pagePrefix and pageSuffix frame each one with its number', async () => {
+    const docs = await reader({ resultType: 'markdown', targetPages: '0,2-3', pagePrefix: '<<p{pageNumber}>>', pageSuffix: '<</p{pageNumber}>>' })
+      .loadData(path.join(DATA, 'policy-12pages.pdf'));
+    assert.equal(docs.length, 3);
+    assert.deepEqual(docs.map((d) => d.text.match(/^<<p(\d+)>>/)?.[1]), ['1', '3', '4']);
+    assert.match(docs[1].text, /^<<p3>># Section 3:/);
+    assert.match(docs[2].text, /<<\/p4>>$/);
+    const json = await reader({ resultType: 'json', targetPages: '11' }).loadJson(path.join(DATA, 'policy-12pages.pdf'));
+    assert.deepEqual(json[0].pages.map((p) => p.page), [12]);
+    assert.equal(json[0].job_metadata.job_pages, 1);
+  });
+
+  it('getImages downloads the screenshots and images the JSON result lists, as PNGs', async () => {
+    const r = reader({ resultType: 'json', takeScreenshot: true, save_images: true, targetPages: '0-1' });
+    const json = await r.loadJson(path.join(DATA, 'policy-12pages.pdf'));
+    assert.deepEqual(json[0].pages.map((p) => p.images.map((i) => i.name)), [['page_1.png', 'img_p0_1.png'], ['page_2.png', 'img_p1_1.png']]);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lp-images-'));
+    try {
+      const images = await r.getImages(json, dir);
+      assert.equal(images.length, 4);
+      for (const img of images) {
+        const bytes = fs.readFileSync(img.path);
+        assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], img.name);
+        assert.equal(bytes.readUInt32BE(16), img.width, 'the IHDR width is the listed width');
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('gives the same text on every run', async () => {

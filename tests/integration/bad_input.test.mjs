@@ -460,8 +460,10 @@ describe('mock_llamaparse: ids and paths (traversal, odd bytes)', () => {
     ['source_url a number', '{"source_url":123}', 422, 'source_url must be an http or https URL.'],
     ['source_url file://', '{"source_url":"file:///etc/passwd"}', 422, 'source_url must be an http or https URL.'],
     ['unknown tier', '{"source_url":"http://h/x","tier":"nope"}', 422, 'tier must be fast, cost_effective, agentic or agentic_plus.'],
-    ['empty body', '', 400, 'The body must be a JSON object with source_url.'],
-    ['40k nested objects', '{"a":'.repeat(40000) + '1' + '}'.repeat(40000), 400, 'The body must be a JSON object with source_url.'],
+    ['neither file_id nor source_url', '{"tier":"fast"}', 422, 'Either file_id or source_url must be provided.'],
+    ['unknown file_id', '{"file_id":"00000000-0000-4000-8000-000000000009"}', 404, 'File not found (or it has no content yet).'],
+    ['empty body', '', 400, 'The body must be a JSON object with file_id or source_url.'],
+    ['40k nested objects', '{"a":'.repeat(40000) + '1' + '}'.repeat(40000), 400, 'The body must be a JSON object with file_id or source_url.'],
   ];
   for (const [name, body, status, detail] of v2Cases) {
     test(`POST /api/v2/parse, ${name}: ${status}`, async () => {

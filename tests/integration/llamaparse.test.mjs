@@ -200,8 +200,8 @@ test('v2: upload with configuration, expand repeated or comma-separated, 404s', 
   assert.equal(bad.status, 422);
   assert.deepEqual((await bad.json()).detail[0].loc, ['body', 'configuration']);
   const byFileId = await fetch(`${lp.url}/api/v2/parse`, { method: 'POST', headers: { ...AUTH, 'content-type': 'application/json' }, body: '{"file_id":"f-1"}' });
-  assert.equal(byFileId.status, 400);
-  assert.match((await byFileId.json()).detail, /file_id is not supported/);
+  assert.equal(byFileId.status, 404, 'a file_id the Files API never gave');
+  assert.match((await byFileId.json()).detail, /File not found/);
 });
 
 // A small file server for documents given by URL.

@@ -140,10 +140,12 @@ test('webhook_configurations: events, output format, headers, per-configuration 
   fd.append('file', new Blob([fs.readFileSync(path.join(DATA, 'benefits.md'))]), 'benefits.md');
   const up = await (await fetch(`${lp.url}/api/v1/parsing/upload`, { method: 'POST', headers: { authorization: 'Bearer k' }, body: fd })).json();
   const mine = () => recv.calls.filter((c) => c.body.includes(up.id));
-  await until(() => mine().filter((c) => c.path === '/cfg-all').length === 2, 'pending and success');
-  const [pending, success] = mine().filter((c) => c.path === '/cfg-all').map((c) => ({ ...c, json: JSON.parse(c.body) }));
+  await until(() => mine().filter((c) => c.path === '/cfg-all').length === 3, 'pending, running and success');
+  const [pending, running, success] = mine().filter((c) => c.path === '/cfg-all').map((c) => ({ ...c, json: JSON.parse(c.body) }));
   assert.equal(pending.json.event, 'parse.pending');
   assert.equal(pending.json.data, null);
+  assert.equal(running.json.event, 'parse.running');
+  assert.equal(running.json.status, 'PENDING', 'v1 has no RUNNING status');
   assert.equal(success.json.event, 'parse.success');
   assert.equal(success.json.status, 'SUCCESS');
   assert.match(success.json.data.pages[0].md, /^# Silver Choice PPO 2500/);
@@ -157,7 +159,7 @@ test('webhook_configurations: events, output format, headers, per-configuration 
   failing.append('file', new Blob(['x']), 'x.md');
   const bad = await (await fetch(`${lp.url}/api/v1/parsing/upload`, { method: 'POST', headers: { authorization: 'Bearer k', 'x-mock-fault': 'job_status=ERROR' }, body: failing })).json();
   const err = await until(() => recv.calls.find((c) => c.path === '/cfg-errors' && c.body.includes(bad.id)), 'parse.error');
-  const env = JSON.parse(err.body);
+  const env = JSON.parse(JSON.parse(err.body)); // the default format: the envelope as a JSON string
   assert.equal(env.event, 'parse.error');
   assert.equal(env.data.error_code, 'ERROR_DURING_PROCESSING');
   assert.equal(err.headers['lc-signature'], `sha256=${hmac(err.body)}`, 'falls back to --webhook-secret');
@@ -177,9 +179,54 @@ test('v2 source_url job with webhook_configurations in the body', async () => {
   });
   const job = await res.json();
   const call = await until(() => recv.calls.find((c) => c.path === '/v2hook' && c.body.includes(job.id)), 'the v2 webhook');
-  const env = JSON.parse(call.body);
+  const env = JSON.parse(JSON.parse(call.body));
   assert.equal(env.event, 'parse.success');
+  assert.equal(env.status, 'COMPLETED', 'v2 status names');
   assert.match(env.data.md, /^\| claim_id \|/);
+});
+
+test('webhook_output_format: string (the default) sends a JSON string, json an object; v2 jobs speak v2 names', async () => {
+  const confs = [
+    { webhook_url: `${recv.base}/fmt-string`, webhook_output_format: 'string', webhook_events: ['parse.success'] },
+    { webhook_url: `${recv.base}/fmt-json`, webhook_output_format: 'json' },
+  ];
+  const fd = new FormData();
+  fd.append('configuration', JSON.stringify({ tier: 'fast', version: 'latest', webhook_configurations: confs }));
+  fd.append('file', new Blob([fs.readFileSync(path.join(DATA, 'benefits.md'))]), 'benefits.md');
+  const job = await (await fetch(`${lp.url}/api/v2/parse/upload`, { method: 'POST', headers: { authorization: 'Bearer k' }, body: fd })).json();
+  const mine = (p) => recv.calls.filter((c) => c.path === p && c.body.includes(job.id));
+  await until(() => mine('/fmt-json').length === 3 && mine('/fmt-string').length === 1, 'both formats');
+  const asString = mine('/fmt-string')[0];
+  const outer = JSON.parse(asString.body);
+  assert.equal(typeof outer, 'string');
+  const inner = JSON.parse(outer);
+  assert.equal(inner.event, 'parse.success');
+  assert.equal(inner.status, 'COMPLETED');
+  assert.equal(asString.headers['lc-signature'], `sha256=${hmac(asString.body)}`, 'signed over the body as sent');
+  const events = mine('/fmt-json').map((c) => JSON.parse(c.body));
+  assert.deepEqual(events.map((e) => [e.event, e.status]), [['parse.pending', 'PENDING'], ['parse.running', 'RUNNING'], ['parse.success', 'COMPLETED']]);
+  assert.equal(typeof events[2].data, 'object');
+  assert.match(events[2].data.md, /^# Silver Choice PPO 2500/);
+  assert.equal(events[2].data.pages[0].page, 1);
+});
+
+test('parse.running comes once the job is running, before it ends', async () => {
+  const slow = await startServer('mock_llamaparse', ['--job-delay-ms', '900', '--job-ms-per-page', '0']);
+  try {
+    const fd = new FormData();
+    fd.append('webhook_configurations', JSON.stringify([{ webhook_url: `${recv.base}/running`, webhook_output_format: 'json', webhook_events: ['parse.running'] }]));
+    fd.append('file', new Blob(['# A\n']), 'a.md');
+    const t0 = Date.now();
+    const up = await (await fetch(`${slow.url}/api/v1/parsing/upload`, { method: 'POST', headers: { authorization: 'Bearer k' }, body: fd })).json();
+    const call = await until(() => recv.calls.find((c) => c.path === '/running' && c.body.includes(up.id)), 'parse.running');
+    const waited = Date.now() - t0;
+    assert.ok(waited >= 250 && waited < 900, `running after a third of the job's time (${waited} ms)`);
+    const st = await (await fetch(`${slow.url}/api/v1/parsing/job/${up.id}`, { headers: { authorization: 'Bearer k' } })).json();
+    assert.equal(st.status, 'PENDING', 'sent before the job ended');
+    assert.equal(JSON.parse(call.body).event, 'parse.running');
+  } finally {
+    await slow.stop();
+  }
 });
 
 test('--webhook-allow: only matching hosts get webhooks; the others are listed as not sent', async () => {

@@ -362,6 +362,47 @@ async function upload(name, fields = [], headers = {}, blob = undefined, p = '/a
   return r.json()?.id;
 }
 
+// The Files API (both), projects, presigned URLs, file_id jobs, page
+// selection, every v2 expansion, versions, list filters, v1 validation.
+async function filesAndPages(R) {
+  await expect('projects', 200, 'GET', '/api/v1/projects');
+  await expect('bad project_id', 422, 'GET', '/api/v1/beta/files?project_id=nope');
+  const made = await expect('beta files create', 200, 'POST', '/api/v1/beta/files', { body: form([['purpose', 'parse']], 'policy-12pages.pdf') });
+  const fid = made.json()?.id;
+  await expect('beta files missing purpose', 422, 'POST', '/api/v1/beta/files', { body: form([], 'claims.csv') });
+  await expect('beta files list', 200, 'GET', '/api/v1/beta/files?page_size=1&order_by=name');
+  await expect('beta files query', 200, 'POST', '/api/v1/beta/files/query', { body: { filter: { file_ids: [fid] }, page_size: 5 } });
+  await expect('beta files get', 200, 'GET', `/api/v1/beta/files/${fid}`);
+  const link = await expect('beta files content', 200, 'GET', `/api/v1/beta/files/${fid}/content`);
+  const dl = await req('GET', new URL(link.json()?.url ?? base).pathname, { auth: false });
+  if (dl.status !== 200) failures.push(`presigned download: ${dl.status}`);
+  const pre = await expect('v1 files presign', 200, 'PUT', '/api/v1/files', { body: { name: 'benefits.md' } });
+  const put = await req('PUT', new URL(pre.json()?.url ?? base).pathname, { body: fs.readFileSync(path.join(DATA, 'benefits.md')).toString(), auth: false });
+  if (put.status !== 200) failures.push(`presigned upload: ${put.status}`);
+  await expect('v1 files from url', 200, 'PUT', '/api/v1/files/upload_from_url', { body: { url: `${R}/claims.csv` } });
+  await expect('v1 files create', 200, 'POST', '/api/v1/files', { body: (() => { const fd = new FormData(); fd.append('upload_file', file('claims.csv'), 'claims.csv'); return fd; })() });
+  const job = await expect('v2 by file_id', 200, 'POST', '/api/v2/parse',
+    { body: { file_id: fid, tier: 'fast', version: 'latest', user_metadata: { k: 'v' }, page_ranges: { target_pages: '1,3-4' } } });
+  const jid = job.json()?.id;
+  await until(async () => (await req('GET', `/api/v2/parse/${jid}`)).json()?.job?.status === 'COMPLETED', `file_id job ${jid}`);
+  const all = ['text', 'markdown', 'items', 'metadata', 'forms', 'job_metadata', 'usage', 'images_content_metadata',
+    ...['text', 'markdown', 'items', 'metadata', 'forms', 'raw_words', 'xlsx', 'output_pdf'].map((k) => `${k}_content_metadata`)];
+  const got = await expect('v2 every expansion', 200, 'GET', `/api/v2/parse/${jid}?expand=${all.join(',')}`);
+  const url = got.json()?.result_content_metadata?.items?.presigned_url;
+  if (url) await expect('v2 result presigned', 200, 'GET', new URL(url).pathname, { auth: false });
+  await expect('v2 bad expansion', 422, 'GET', `/api/v2/parse/${jid}?expand=nope`);
+  await expect('v2 versions', 200, 'GET', '/api/v2/parse/versions');
+  await expect('v2 bad version', 422, 'POST', '/api/v2/parse', { body: { file_id: fid, tier: 'fast', version: 'x' } });
+  await expect('v2 list filtered', 200, 'GET', `/api/v2/parse?page_size=1&status=COMPLETED&job_ids=${jid}&created_at_on_or_after=2000-01-01`);
+  await expect('beta files delete', 204, 'DELETE', `/api/v1/beta/files/${fid}`);
+  const sel = await upload('policy-12pages.pdf', [['target_pages', '0,2-4'], ['page_prefix', '<{pageNumber}>'], ['page_separator', '~{pageNumber}~']]);
+  if (await v1Done(sel) !== 'SUCCESS') failures.push('target_pages job did not succeed');
+  await expect('selected json', 200, 'GET', `/api/v1/parsing/job/${sel}/result/json`);
+  await expect('selected markdown', 200, 'GET', `/api/v1/parsing/job/${sel}/result/markdown`);
+  await expect('bad target_pages', 422, 'POST', '/api/v1/parsing/upload', { body: form([['target_pages', '3-1']], 'claims.csv') });
+  await expect('bad language', 422, 'POST', '/api/v1/parsing/upload', { body: form([['language', 'xx']], 'claims.csv') });
+}
+
 async function llamaparse() {
   const recv = await receiver();
   const R = recv.base;
@@ -452,6 +493,7 @@ async function llamaparse() {
   await expect('v2 list', 200, 'GET', '/api/v2/parse', {}, (r) => (r.json().items.length >= 2 ? null : 'short list'));
   await expect('v2 unknown', 404, 'GET', '/api/v2/parse/00000000-0000-4000-8000-000000000000');
   await expect('v2 delete', 200, 'DELETE', `/api/v2/parse/${v2id}`);
+  await filesAndPages(R);
   // the old contract, with its webhook, a failing source, a retried webhook, a refused one
   const jid = (n) => `6f1c2a4e-${String(n).padStart(4, '0')}-4222-8333-444455556666`;
   await expect('/parse', 200, 'POST', '/parse', { auth: false, body: { job_id: jid(1), source_url: `${R}/policy-basic.txt`, webhook_url: `${R}/hook` } });
