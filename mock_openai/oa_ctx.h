@@ -1,5 +1,6 @@
 /* oa_ctx: mock_openai's configuration, built once at start-up and read-only
- * while serving (handlers get it as their route context; no globals). */
+ * while serving (handlers get it as their route context; no globals); the
+ * objects it points to (rate limits, the embeddings cache) lock themselves. */
 #ifndef OA_CTX_H
 #define OA_CTX_H
 
@@ -28,6 +29,7 @@ typedef struct oa_ctx {
     long ttft_ms;             /* chat streams: time to the first token */
     long tokens_per_s;        /* chat streams: pace after that (0 = at once) */
     const struct oa_replies *replies; /* --replies FILE, or NULL */
+    struct oa_embed_cache *embed_cache; /* --embed-cache; NULL when off. Thread-safe itself */
 } oa_ctx;
 
 /* Register the built-in models, then each "NAME:DIMS" of extra (a new

@@ -6,6 +6,7 @@
 
 #include "oa_chat.h"
 #include "oa_ctx.h"
+#include "oa_embed_cache.h"
 #include "oa_error.h"
 #include "oa_handlers.h"
 #include "oa_ratelimit.h"
@@ -17,6 +18,7 @@ struct oa_server {
     cli_list keys, models;
     oa_ctx ctx;
     long rpm, tpm;
+    long embed_cache;
     bool quota_exhausted;
     const char *replies_file;
     oa_replies *replies;
@@ -104,6 +106,8 @@ static cli_result parse(oa_server *o, int argc, char **argv, bool use_env)
         {"tokens-per-s", "MOCK_TOKENS_PER_S", CLI_INT, &ctx->tokens_per_s, "chat streams: content events per second (0 = at once)", 0, 1000000},
         {"quota-exhausted", "MOCK_QUOTA_EXHAUSTED", CLI_BOOL, &o->quota_exhausted,
          "answer every embeddings and chat call with 429 insufficient_quota", 0, 0},
+        {"embed-cache", "MOCK_EMBED_CACHE", CLI_INT, &o->embed_cache,
+         "embeddings: keep the encoded vectors of this many recent inputs (0 = off)", 0, 65536},
     };
     const cli_about about = {"mock_openai", MOCKWORKS_VERSION, "a fake OpenAI API (embeddings, chat, models) for tests"};
     return cli_parse_args(opts, sizeof opts / sizeof opts[0], argc, argv, &about, use_env);
@@ -137,7 +141,8 @@ static bool observe(oa_server *o)
     o->m = metrics_new();
     o->ctx.rl = oa_ratelimit_new(o->rpm, o->tpm, o->quota_exhausted);
     o->ctx.faults = o->f;
-    return o->j && o->m && o->ctx.rl && faults_attach_journal(o->f, o->j) &&
+    o->ctx.embed_cache = o->embed_cache > 0 ? oa_embed_cache_new((size_t)o->embed_cache) : NULL;
+    return o->j && o->m && o->ctx.rl && (o->embed_cache == 0 || o->ctx.embed_cache) && faults_attach_journal(o->f, o->j) &&
            faults_on_reset(o->f, oa_ratelimit_reset, o->ctx.rl);
 }
 
@@ -170,6 +175,7 @@ oa_server *oa_server_new(int argc, char **argv, bool use_env, int *exit_code, ch
     }
     o->c = (app_common)APP_COMMON_DEFAULTS(8002);
     o->ctx.api_keys = &o->keys;
+    o->embed_cache = OA_EMBED_CACHE_DEFAULT;
     *exit_code = app_parsed(parse(o, argc, argv, use_env), &o->c);
     if (*exit_code < 0 && (*exit_code = build(o, use_env, err, errlen)) == 0)
         return o;
@@ -184,6 +190,7 @@ void oa_server_free(oa_server *o)
     journal_free(o->j);
     metrics_free(o->m);
     oa_ratelimit_free(o->ctx.rl);
+    oa_embed_cache_free(o->ctx.embed_cache);
     oa_replies_free(o->replies);
     faults_free(o->f);
     cli_list_free(&o->keys);
