@@ -13,15 +13,10 @@ static bool write_floats(buf *b, const float *v, size_t dim)
     char *p = buf_reserve(b, dim * (FMT_F32_MAX + 1) + 2);
     if (!p)
         return false;
-    char *start = p;
-    *p++ = '[';
-    for (size_t i = 0; i < dim; i++) {
-        if (i)
-            *p++ = ',';
-        p += fmt_f32(p, v[i]);
-    }
-    *p++ = ']';
-    buf_advance(b, (size_t)(p - start));
+    p[0] = '[';
+    size_t n = fmt_f32_list(p + 1, v, dim);
+    p[n + 1] = ']';
+    buf_advance(b, n + 2);
     return true;
 }
 

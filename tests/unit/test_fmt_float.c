@@ -113,6 +113,33 @@ START_TEST(output_is_pinned)
 }
 END_TEST
 
+/* The list writer prints each float exactly as fmt_f32 does, with commas. */
+START_TEST(list_matches_single)
+{
+    static float v[3000];
+    static char list[3000 * (FMT_F32_MAX + 1)], one[3000 * (FMT_F32_MAX + 1)];
+    uint32_t x = 2463534242u;
+    for (size_t i = 0; i < 3000; i++) {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        memcpy(&v[i], &x, 4); /* any bits: NaN, denormals, huge */
+        if (i % 2)
+            v[i] = (float)(int32_t)x / 2147483648.0f; /* and unit-range values */
+    }
+    for (size_t n = 0; n <= 3000; n += n < 20 ? 1 : 997) {
+        size_t len = fmt_f32_list(list, v, n), k = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (i)
+                one[k++] = ',';
+            k += fmt_f32(one + k, v[i]);
+        }
+        ck_assert_uint_eq(len, k);
+        ck_assert_int_eq(memcmp(list, one, k), 0);
+    }
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("fmt_float");
@@ -123,6 +150,7 @@ static Suite *suite(void)
     tcase_add_test(t, roundtrips_bit_patterns);
     tcase_add_test(t, output_is_json_number);
     tcase_add_test(t, output_is_pinned);
+    tcase_add_test(t, list_matches_single);
     suite_add_tcase(s, t);
     return s;
 }
