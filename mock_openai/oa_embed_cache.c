@@ -76,7 +76,8 @@ bool oa_embed_cache_get(oa_embed_cache *c, const oa_embed_key *k, buf *b, bool *
     if (!c || k->len > OA_EMBED_CACHE_MAX_KEY)
         return false;
     uint64_t h = key_hash(k);
-    pthread_mutex_lock(&c->lock);
+    if (pthread_mutex_trylock(&c->lock) != 0)
+        return false; /* busy: see put */
     entry *e = c->slots[h & c->mask];
     if (e && key_equal(e, h, k))
         atomic_fetch_add(&e->refs, 1);
@@ -111,7 +112,13 @@ void oa_embed_cache_put(oa_embed_cache *c, const oa_embed_key *k, const char *en
     if (k->len)
         memcpy(e->data, k->bytes, k->len);
     memcpy(e->data + k->len, enc, n);
-    pthread_mutex_lock(&c->lock);
+    /* Never wait for the cache: on a busy machine the holder may have been
+     * preempted, and a thread asleep on this lock serves nobody. A busy
+     * cache is a miss, or an entry not stored. */
+    if (pthread_mutex_trylock(&c->lock) != 0) {
+        free(e);
+        return;
+    }
     entry **slot = &c->slots[e->hash & c->mask];
     entry *old = *slot;
     *slot = e;

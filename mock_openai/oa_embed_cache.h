@@ -10,8 +10,9 @@
  * Bounded: a fixed number of slots, one entry each (a new key evicts the
  * slot's old one); inputs over OA_EMBED_CACHE_MAX_KEY bytes are not cached.
  * Thread-safe: a mutex guards the slots only while a pointer is taken or
- * swapped; entries are immutable and reference-counted, so copying one out
- * happens outside the lock.
+ * swapped, and is only ever tried, never waited for (busy = a miss, or
+ * nothing stored); entries are immutable and reference-counted, so copying
+ * one out happens outside the lock.
  *
  *     oa_embed_cache *c = oa_embed_cache_new(128);   // NULL: out of memory
  *     oa_embed_key k = {model, dims, base64, false, text, len};
