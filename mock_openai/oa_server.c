@@ -142,8 +142,8 @@ static bool observe(oa_server *o)
     o->ctx.rl = oa_ratelimit_new(o->rpm, o->tpm, o->quota_exhausted);
     o->ctx.faults = o->f;
     o->ctx.embed_cache = o->embed_cache > 0 ? oa_embed_cache_new((size_t)o->embed_cache) : NULL;
-    return o->j && o->m && o->ctx.rl && (o->embed_cache == 0 || o->ctx.embed_cache) && faults_attach_journal(o->f, o->j) &&
-           faults_on_reset(o->f, oa_ratelimit_reset, o->ctx.rl);
+    return o->j && o->m && o->ctx.rl && (o->embed_cache == 0 || o->ctx.embed_cache) &&
+           faults_attach_journal(o->f, o->j) && faults_on_reset(o->f, oa_ratelimit_reset, o->ctx.rl);
 }
 
 /* Everything parse() named, loaded and checked; the exit code on failure. */
