@@ -81,7 +81,12 @@ q='"model":"text-embedding-3-small","input":"The quick brown fox jumps over the 
 printf '{%s}' "$q" >"$tmp/req/a.json"
 printf '{%s,"encoding_format":"base64"}' "$q" >"$tmp/req/b.json"
 printf '{"model":"text-embedding-3-small","input":%s}' "$(bench_batch_input)" >"$tmp/req/c.json"
-cases=("a|$conns|1 input, float" "b|$conns|1 input, base64" "c|$batch_conns|256 inputs, float")
+# Case d sends a new text every time (bench/post_varied.lua), so the mock's
+# embeddings cache never answers; nginx serves one such answer (same size
+# within a few bytes). This file is that first request.
+printf '{"model":"text-embedding-3-small","input":"The quick brown fox jumps over the lazy dog 0-0"}' >"$tmp/req/d.json"
+cases=("a|$conns|1 input, float|post.lua" "b|$conns|1 input, base64|post.lua" "c|$batch_conns|256 inputs, float|post.lua"
+       "d|$conns|1 input, a new text each time, float|post_varied.lua")
 
 # wrk in the background and waited for, so a Ctrl-C reaches the trap at once.
 run_wrk() { # out_file connections url [wrk args...]
@@ -127,7 +132,7 @@ rows=() warnings=()
 # Other work on the machine skews both sides, so the report shows the load.
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 for spec in "${cases[@]}"; do
-    IFS='|' read -r id c label <<<"$spec"
+    IFS='|' read -r id c label script <<<"$spec"
     # The baseline file is the mock's real answer, so both serve equal bytes.
     curl -sS --fail -o "$tmp/nginx/www/$id.json" -H 'Content-Type: application/json' \
         -H 'Authorization: Bearer bench' --data-binary "@$tmp/req/$id.json" "$mock_url"
@@ -141,7 +146,7 @@ for spec in "${cases[@]}"; do
     # slows one round of each rather than all of one side.
     rm -f "$out/wrk-$id-"*.txt
     for ((r = 1; r <= rounds; r++)); do
-        BENCH_BODY=$tmp/req/$id.json run_wrk "$out/wrk-$id-mock-r$r.txt" "$c" "$mock_url" -s "$here/post.lua"
+        BENCH_BODY=$tmp/req/$id.json run_wrk "$out/wrk-$id-mock-r$r.txt" "$c" "$mock_url" -s "$here/$script"
         run_wrk "$out/wrk-$id-nginx-r$r.txt" "$c" "http://127.0.0.1:$nginx_port/$id.json" \
             -H 'Authorization: Bearer bench'
     done
@@ -173,7 +178,7 @@ done
     echo "| --- | ---: | ---: | ---: | ---: | ---: |"
     printf '%s\n' "${rows[@]}"
     echo
-    met=$(awk -v r="$ratio_a" 'BEGIN { print (r + 0 >= 0.5 ? "met" : "NOT met") }')
-    echo "Goal (case a, mock >= 0.5 x nginx req/s): $met (ratio $ratio_a)."
+    met=$(awk -v r="$ratio_a" 'BEGIN { print (r + 0 >= 0.6 ? "met" : "NOT met") }')
+    echo "Goal (case a, mock >= 0.6 x nginx req/s): $met (ratio $ratio_a)."
     for w in "${warnings[@]}"; do echo "Warning: $w."; done
 } | tee "$out/latest.md"

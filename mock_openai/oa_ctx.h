@@ -1,5 +1,6 @@
 /* oa_ctx: mock_openai's configuration, built once at start-up and read-only
- * while serving (handlers get it as their route context; no globals). */
+ * while serving (handlers get it as their route context; no globals); the
+ * objects it points to (rate limits, the embeddings cache) lock themselves. */
 #ifndef OA_CTX_H
 #define OA_CTX_H
 
@@ -41,6 +42,7 @@ typedef struct oa_ctx {
     const struct oa_replies *replies; /* --replies FILE, or NULL */
     oa_deployment deployments[OA_MAX_DEPLOYMENTS]; /* --azure-deployment NAME=MODEL */
     size_t ndeployments;
+    struct oa_embed_cache *embed_cache; /* --embed-cache; NULL when off. Thread-safe itself */
 } oa_ctx;
 
 /* Register the built-in models, then each "NAME:DIMS" of extra (a new

@@ -13,15 +13,10 @@ static bool write_floats(buf *b, const float *v, size_t dim)
     char *p = buf_reserve(b, dim * (FMT_F32_MAX + 1) + 2);
     if (!p)
         return false;
-    char *start = p;
-    *p++ = '[';
-    for (size_t i = 0; i < dim; i++) {
-        if (i)
-            *p++ = ',';
-        p += fmt_f32(p, v[i]);
-    }
-    *p++ = ']';
-    buf_advance(b, (size_t)(p - start));
+    p[0] = '[';
+    size_t n = fmt_f32_list(p + 1, v, dim);
+    p[n + 1] = ']';
+    buf_advance(b, n + 2);
     return true;
 }
 
@@ -45,18 +40,45 @@ static void compute(uint64_t seed, const oa_input *in, float *v, size_t dim)
         oa_vec_tokens(seed, in->ids, in->nids, v, dim);
 }
 
-bool oa_embed_write(buf *b, const oa_embed_req *q)
+static oa_embed_key cache_key(const oa_embed_req *q, const oa_input *in)
 {
-    float *v = malloc(q->dims * sizeof *v);
-    if (!v)
+    oa_embed_key k = {q->model, q->dims, q->base64, in->text == NULL, in->text, in->len};
+    if (!in->text) {
+        k.bytes = in->ids;
+        k.len = in->nids * sizeof *in->ids;
+    }
+    return k;
+}
+
+/* One input's "embedding" value: from the cache, or computed into v (a
+ * scratch array allocated on first need) and then remembered. */
+static bool write_embedding(buf *b, const oa_embed_req *q, const oa_input *in, float **v, uint64_t seed,
+                            oa_embed_cache *cache)
+{
+    oa_embed_key k = cache_key(q, in);
+    bool oom;
+    if (oa_embed_cache_get(cache, &k, b, &oom))
+        return true;
+    if (oom || (!*v && !(*v = malloc(q->dims * sizeof **v))))
         return false;
+    compute(seed, in, *v, q->dims);
+    size_t start = b->len;
+    if (!(q->base64 ? write_base64(b, *v, q->dims) : write_floats(b, *v, q->dims)))
+        return false;
+    if (q->n <= OA_EMBED_CACHE_MAX_BATCH)
+        oa_embed_cache_put(cache, &k, b->data + start, b->len - start);
+    return true;
+}
+
+bool oa_embed_write(buf *b, const oa_embed_req *q, oa_embed_cache *cache)
+{
+    float *v = NULL;
     uint64_t seed = oa_vec_seed(q->model->id);
     size_t tokens = oa_embed_tokens(q);
     bool ok = buf_puts(b, "{\"object\":\"list\",\"data\":[");
     for (size_t i = 0; ok && i < q->n; i++) {
-        compute(seed, &q->inputs[i], v, q->dims);
         ok = buf_printf(b, "%s{\"object\":\"embedding\",\"index\":%zu,\"embedding\":", i ? "," : "", i) &&
-             (q->base64 ? write_base64(b, v, q->dims) : write_floats(b, v, q->dims)) && buf_puts(b, "}");
+             write_embedding(b, q, &q->inputs[i], &v, seed, cache) && buf_puts(b, "}");
     }
     free(v);
     ok = ok && buf_puts(b, "],\"model\":") && buf_json_str(b, q->model->id, strlen(q->model->id)) &&

@@ -7,6 +7,7 @@
 #include "oa_azure.h"
 #include "oa_chat.h"
 #include "oa_ctx.h"
+#include "oa_embed_cache.h"
 #include "oa_error.h"
 #include "oa_handlers.h"
 #include "oa_ratelimit.h"
@@ -18,6 +19,7 @@ typedef struct oa_server {
     cli_list deployments; /* Azure: NAME=MODEL */
     oa_ctx ctx;
     long rpm, tpm;
+    long embed_cache;
     bool quota_exhausted;
     const char *replies_file;
     oa_replies *replies;
@@ -89,6 +91,8 @@ static size_t options(mock_server *m, cli_opt *out, size_t cap)
         {"azure-deployment", "MOCK_AZURE_DEPLOYMENTS", CLI_LIST, &o->deployments,
          "Azure: a deployment NAME serving MODEL, NAME=MODEL (repeatable; env: comma-separated); a deployment "
          "named after a model serves that model", 0, 0},
+        {"embed-cache", "MOCK_EMBED_CACHE", CLI_INT, &o->embed_cache,
+         "embeddings: keep the encoded vectors of this many recent inputs (0 = off)", 0, 65536},
         {"quota-exhausted", "MOCK_QUOTA_EXHAUSTED", CLI_BOOL, &o->quota_exhausted,
          "answer every embeddings and chat call with 429 insufficient_quota", 0, 0},
     };
@@ -125,7 +129,9 @@ static int build(mock_server *m, char *err, size_t errlen)
         return 2;
     o->ctx.replies = o->replies;
     o->ctx.rl = oa_ratelimit_new(o->rpm, o->tpm, o->quota_exhausted);
-    if (!o->ctx.rl || !control_on_reset(m->ctl, oa_ratelimit_reset, o->ctx.rl))
+    o->ctx.embed_cache = o->embed_cache > 0 ? oa_embed_cache_new((size_t)o->embed_cache) : NULL;
+    if (!o->ctx.rl || (o->embed_cache > 0 && !o->ctx.embed_cache) ||
+        !control_on_reset(m->ctl, oa_ratelimit_reset, o->ctx.rl))
         return 1;
     routes(o);
     return 0;
@@ -135,6 +141,7 @@ static void free_own(mock_server *m)
 {
     oa_server *o = (oa_server *)m;
     oa_ratelimit_free(o->ctx.rl);
+    oa_embed_cache_free(o->ctx.embed_cache);
     oa_replies_free(o->replies);
     cli_list_free(&o->models);
     cli_list_free(&o->deployments);
@@ -142,7 +149,7 @@ static void free_own(mock_server *m)
 
 static void defaults(mock_server *m)
 {
-    (void)m; /* every field of its own starts at zero */
+    ((oa_server *)m)->embed_cache = OA_EMBED_CACHE_DEFAULT; /* the rest starts at zero */
 }
 
 /* OpenAI's headers on every response. */

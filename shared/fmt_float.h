@@ -18,4 +18,9 @@
 
 size_t fmt_f32(char *dst, float v);
 
+/* v[0..n) as fmt_f32 prints them, separated by commas ("0.5,-0.25"), in at
+ * most n * (FMT_F32_MAX + 1) bytes; returns the length. The embeddings
+ * writer's loop: one call per vector instead of one per float. */
+size_t fmt_f32_list(char *dst, const float *v, size_t n);
+
 #endif
