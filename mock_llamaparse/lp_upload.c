@@ -20,6 +20,8 @@ typedef struct upload {
     bool has_file;
     bool file_done; /* later file parts are ignored */
     bool finished;  /* the form was read to its end */
+    bool too_many;  /* more parts than LP_MAX_FORM_PARTS */
+    size_t parts;   /* begun so far */
     cJSON *fields; /* plain fields; a repeated name becomes an array */
     char name[128];  /* the plain field being read */
     buf value;
@@ -58,18 +60,52 @@ static bool flush_field(upload *u)
     return ok;
 }
 
+/* Handling a field costs a look through those before it: bounded, as
+ * Starlette bounds them (an unbounded form of 40,000 fields took seconds). */
+#define LP_MAX_FORM_PARTS 1000
+
+/* libmicrohttpd may open a part with an empty chunk, then send its data
+ * from offset 0 again: a chunk at offset 0 with the same name (and file
+ * name) on a part that has nothing yet continues it. */
+static bool same_empty_file(const upload *u, const srv_part *p)
+{
+    return u->has_file && !u->file_done && u->file.len == 0 && !strcmp(p->name, "file") && u->filename &&
+           !strcmp(p->filename, u->filename);
+}
+
+/* Does this chunk begin a new part? */
+static bool part_begins(const upload *u, const srv_part *p)
+{
+    if (p->filename)
+        return p->offset == 0 && !same_empty_file(u, p);
+    return strcmp(p->name, u->name) != 0 || (p->offset == 0 && u->value.len > 0);
+}
+
+/* The document is the `file` field, and only its first part: another
+ * field's file, or a second `file`, is never taken for it (an empty
+ * `file` ends in NO_DATA_FOUND_IN_FILE, not in someone else's bytes). */
+static bool on_file(upload *u, const srv_part *p)
+{
+    if (strcmp(p->name, "file") != 0)
+        return true;
+    if (!u->has_file) {
+        u->has_file = true;
+        u->filename = strdup(p->filename);
+    } else if (p->offset == 0 && !u->file_done && !same_empty_file(u, p)) {
+        u->file_done = true; /* a second file: the first one is the document */
+    }
+    return u->file_done || !p->len || buf_append(&u->file, p->data, p->len);
+}
+
 static bool on_part(void *ctx, const srv_part *p)
 {
     upload *u = ctx;
-    if (p->filename) {
-        if (!u->has_file) {
-            u->has_file = true;
-            u->filename = strdup(p->filename);
-        } else if (p->offset == 0 && u->file.len > 0) {
-            u->file_done = true; /* a second file: the first one is the document */
-        }
-        return u->file_done || !p->len || buf_append(&u->file, p->data, p->len);
+    if (part_begins(u, p) && ++u->parts > LP_MAX_FORM_PARTS) {
+        u->too_many = true;
+        return false;
     }
+    if (p->filename)
+        return on_file(u, p);
     if (u->has_file)
         u->file_done = true;
     /* libmicrohttpd may open a field with an empty chunk, then send its data
@@ -235,7 +271,9 @@ static bool finish_form(srv_req *r, upload *u)
     u->finished = srv_multipart_finish(u->mp) && flush_field(u);
     srv_multipart_free(u->mp);
     u->mp = NULL;
-    if (!u->finished)
+    if (u->too_many)
+        lp_detail(r, 400, "Too many fields. Maximum number of fields is 1000.");
+    else if (!u->finished)
         lp_detail(r, 400, "The multipart body is incomplete or malformed.");
     return u->finished;
 }

@@ -196,3 +196,61 @@ test('URL fetches run at once: a silent source holds up only its own job, and --
     await Promise.all([silent, docs].map((srv) => new Promise((r) => srv.close(r))));
   }
 });
+
+test('uploads: the document is the `file` field only, and an empty `file` is never filled from another part', async () => {
+  const post = async (parts) => {
+    const form = new FormData();
+    for (const [name, value, filename] of parts) form.append(name, new Blob([value]), filename);
+    const res = await fetch(`${lp.url}/api/v1/parsing/upload`, { method: 'POST', body: form, headers: { authorization: 'Bearer llx' } });
+    return { status: res.status, body: await res.json() };
+  };
+  const result = async (id) => {
+    for (let i = 0; i < 50; i++) {
+      const j = await (await fetch(`${lp.url}/api/v1/parsing/job/${id}`, { headers: { authorization: 'Bearer llx' } })).json();
+      if (j.status !== 'PENDING') return j;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    throw new Error('still pending');
+  };
+  const other = await post([['attachment', 'NOT THE DOCUMENT\n', 'a.txt'], ['file', 'THE DOCUMENT\n\nText.\n', 'doc.txt']]);
+  assert.equal(other.status, 200);
+  assert.equal((await result(other.body.id)).status, 'SUCCESS');
+  const md = await (await fetch(`${lp.url}/api/v1/parsing/job/${other.body.id}/result/markdown`, { headers: { authorization: 'Bearer llx' } })).json();
+  assert.match(md.markdown, /THE DOCUMENT/, JSON.stringify(md));
+  assert.doesNotMatch(md.markdown, /NOT THE DOCUMENT/);
+  const empty = await post([['file', '', 'empty.txt'], ['file', 'SOMEONE ELSE\n', 'other.txt']]);
+  assert.equal(empty.status, 200);
+  const job = await result(empty.body.id);
+  assert.equal(job.status, 'ERROR');
+  assert.equal(job.error_code, 'NO_DATA_FOUND_IN_FILE');
+});
+
+test('uploads: more than 1,000 form fields are refused with a clear error, quickly', async () => {
+  const form = new FormData();
+  form.append('file', new Blob(['TITLE\n\nText.\n']), 'doc.txt');
+  for (let i = 0; i < 1200; i++) form.append(`f${i}`, 'x');
+  const t0 = Date.now();
+  const res = await fetch(`${lp.url}/api/v1/parsing/upload`, { method: 'POST', body: form, headers: { authorization: 'Bearer llx' } });
+  assert.equal(res.status, 400);
+  assert.deepEqual(await res.json(), { detail: 'Too many fields. Maximum number of fields is 1000.' });
+  const ok = new FormData();
+  ok.append('file', new Blob(['TITLE\n\nText.\n']), 'doc.txt');
+  for (let i = 0; i < 900; i++) ok.append(`f${i}`, 'x');
+  assert.equal((await fetch(`${lp.url}/api/v1/parsing/upload`, { method: 'POST', body: ok, headers: { authorization: 'Bearer llx' } })).status, 200);
+  assert.ok(Date.now() - t0 < 5000);
+});
+
+test('protocol, libmicrohttpd\'s own: 400 query arguments fill the connection\'s memory and get no answer; --idle-timeout ends it', async () => {
+  const s = await startServer('mock_openai', ['--idle-timeout', '1']);
+  try {
+    const args = Array.from({ length: 400 }, (_, i) => `a${i}=${i}`).join('&');
+    const r = await exchange(s.port, [`GET /health?${args} HTTP/1.1\r\nHost: x\r\n\r\n`], { timeout: 4000 });
+    assert.equal(r.how, 'closed');
+    assert.equal(r.text, '');
+    assert.ok(r.ms >= 900, `closed after ${r.ms} ms`);
+    const few = await exchange(s.port, ['GET /health?a=1&b=2 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n']);
+    assert.match(few.text, /^HTTP\/1\.1 200 /);
+  } finally {
+    await s.stop();
+  }
+});
