@@ -64,12 +64,19 @@ static bool flush_field(upload *u)
  * Starlette bounds them (an unbounded form of 40,000 fields took seconds). */
 #define LP_MAX_FORM_PARTS 1000
 
+/* The field that carries the document: `file` in the parse uploads and the
+ * beta Files API, `upload_file` in v1's POST /api/v1/files. */
+static bool document_field(const char *name)
+{
+    return !strcmp(name, "file") || !strcmp(name, "upload_file");
+}
+
 /* libmicrohttpd may open a part with an empty chunk, then send its data
  * from offset 0 again: a chunk at offset 0 with the same name (and file
  * name) on a part that has nothing yet continues it. */
 static bool same_empty_file(const upload *u, const srv_part *p)
 {
-    return u->has_file && !u->file_done && u->file.len == 0 && !strcmp(p->name, "file") && u->filename &&
+    return u->has_file && !u->file_done && u->file.len == 0 && document_field(p->name) && u->filename &&
            !strcmp(p->filename, u->filename);
 }
 
@@ -81,12 +88,12 @@ static bool part_begins(const upload *u, const srv_part *p)
     return strcmp(p->name, u->name) != 0 || (p->offset == 0 && u->value.len > 0);
 }
 
-/* The document is the `file` field, and only its first part: another
- * field's file, or a second `file`, is never taken for it (an empty
- * `file` ends in NO_DATA_FOUND_IN_FILE, not in someone else's bytes). */
+/* The document is the document field's first part: another field's file,
+ * or a second one, is never taken for it (an empty `file` ends in
+ * NO_DATA_FOUND_IN_FILE, not in someone else's bytes). */
 static bool on_file(upload *u, const srv_part *p)
 {
-    if (strcmp(p->name, "file") != 0)
+    if (!document_field(p->name))
         return true;
     if (!u->has_file) {
         u->has_file = true;
