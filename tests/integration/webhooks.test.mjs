@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { repoRoot, startServer } from '../lib/server.mjs';
+import { until } from '../lib/wait.mjs';
 
 const DATA = path.join(repoRoot, 'tests', 'data');
 const SECRET = 'whsec-test';
@@ -52,14 +53,6 @@ before(async () => {
 });
 after(async () => { await lp.stop(); await recv.close(); });
 
-async function until(fn, what) {
-  for (let i = 0; i < 100; i++) {
-    const v = await fn();
-    if (v) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 const parse = (body) => fetch(`${lp.url}/parse`, { method: 'POST', body: JSON.stringify(body) });
 const hmac = (body) => crypto.createHmac('sha256', SECRET).update(body).digest('hex');
