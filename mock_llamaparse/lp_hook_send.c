@@ -50,7 +50,7 @@ static struct curl_slist *request_headers(const lp_hooks *h, const delivery *d)
     const char *secret = d->secret ? d->secret : h->cfg.secret;
     if (secret) {
         char sig[128], mac[65];
-        lp_hmac_hex(secret, d->body, d->len, mac);
+        lp_hmac_hex(secret, d->payload->data, d->payload->len, mac);
         snprintf(sig, sizeof sig, d->legacy ? "X-Webhook-Signature: %s" : "LC-Signature: sha256=%s", mac);
         hdr = curl_slist_append(hdr, sig);
     }
@@ -67,8 +67,8 @@ static bool start(sender *s, delivery *d)
     d->err[0] = '\0';
     curl_easy_setopt(c, CURLOPT_URL, d->url);
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, d->body);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)d->len);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, d->payload->data);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)d->payload->len);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, d->sent_headers);
     curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, s->h->cfg.timeout_ms);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);

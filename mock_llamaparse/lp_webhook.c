@@ -93,12 +93,34 @@ static void v1_payload(buf *out, const lp_job *j, lp_status st)
     buf_puts(out, "}");
 }
 
+/* A payload of body's bytes (taken; NULL without memory). */
+static lp_payload *payload_of(buf *body)
+{
+    lp_payload *p = body->data ? malloc(sizeof *p) : NULL;
+    if (!p) {
+        buf_free(body);
+        return NULL;
+    }
+    atomic_init(&p->refs, 1);
+    p->len = body->len;
+    p->data = buf_release(body);
+    return p;
+}
+
+static void payload_release(lp_payload *p)
+{
+    if (p && atomic_fetch_sub(&p->refs, 1) == 1) {
+        free(p->data);
+        free(p);
+    }
+}
+
 void lp_delivery_free(delivery *d)
 {
     free(d->job_id);
     free(d->url);
     free(d->test_id);
-    free(d->body);
+    payload_release(d->payload);
     free(d->secret);
     curl_slist_free_all(d->headers);
     curl_slist_free_all(d->sent_headers);
@@ -106,18 +128,18 @@ void lp_delivery_free(delivery *d)
 }
 
 /* Queue a delivery of body (taken) to url for job j. */
-static delivery *queue(dlist *list, const lp_job *j, const char *url, buf *body)
+/* Queue a delivery of payload p (a reference of its own) to url for job j. */
+static delivery *queue(dlist *list, const lp_job *j, const char *url, lp_payload *p)
 {
-    delivery *d = calloc(1, sizeof *d);
-    if (!d || !body->data || !(d->job_id = strdup(j->id)) || !(d->url = strdup(url)) ||
+    delivery *d = p ? calloc(1, sizeof *d) : NULL;
+    if (!d || !(d->job_id = strdup(j->id)) || !(d->url = strdup(url)) ||
         (j->test_id && !(d->test_id = strdup(j->test_id)))) {
         if (d)
             lp_delivery_free(d);
-        buf_free(body);
         return NULL; /* out of memory: this report is lost, the job is not */
     }
-    d->len = body->len;
-    d->body = buf_release(body);
+    atomic_fetch_add(&p->refs, 1);
+    d->payload = p;
     d->mode = j->faults.hook_mode;
     d->param = j->faults.hook_param;
     *list->tail = d;
@@ -213,20 +235,33 @@ static bool envelope_body(buf *body, const lp_job *j, lp_status st, lp_hook_phas
     return ok;
 }
 
+/* The envelope in one output format, built once for every configuration
+ * that asks for it. */
+static lp_payload *shared_envelope(lp_payload **slot, const lp_job *j, lp_status st, lp_hook_phase phase,
+                                   bool as_string)
+{
+    if (!*slot) {
+        buf body = BUF_INIT;
+        *slot = envelope_body(&body, j, st, phase, as_string) ? payload_of(&body) : NULL;
+        buf_free(&body);
+    }
+    return *slot;
+}
+
 static void queue_configured(dlist *list, const lp_job *j, lp_status st, lp_hook_phase phase)
 {
     cJSON *confs = cJSON_Parse(j->hooks.configs);
     const char *event = event_of(st, phase);
+    lp_payload *formats[2] = {NULL, NULL}; /* as a string, as JSON */
     for (const cJSON *c = cJSON_IsArray(confs) ? confs->child : NULL; c; c = c->next) {
         const cJSON *url = cJSON_GetObjectItemCaseSensitive(c, "webhook_url");
         const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(c, "webhook_output_format");
         const cJSON *secret = cJSON_GetObjectItemCaseSensitive(c, "webhook_signing_secret");
         if (!cJSON_IsString(url) || !subscribed(c, event))
             continue;
-        buf body = BUF_INIT;
         bool as_string = !(cJSON_IsString(fmt) && !strcmp(fmt->valuestring, "json"));
-        delivery *d = envelope_body(&body, j, st, phase, as_string) ? queue(list, j, url->valuestring, &body) : NULL;
-        buf_free(&body);
+        lp_payload *p = shared_envelope(&formats[as_string ? 0 : 1], j, st, phase, as_string);
+        delivery *d = queue(list, j, url->valuestring, p);
         if (!d)
             continue;
         if (cJSON_IsString(secret))
@@ -235,6 +270,8 @@ static void queue_configured(dlist *list, const lp_job *j, lp_status st, lp_hook
         for (const cJSON *h = cJSON_IsObject(hdrs) ? hdrs->child : NULL; h; h = h->next)
             add_header(d, h->string, cJSON_IsString(h) ? h->valuestring : "");
     }
+    payload_release(formats[0]);
+    payload_release(formats[1]);
     cJSON_Delete(confs);
 }
 
@@ -252,7 +289,9 @@ static void take(dlist *list, const lp_job *j, lp_status st, lp_hook_phase phase
         lp_hooks_legacy_payload(&body, j, st);
     else
         v1_payload(&body, j, st);
-    delivery *d = queue(list, j, h->url, &body);
+    lp_payload *p = payload_of(&body);
+    delivery *d = queue(list, j, h->url, p);
+    payload_release(p);
     if (d)
         d->legacy = h->legacy;
     if (d && h->legacy && h->correlation_id)

@@ -4,18 +4,28 @@
 #define LP_WEBHOOK_INTERNAL_H
 
 #include <curl/curl.h>
+#include <stdatomic.h>
 
 #include "lp_webhook.h"
 #include "worker.h"
 
 #define LP_HOOK_LOG_MAX 1000
 
+/* A webhook body, shared by every delivery that sends it (a job's
+ * configurations with one output format get one copy of its result, not
+ * one each). Released by the last delivery. */
+typedef struct lp_payload {
+    atomic_int refs;
+    size_t len;
+    char *data;
+} lp_payload;
+
 /* One webhook to send: its payload and, while it is being sent, its
  * transfer. */
 typedef struct delivery {
-    char *job_id, *url, *body;
+    char *job_id, *url;
+    lp_payload *payload;
     char *test_id;              /* the job's test, for the delivery log */
-    size_t len;
     bool legacy;                /* X-Webhook-Signature instead of LC-Signature */
     char *secret;               /* NULL: the --webhook-secret, if any */
     struct curl_slist *headers; /* webhook_headers */

@@ -3,7 +3,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import { exchange } from '../lib/raw.mjs';
 import { startServer } from '../lib/server.mjs';
 
@@ -252,5 +254,34 @@ test('protocol, libmicrohttpd\'s own: 400 query arguments fill the connection\'s
     assert.match(few.text, /^HTTP\/1\.1 200 /);
   } finally {
     await s.stop();
+  }
+});
+
+// One request may not cost more than a small multiple of its own size: a
+// 0.5 MB document with 20 webhook configurations sends one shared copy of
+// its result per output format, not one per configuration.
+test('webhook fan-out: 20 configurations of a 0.5 MB document cost a few MB, not 20 copies', async () => {
+  const s = await startServer('mock_llamaparse', ['--job-delay-ms', '0', '--job-ms-per-page', '0', '--webhook-retries', '0',
+    '--webhook-timeout-ms', '3000']);
+  const rss = () => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${s.proc.pid}/status`, 'utf8'))[1]) * 1024;
+  const silent = net.createServer(() => {}); // holds every delivery open
+  await new Promise((r) => silent.listen(0, '127.0.0.1', r));
+  try {
+    const text = Array.from({ length: 9000 }, (_, i) => `Paragraph ${i} of a long document about claims and cover.\n`).join("\n");
+    assert.ok(text.length > 500000);
+    const before = rss();
+    const form = new FormData();
+    form.append('file', new Blob([text]), 'long.txt');
+    const url = `http://127.0.0.1:${silent.address().port}/hook`;
+    form.append('webhook_configurations', JSON.stringify(Array.from({ length: 20 }, (_, i) => ({
+      webhook_url: url, webhook_output_format: i % 2 ? 'json' : 'string', webhook_events: ['parse.success'] }))));
+    const res = await fetch(`${s.url}/api/v1/parsing/upload`, { method: 'POST', body: form, headers: { authorization: 'Bearer llx' } });
+    assert.equal(res.status, 200);
+    await new Promise((r) => setTimeout(r, 800)); // the deliveries are in flight, held by the silent receiver
+    const grew = rss() - before;
+    assert.ok(grew < 30 * text.length, /* was 42 MB: a copy per configuration */ `the server grew by ${(grew / 1e6).toFixed(1)} MB for a ${(text.length / 1e6).toFixed(1)} MB document`);
+  } finally {
+    await s.stop();
+    silent.close();
   }
 });
