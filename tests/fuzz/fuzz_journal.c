@@ -68,7 +68,8 @@ static void record(journal *j, char *line, size_t *n)
     char *status = strtok_r(NULL, " ", &save);
     if (!method || !path)
         return;
-    journal_in in = {"req_1", method, path, "", {NULL}, 0, status ? atoi(status) : 200, 1.5, NULL};
+    journal_in in = {.request_id = "req_1", .method = method, .path = path, .query = "",
+                     .status = status ? atoi(status) : 200, .duration_ms = 1.5, .retry_after_ms = -1, .should_retry = -1};
     journal_record(j, &in);
     (*n)++;
 }
