@@ -224,7 +224,7 @@ static void start_due(sender *s, uint64_t now)
  * sends twice. Past --webhook-queue waiting, the newest are dropped. */
 static void take_new(sender *s, uint64_t now)
 {
-    dlist fresh = {NULL, &fresh.head};
+    dlist fresh = {NULL, &fresh.head, NULL};
     lp_hooks_take_due(s->h, &fresh);
     size_t waiting = 0;
     for (const delivery *x = s->waiting.head; x; x = x->next)

@@ -173,7 +173,8 @@ static int build(mock_server *m, char *err, size_t errlen)
     ctx->hooks = ctx->store ? lp_hooks_start(ctx->store, &l->hooks) : NULL;
     bool ok = ctx->fetcher && ctx->hooks && ctx->files && control_on_reset(m->ctl, lp_files_clear, ctx->files) &&
               control_on_reset(m->ctl, lp_hooks_clear, ctx->hooks) &&
-              control_on_reset(m->ctl, lp_store_clear, ctx->store) && metrics_add_writer(m->m, lp_store_metrics, ctx->store);
+              control_on_reset(m->ctl, lp_store_clear, ctx->store) && metrics_add_writer(m->m, lp_store_metrics, ctx->store) &&
+              metrics_add_writer(m->m, lp_hooks_metrics, ctx->hooks);
     if (ok)
         routes(l);
     return ok ? 0 : 1;

@@ -93,8 +93,9 @@ static void v1_payload(buf *out, const lp_job *j, lp_status st)
     buf_puts(out, "}");
 }
 
-/* A payload of body's bytes (taken; NULL without memory). */
-static lp_payload *payload_of(buf *body)
+/* A payload of body's bytes (taken; NULL without memory), counted in
+ * held while it lives. */
+static lp_payload *payload_of(buf *body, atomic_size_t *held)
 {
     lp_payload *p = body->data ? malloc(sizeof *p) : NULL;
     if (!p) {
@@ -104,12 +105,15 @@ static lp_payload *payload_of(buf *body)
     atomic_init(&p->refs, 1);
     p->len = body->len;
     p->data = buf_release(body);
+    p->held = held;
+    atomic_fetch_add(held, p->len);
     return p;
 }
 
 static void payload_release(lp_payload *p)
 {
     if (p && atomic_fetch_sub(&p->refs, 1) == 1) {
+        atomic_fetch_sub(p->held, p->len);
         free(p->data);
         free(p);
     }
@@ -237,12 +241,12 @@ static bool envelope_body(buf *body, const lp_job *j, lp_status st, lp_hook_phas
 
 /* The envelope in one output format, built once for every configuration
  * that asks for it. */
-static lp_payload *shared_envelope(lp_payload **slot, const lp_job *j, lp_status st, lp_hook_phase phase,
-                                   bool as_string)
+static lp_payload *shared_envelope(lp_payload **slot, const dlist *list, const lp_job *j, lp_status st,
+                                   lp_hook_phase phase, bool as_string)
 {
     if (!*slot) {
         buf body = BUF_INIT;
-        *slot = envelope_body(&body, j, st, phase, as_string) ? payload_of(&body) : NULL;
+        *slot = envelope_body(&body, j, st, phase, as_string) ? payload_of(&body, list->held) : NULL;
         buf_free(&body);
     }
     return *slot;
@@ -260,7 +264,7 @@ static void queue_configured(dlist *list, const lp_job *j, lp_status st, lp_hook
         if (!cJSON_IsString(url) || !subscribed(c, event))
             continue;
         bool as_string = !(cJSON_IsString(fmt) && !strcmp(fmt->valuestring, "json"));
-        lp_payload *p = shared_envelope(&formats[as_string ? 0 : 1], j, st, phase, as_string);
+        lp_payload *p = shared_envelope(&formats[as_string ? 0 : 1], list, j, st, phase, as_string);
         delivery *d = queue(list, j, url->valuestring, p);
         if (!d)
             continue;
@@ -289,7 +293,7 @@ static void take(dlist *list, const lp_job *j, lp_status st, lp_hook_phase phase
         lp_hooks_legacy_payload(&body, j, st);
     else
         v1_payload(&body, j, st);
-    lp_payload *p = payload_of(&body);
+    lp_payload *p = payload_of(&body, list->held);
     delivery *d = queue(list, j, h->url, p);
     payload_release(p);
     if (d)
@@ -302,6 +306,7 @@ void lp_hooks_take_due(lp_hooks *h, dlist *list)
 {
     lp_hook_due due[64];
     size_t n;
+    list->held = &h->payload_bytes;
     do {
         n = lp_store_take_webhooks(h->store, due, sizeof due / sizeof due[0]);
         for (size_t i = 0; i < n; i++) {
@@ -346,6 +351,7 @@ lp_hooks *lp_hooks_start(lp_store *store, const lp_hooks_config *cfg)
     lp_hooks *h = calloc(1, sizeof *h);
     if (!h)
         return NULL;
+    atomic_init(&h->payload_bytes, 0);
     h->store = store;
     h->cfg = *cfg;
     if (h->cfg.secret && !*h->cfg.secret)
@@ -404,6 +410,15 @@ void lp_hooks_stop(lp_hooks *h)
     worker_stop(&h->w); /* aborts the delivery in progress */
     forget_attempts(h, NULL);
     free(h);
+}
+
+void lp_hooks_metrics(buf *out, void *arg)
+{
+    lp_hooks *h = arg;
+    buf_printf(out, "# HELP mock_webhook_payload_bytes Bytes of webhook bodies waiting or in flight (a body shared by "
+                    "several deliveries counts once).\n# TYPE mock_webhook_payload_bytes gauge\n"
+                    "mock_webhook_payload_bytes %zu\n",
+               atomic_load(&h->payload_bytes));
 }
 
 void lp_hooks_write_json(lp_hooks *h, buf *out)

@@ -32,6 +32,9 @@ void lp_hooks_stop(lp_hooks *h);
 /* Forget the attempts, or those of one test's jobs (a control reset hook). */
 void lp_hooks_clear(void *h, const char *test_id);
 
+/* Prometheus lines: the bytes of webhook bodies held (a metrics writer). */
+void lp_hooks_metrics(buf *out, void *h);
+
 /* {"deliveries":[...]} oldest first. */
 void lp_hooks_write_json(lp_hooks *h, buf *out);
 

@@ -18,6 +18,7 @@ typedef struct lp_payload {
     atomic_int refs;
     size_t len;
     char *data;
+    atomic_size_t *held; /* the sender's count of payload bytes held */
 } lp_payload;
 
 /* One webhook to send: its payload and, while it is being sent, its
@@ -44,6 +45,7 @@ typedef struct delivery {
 /* Deliveries in order. */
 typedef struct dlist {
     delivery *head, **tail;
+    atomic_size_t *held; /* where the payloads made for them are counted */
 } dlist;
 
 typedef struct attempt {
@@ -61,6 +63,7 @@ struct lp_hooks {
     lp_hooks_config cfg;
     attempt log[LP_HOOK_LOG_MAX];
     size_t nlog, log_at;
+    atomic_size_t payload_bytes; /* webhook bodies held, each shared one counted once */
 };
 
 /* The deliveries every webhook due since the last call makes, appended to

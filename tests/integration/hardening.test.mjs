@@ -257,29 +257,45 @@ test('protocol, libmicrohttpd\'s own: 400 query arguments fill the connection\'s
   }
 });
 
-// One request may not cost more than a small multiple of its own size: a
-// 0.5 MB document with 20 webhook configurations sends one shared copy of
-// its result per output format, not one per configuration.
-test('webhook fan-out: 20 configurations of a 0.5 MB document cost a few MB, not 20 copies', async () => {
+// One request may not cost more than a small multiple of its own size: the
+// configurations of a job share one body per output format, so 20 of them
+// hold as many webhook bytes as 2 (mock_webhook_payload_bytes counts the
+// bodies held, each shared one once; the old sender built 20 copies).
+test('webhook fan-out: 20 configurations hold no more webhook bytes than 2', async () => {
   const s = await startServer('mock_llamaparse', ['--job-delay-ms', '0', '--job-ms-per-page', '0', '--webhook-retries', '0',
-    '--webhook-timeout-ms', '3000']);
-  const rss = () => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${s.proc.pid}/status`, 'utf8'))[1]) * 1024;
+    '--webhook-timeout-ms', '5000']);
   const silent = net.createServer(() => {}); // holds every delivery open
   await new Promise((r) => silent.listen(0, '127.0.0.1', r));
-  try {
-    const text = Array.from({ length: 9000 }, (_, i) => `Paragraph ${i} of a long document about claims and cover.\n`).join("\n");
-    assert.ok(text.length > 500000);
-    const before = rss();
+  const held = async () => Number(/^mock_webhook_payload_bytes (\d+)$/m.exec(await (await fetch(`${s.url}/metrics`)).text())[1]);
+  const text = Array.from({ length: 9000 }, (_, i) => `Paragraph ${i} of a long document about claims and cover.\n`).join('\n');
+  const upload = async (n) => {
     const form = new FormData();
     form.append('file', new Blob([text]), 'long.txt');
     const url = `http://127.0.0.1:${silent.address().port}/hook`;
-    form.append('webhook_configurations', JSON.stringify(Array.from({ length: 20 }, (_, i) => ({
+    form.append('webhook_configurations', JSON.stringify(Array.from({ length: n }, (_, i) => ({
       webhook_url: url, webhook_output_format: i % 2 ? 'json' : 'string', webhook_events: ['parse.success'] }))));
     const res = await fetch(`${s.url}/api/v1/parsing/upload`, { method: 'POST', body: form, headers: { authorization: 'Bearer llx' } });
     assert.equal(res.status, 200);
-    await new Promise((r) => setTimeout(r, 800)); // the deliveries are in flight, held by the silent receiver
-    const grew = rss() - before;
-    assert.ok(grew < 30 * text.length, /* was 42 MB: a copy per configuration */ `the server grew by ${(grew / 1e6).toFixed(1)} MB for a ${(text.length / 1e6).toFixed(1)} MB document`);
+  };
+  // Past `above`, and the same twice 100 ms apart: every body of the job built.
+  const settled = async (above) => {
+    let last = -1;
+    for (let i = 0; i < 50; i++) {
+      const v = await held();
+      if (v > above && v === last) return v;
+      last = v;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return held();
+  };
+  try {
+    assert.equal(await held(), 0);
+    await upload(2);
+    const two = await settled(0);
+    assert.ok(two > text.length, `2 configurations hold ${two} bytes`);
+    await upload(20);
+    const twenty = (await settled(two)) - two;
+    assert.ok(twenty > 0 && twenty <= two * 1.01, `20 configurations hold ${twenty} bytes, 2 hold ${two}`);
   } finally {
     await s.stop();
     silent.close();
