@@ -25,7 +25,7 @@ static bool add_text(oa_embed_req *q, const cJSON *s, oa_err *e)
     size_t len = strlen(s->valuestring);
     if (len == 0)
         return oa_fail(e, 400, IRE, NULL, NULL, "input cannot be an empty string");
-    q->inputs[q->n++] = (oa_input){s->valuestring, len, NULL, 0, oa_tokens_estimate(s->valuestring, len)};
+    q->inputs[q->n++] = (oa_input){s->valuestring, len, NULL, 0, oa_tokens_count(q->model, s->valuestring, len)};
     return true;
 }
 

@@ -15,11 +15,6 @@ size_t oa_tokens_count(const oa_model *m, const char *text, size_t len)
     return n == OA_BPE_ERROR ? len : n;
 }
 
-size_t oa_tokens_estimate(const char *text, size_t len)
-{
-    return oa_tokens_count(NULL, text, len);
-}
-
 size_t oa_tokens_cut(const oa_model *m, const char *text, size_t len, size_t max)
 {
     size_t at = oa_bpe_cut(oa_tokens_encoding(m), text, len, max);

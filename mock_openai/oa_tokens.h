@@ -19,9 +19,6 @@ struct oa_model;
  * tokens than the text could have. */
 size_t oa_tokens_count(const struct oa_model *m, const char *text, size_t len);
 
-/* The same in cl100k_base, for callers that know no model. */
-size_t oa_tokens_estimate(const char *text, size_t len);
-
 /* Where the first max tokens of text end (len when it has no more). */
 size_t oa_tokens_cut(const struct oa_model *m, const char *text, size_t len, size_t max);
 

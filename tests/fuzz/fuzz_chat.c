@@ -37,7 +37,7 @@ static void check_reply(const oa_chat_req *q, long i)
     if (q->tool || q->schema || q->json_object)
         FUZZ_CHECK(fuzz_json_valid(out.data, out.len));
     if (!strcmp(finish, "length"))
-        FUZZ_CHECK((long)oa_tokens_estimate(out.data ? out.data : "", out.len) <= q->max_tokens);
+        FUZZ_CHECK((long)oa_tokens_count(q->model, out.data ? out.data : "", out.len) <= q->max_tokens);
     buf_free(&out);
 }
 
