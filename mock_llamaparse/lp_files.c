@@ -94,17 +94,22 @@ static void create(srv_req *r, const lp_ctx *c, const char *file_field, const ch
         lp_detail(r, 500, "Out of memory while storing the file.");
         return;
     }
-    buf answer = BUF_INIT; /* written before the store shares the file */
+    buf answer = BUF_INIT;
     lp_file_json(&answer, f, c->files);
+    lp_files_store_answer(r, c, f, &answer);
+}
+
+void lp_files_store_answer(srv_req *r, const lp_ctx *c, lp_file *f, buf *answer)
+{
     if (lp_files_add(c->files, f)) {
-        if (answer.data)
-            buf_append(srv_resp_body(r), answer.data, answer.len);
+        if (answer->data)
+            buf_append(srv_resp_body(r), answer->data, answer->len);
     } else {
         lp_file_free(f);
         lp_detail(r, 429, "The file store is full (--max-files, --max-file-bytes); try again later.");
         srv_resp_header(r, "retry-after", "1");
     }
-    buf_free(&answer);
+    buf_free(answer);
 }
 
 static bool begin(srv_req *r, const lp_ctx *c)

@@ -14,6 +14,10 @@ void lp_file_json(buf *out, const lp_file *f, const lp_files *s);
  * PresignedUrl schema, less its closing brace (callers may add fields). */
 void lp_presigned_json(buf *out, srv_req *r, const lp_file *f, const lp_files *s);
 
+/* Hand f to the store and answer with answer (written before the store
+ * shares f), or 429 when the store is full (f freed). Frees answer. */
+void lp_files_store_answer(srv_req *r, const lp_ctx *c, lp_file *f, buf *answer);
+
 void lp_files_beta_create(srv_req *r, void *ctx);
 void lp_files_v1_create(srv_req *r, void *ctx);
 void lp_files_get(srv_req *r, void *ctx);

@@ -48,15 +48,7 @@ static void store(srv_req *r, const lp_ctx *c, lp_file *f, bool presigned)
     } else {
         lp_file_json(&answer, f, c->files);
     }
-    if (lp_files_add(c->files, f)) {
-        if (answer.data)
-            buf_append(srv_resp_body(r), answer.data, answer.len);
-    } else {
-        lp_file_free(f);
-        lp_detail(r, 429, "The file store is full (--max-files, --max-file-bytes); try again later.");
-        srv_resp_header(r, "retry-after", "1");
-    }
-    buf_free(&answer);
+    lp_files_store_answer(r, c, f, &answer);
 }
 
 void lp_files_presign(srv_req *r, void *ctx)
