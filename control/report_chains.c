@@ -30,7 +30,7 @@ static void free_attempt(report_attempt *a)
 static void collect_one(const journal_in *e, void *ctx)
 {
     report_set *s = ctx;
-    const char *rc = e->headers[1]; /* x-stainless-retry-count (JOURNAL_HEADERS) */
+    const char *rc = e->headers[JOURNAL_RETRY_COUNT];
     report_attempt a = {dup_or_empty(e->request_id), dup_or_empty(e->headers[JOURNAL_TEST_ID]),
                         dup_or_empty(e->client), dup_or_empty(e->method), dup_or_empty(e->route ? e->route : e->path),
                         e->fault ? strdup(e->fault) : NULL, e->status, e->start_ms,

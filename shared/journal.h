@@ -23,7 +23,8 @@ typedef struct journal journal;
 #define JOURNAL_HEADERS {"user-agent", "x-stainless-retry-count", "x-test-id", "x-mock-fault", "idempotency-key"}
 #define JOURNAL_NHEADERS 5
 
-#define JOURNAL_TEST_ID 2 /* headers[2] is x-test-id: the request's test, if any */
+#define JOURNAL_RETRY_COUNT 1 /* headers[1] is x-stainless-retry-count: the SDKs' attempt number */
+#define JOURNAL_TEST_ID 2     /* headers[2] is x-test-id: the request's test, if any */
 
 typedef struct journal_in {
     const char *request_id;
