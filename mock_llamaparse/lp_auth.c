@@ -5,9 +5,7 @@
 
 void lp_detail(srv_req *r, int status, const char *detail)
 {
-    srv_resp_status(r, status);
-    buf *b = srv_resp_body(r);
-    buf_clear(b);
+    buf *b = srv_resp_restart(r, status);
     buf_puts(b, "{\"detail\":");
     buf_json_str(b, detail, strlen(detail));
     buf_puts(b, "}");
@@ -30,9 +28,7 @@ bool lp_auth_check(srv_req *r, const lp_ctx *c)
 void lp_unprocessable(srv_req *r, const char *where, const char *field, const char *type, const char *msg,
                       const char *input)
 {
-    srv_resp_status(r, 422);
-    buf *b = srv_resp_body(r);
-    buf_clear(b);
+    buf *b = srv_resp_restart(r, 422);
     buf_printf(b, "{\"detail\":[{\"type\":\"%s\",\"loc\":[\"%s\",", type, where);
     buf_json_str(b, field, strlen(field));
     buf_puts(b, "],\"msg\":");

@@ -144,9 +144,7 @@ bool lp_upload_body(srv_req *r, const char *data, size_t len, void *ctx)
 /* Pydantic-style 422 for a known field with a bad value. */
 static void unprocessable(srv_req *r, const char *field, const char *type, const char *msg, const char *input)
 {
-    srv_resp_status(r, 422);
-    buf *b = srv_resp_body(r);
-    buf_clear(b);
+    buf *b = srv_resp_restart(r, 422);
     buf_printf(b, "{\"detail\":[{\"type\":\"%s\",\"loc\":[\"body\",\"%s\"],\"msg\":\"%s\",\"input\":", type, field, msg);
     buf_json_str(b, input, strlen(input));
     buf_puts(b, "}]}");

@@ -106,7 +106,6 @@ static bool read_query(srv_req *r, list_query *q)
         !when(r, "created_at_on_or_before", &q->before))
         return false;
     if (!number(r, "page_token", 0, 0, &from)) {
-        buf_clear(srv_resp_body(r));
         lp_detail(r, 400, "Invalid page_token.");
         return false;
     }

@@ -26,9 +26,7 @@ static const char *api_key_header(const srv_req *r, size_t *len)
  * envelope (statusCode and message, no "error" object). */
 static void token_refused(srv_req *r)
 {
-    srv_resp_status(r, 401);
-    buf *b = srv_resp_body(r);
-    buf_clear(b);
+    buf *b = srv_resp_restart(r, 401);
     buf_puts(b, "{\"statusCode\":401,\"message\":\"Unauthorized. Access token is missing, invalid, audience is "
                 "incorrect (https://cognitiveservices.azure.com), or have expired.\"}");
 }

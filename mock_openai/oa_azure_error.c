@@ -10,9 +10,7 @@
 
 void oa_azure_error(srv_req *r, int status, const char *code, const char *message)
 {
-    srv_resp_status(r, status);
-    buf *b = srv_resp_body(r);
-    buf_clear(b);
+    buf *b = srv_resp_restart(r, status);
     buf_puts(b, "{\"error\":{\"code\":");
     buf_json_str(b, code, strlen(code));
     buf_puts(b, ",\"message\":");
@@ -92,9 +90,7 @@ void oa_azure_prompt_filter(buf *b)
  * status and the innererror naming the category. */
 void oa_azure_content_filter_error(srv_req *r)
 {
-    srv_resp_status(r, 400);
-    buf *b = srv_resp_body(r);
-    buf_clear(b);
+    buf *b = srv_resp_restart(r, 400);
     buf_puts(b, "{\"error\":{\"message\":\"The response was filtered due to the prompt triggering Azure OpenAI's "
                 "content management policy. Please modify your prompt and retry. To learn more about our content "
                 "filtering policies please read our documentation: https://go.microsoft.com/fwlink/?linkid=2198766\","

@@ -70,20 +70,42 @@ void oa_embed_cache_free(oa_embed_cache *c)
     free(c);
 }
 
-bool oa_embed_cache_get(oa_embed_cache *c, const oa_embed_key *k, buf *b, bool *oom)
+/* k's entry with a reference taken for the caller, or NULL. */
+static entry *lookup(oa_embed_cache *c, const oa_embed_key *k)
 {
-    *oom = false;
     if (!c || k->len > OA_EMBED_CACHE_MAX_KEY)
-        return false;
+        return NULL;
     uint64_t h = key_hash(k);
     if (pthread_mutex_trylock(&c->lock) != 0)
-        return false; /* busy: see put */
+        return NULL; /* busy: see put */
     entry *e = c->slots[h & c->mask];
     if (e && key_equal(e, h, k))
         atomic_fetch_add(&e->refs, 1);
     else
         e = NULL;
     pthread_mutex_unlock(&c->lock);
+    return e;
+}
+
+const char *oa_embed_cache_ref(oa_embed_cache *c, const oa_embed_key *k, size_t *len, void **ref)
+{
+    entry *e = lookup(c, k);
+    *ref = e;
+    if (!e)
+        return NULL;
+    *len = e->vlen;
+    return e->data + e->klen;
+}
+
+void oa_embed_cache_unref(void *ref)
+{
+    release(ref);
+}
+
+bool oa_embed_cache_get(oa_embed_cache *c, const oa_embed_key *k, buf *b, bool *oom)
+{
+    *oom = false;
+    entry *e = lookup(c, k);
     if (!e)
         return false;
     /* Outside the lock: the entry cannot change, and our reference keeps

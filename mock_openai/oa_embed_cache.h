@@ -52,6 +52,13 @@ void oa_embed_cache_free(oa_embed_cache *c);
  * not cached, or (then *oom is set) when b could not grow. */
 bool oa_embed_cache_get(oa_embed_cache *c, const oa_embed_key *k, buf *b, bool *oom);
 
+/* The cached encoding for k by reference: its bytes and length, valid
+ * until oa_embed_cache_unref(*ref) (eviction cannot free them before);
+ * NULL when it is not cached. For answers that share the bytes rather than
+ * copy them (srv_resp_share). */
+const char *oa_embed_cache_ref(oa_embed_cache *c, const oa_embed_key *k, size_t *len, void **ref);
+void oa_embed_cache_unref(void *ref);
+
 /* Remember enc[0..n) for k. Best effort: silently skipped when the key is
  * too long or memory is short. */
 void oa_embed_cache_put(oa_embed_cache *c, const oa_embed_key *k, const char *enc, size_t n);

@@ -50,14 +50,29 @@ static oa_embed_key cache_key(const oa_embed_req *q, const oa_input *in)
     return k;
 }
 
+/* Share the cached bytes for k into share's answer; false when they are
+ * not cached or cannot be shared (the caller copies or computes). */
+static bool share_cached(oa_embed_cache *cache, const oa_embed_key *k, srv_req *share)
+{
+    void *ref;
+    size_t len;
+    const char *bytes = share ? oa_embed_cache_ref(cache, k, &len, &ref) : NULL;
+    if (!bytes)
+        return false;
+    if (srv_resp_share(share, bytes, len, oa_embed_cache_unref, ref))
+        return true;
+    oa_embed_cache_unref(ref);
+    return false;
+}
+
 /* One input's "embedding" value: from the cache, or computed into v (a
  * scratch array allocated on first need) and then remembered. */
 static bool write_embedding(buf *b, const oa_embed_req *q, const oa_input *in, float **v, uint64_t seed,
-                            oa_embed_cache *cache)
+                            oa_embed_cache *cache, srv_req *share)
 {
     oa_embed_key k = cache_key(q, in);
     bool oom;
-    if (oa_embed_cache_get(cache, &k, b, &oom))
+    if (share_cached(cache, &k, share) || oa_embed_cache_get(cache, &k, b, &oom))
         return true;
     if (oom || (!*v && !(*v = malloc(q->dims * sizeof **v))))
         return false;
@@ -70,7 +85,7 @@ static bool write_embedding(buf *b, const oa_embed_req *q, const oa_input *in, f
     return true;
 }
 
-bool oa_embed_write(buf *b, const oa_embed_req *q, oa_embed_cache *cache)
+bool oa_embed_write(buf *b, const oa_embed_req *q, oa_embed_cache *cache, srv_req *share)
 {
     float *v = NULL;
     uint64_t seed = oa_vec_seed(q->model->id);
@@ -78,7 +93,7 @@ bool oa_embed_write(buf *b, const oa_embed_req *q, oa_embed_cache *cache)
     bool ok = buf_puts(b, "{\"object\":\"list\",\"data\":[");
     for (size_t i = 0; ok && i < q->n; i++) {
         ok = buf_printf(b, "%s{\"object\":\"embedding\",\"index\":%zu,\"embedding\":", i ? "," : "", i) &&
-             write_embedding(b, q, &q->inputs[i], &v, seed, cache) && buf_puts(b, "}");
+             write_embedding(b, q, &q->inputs[i], &v, seed, cache, share) && buf_puts(b, "}");
     }
     free(v);
     ok = ok && buf_puts(b, "],\"model\":") && buf_json_str(b, q->model->id, strlen(q->model->id)) &&

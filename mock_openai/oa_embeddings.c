@@ -19,7 +19,7 @@ void oa_handle_embeddings(srv_req *r, void *ctx)
         oa_error_send(r, &e);
     } else if (!oa_ratelimit_take(c->rl, r, q.model->id, oa_embed_tokens(&q))) {
         /* the 429 is written */
-    } else if (!oa_embed_write(srv_resp_body(r), &q, c->embed_cache)) {
+    } else if (!oa_embed_write(srv_resp_body(r), &q, c->embed_cache, r)) {
         oa_core_error(r, 500, "out of memory");
     } else {
         srv_resp_header(r, "openai-model", q.model->id);

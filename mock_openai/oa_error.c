@@ -17,9 +17,7 @@ static void json_or_null(buf *b, const char *s)
 void oa_error(srv_req *r, int status, const char *message, const char *type, const char *param,
               const char *code)
 {
-    srv_resp_status(r, status);
-    buf *b = srv_resp_body(r);
-    buf_clear(b);
+    buf *b = srv_resp_restart(r, status);
     buf_puts(b, "{\"error\":{\"message\":");
     buf_json_str(b, message, strlen(message));
     buf_puts(b, ",\"type\":");

@@ -132,6 +132,10 @@ static struct MHD_Response *malformed_response(srv_req *r)
 
 struct MHD_Response *deliver_response(srv_req *r)
 {
+    if (r->plan.delivery == SRV_DELIVER_NORMAL && r->nshares)
+        return resp_share_response(r);
+    if (!resp_share_flatten(r))
+        return NULL;
     size_t len = r->resp.len;
     unsigned long param = r->plan.param;
     switch (r->plan.delivery) {

@@ -38,6 +38,7 @@ void req_free(srv_req *r)
         r->app_state_free(r->app_state);
     buf_free(&r->body);
     buf_free(&r->headers);
+    resp_share_drop(r);
     buf_free(&r->resp);
     buf_free(&r->notes);
     free(r);
@@ -152,10 +153,17 @@ buf *srv_resp_body(srv_req *r)
     return &r->resp;
 }
 
-bool srv_resp_text(srv_req *r, int status, const char *content_type, const char *text)
+buf *srv_resp_restart(srv_req *r, int status)
 {
     r->status = status;
+    resp_share_drop(r);
     buf_clear(&r->resp);
+    return &r->resp;
+}
+
+bool srv_resp_text(srv_req *r, int status, const char *content_type, const char *text)
+{
+    srv_resp_restart(r, status);
     if (content_type && !srv_resp_header(r, "content-type", content_type))
         return false;
     return buf_puts(&r->resp, text);
@@ -163,8 +171,7 @@ bool srv_resp_text(srv_req *r, int status, const char *content_type, const char 
 
 void srv_resp_error(srv_req *r, int status, const char *message)
 {
-    r->status = status;
-    buf_clear(&r->resp);
+    srv_resp_restart(r, status);
     if (r->server_error_fn) {
         r->server_error_fn(r, status, message);
     } else {

@@ -8,17 +8,20 @@
 static bool match_pattern(const char *pat, const char *path, router_match_t *m)
 {
     m->nparams = 0;
+    m->used = 0;
     while (*pat && *path) {
         if (*pat == '{') {
             const char *close = strchr(pat, '}');
             size_t vlen = strcspn(path, "/");
-            if (!close || vlen == 0 || vlen >= ROUTER_PARAM_MAX || m->nparams == ROUTER_MAX_PARAMS)
+            if (!close || vlen == 0 || vlen >= sizeof m->values - m->used || m->nparams == ROUTER_MAX_PARAMS)
                 return false;
             router_param *p = &m->params[m->nparams++];
             p->name = pat + 1;
-            p->name_len = (size_t)(close - pat - 1);
-            memcpy(p->value, path, vlen);
-            p->value[vlen] = '\0';
+            p->name_len = (unsigned short)(close - pat - 1);
+            p->value = (unsigned short)m->used;
+            memcpy(m->values + m->used, path, vlen);
+            m->values[m->used + vlen] = '\0';
+            m->used += vlen + 1;
             pat = close + 1;
             path += vlen;
         } else if (*pat++ != *path++) {
@@ -73,7 +76,7 @@ const char *router_param_get(const router_match_t *m, const char *name)
     size_t len = strlen(name);
     for (size_t i = 0; i < m->nparams; i++) {
         if (m->params[i].name_len == len && memcmp(m->params[i].name, name, len) == 0)
-            return m->params[i].value;
+            return m->values + m->params[i].value;
     }
     return NULL;
 }

@@ -65,14 +65,19 @@ void srv_routes_free(srv_routes *t);
 
 typedef struct router_param {
     const char *name; /* points into the pattern, not NUL-terminated */
-    size_t name_len;
-    char value[ROUTER_PARAM_MAX];
+    unsigned short name_len;
+    unsigned short value; /* offset of its NUL-terminated value in values[] */
 } router_param;
 
+/* Every request carries one (thousands may be held at once), so the values
+ * share one ROUTER_PARAM_MAX buffer instead of one each: a path whose
+ * parameters need more does not match. */
 typedef struct router_match_t {
     const srv_route *route;
     router_param params[ROUTER_MAX_PARAMS];
     size_t nparams;
+    size_t used; /* bytes of values[] taken */
+    char values[ROUTER_PARAM_MAX];
     char allow[64]; /* "GET, POST" when the method did not match */
 } router_match_t;
 

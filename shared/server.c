@@ -135,7 +135,7 @@ static enum MHD_Result send_response(srv_req *r)
     srv *s = r->server;
     if (s->cfg.before_send)
         s->cfg.before_send(r, s->cfg.hook_ctx);
-    size_t len = r->resp.len;
+    size_t len = resp_share_len(r);
     struct MHD_Response *resp = deliver_response(r);
     r->state = REQ_SENT;
     record_request(s, r, resp ? r->status : 0, srv_req_elapsed_ms(r));

@@ -106,6 +106,24 @@ bool srv_resp_header(srv_req *r, const char *name, const char *value);
 /* A response header set so far (the last one of that name), or NULL. */
 const char *srv_resp_header_get(const srv_req *r, const char *name);
 buf *srv_resp_body(srv_req *r);
+/* Start the answer again with this status: the body written and the pieces
+ * shared so far are dropped (an error replacing a half-built answer).
+ * Returns the empty body to write into. */
+buf *srv_resp_restart(srv_req *r, int status);
+/* Append data[0..len) to the answer by reference instead of by copy, at the
+ * body's current end (writes to srv_resp_body() go after it): bytes many
+ * answers share (a cached encoding) then cost each answer nothing while it
+ * waits for a slow reader. The bytes must stay unchanged until
+ * release(owner), which runs exactly once, when the answer has gone out or
+ * been replaced (srv_resp_restart, srv_resp_text, srv_resp_error; clearing
+ * the body by hand does not drop them). False, with owner still the
+ * caller's, when out of memory or when the answer already shares
+ * SRV_RESP_SHARE_MAX pieces: copy the bytes instead.
+ *
+ *     if (!srv_resp_share(r, e->bytes, e->len, entry_unref, e)) { copy; entry_unref(e); }
+ */
+#define SRV_RESP_SHARE_MAX 64
+bool srv_resp_share(srv_req *r, const char *data, size_t len, void (*release)(void *), void *owner);
 bool srv_resp_text(srv_req *r, int status, const char *content_type, const char *text);
 void srv_resp_error(srv_req *r, int status, const char *message);
 

@@ -88,6 +88,8 @@ struct srv_req {
     bool has_content_type;
     buf headers; /* "name\0value\0" pairs, one allocation for all of them */
     buf resp;
+    struct resp_share *shares; /* srv_resp_share's pieces, in body order (resp_share.c) */
+    size_t nshares;
     size_t sent_bytes;
     buf notes;           /* "name\0value\0" pairs: srv_req_note_set */
     bool recorded;       /* in the journal and metrics already */
@@ -118,6 +120,19 @@ void conn_watch_notify(void *cls, struct MHD_Connection *conn, void **socket_con
                        enum MHD_ConnectionNotificationCode code);
 void conn_watch_head(srv *s, struct MHD_Connection *conn, bool waiting);
 void conn_watch_start(srv *s);
+
+/* Pieces shared into the answer by srv_resp_share (resp_share.c):
+ *   resp_share_len     the body's whole length, pieces included
+ *   resp_share_flatten copy the pieces into r->resp (the delivery modes that
+ *                      cut or pace a body read one buffer); false on OOM
+ *   resp_share_drop    release the pieces unsent (a replaced answer, a
+ *                      request freed)
+ *   resp_share_response the normal delivery with no copy: one vector of the
+ *                      buffer's runs and the pieces, freed by libmicrohttpd */
+size_t resp_share_len(const srv_req *r);
+bool resp_share_flatten(srv_req *r);
+void resp_share_drop(srv_req *r);
+struct MHD_Response *resp_share_response(srv_req *r);
 
 /* Journal and metrics for a request whose answer is decided (record.c);
  * once per request. */

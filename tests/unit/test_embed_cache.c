@@ -82,7 +82,7 @@ static char *write_body(const char *body, oa_embed_cache *cache)
     oa_err e;
     ck_assert_msg(oa_embed_parse(&ctx, body, strlen(body), &q, &e), "%s", e.message);
     buf b = BUF_INIT;
-    ck_assert(oa_embed_write(&b, &q, cache));
+    ck_assert(oa_embed_write(&b, &q, cache, NULL));
     oa_embed_req_free(&q);
     return buf_release(&b);
 }

@@ -21,7 +21,7 @@ static cJSON *write_for(const char *body)
     oa_err e;
     ck_assert_msg(oa_embed_parse(&ctx, body, strlen(body), &q, &e), "%s", e.message);
     buf b = BUF_INIT;
-    ck_assert(oa_embed_write(&b, &q, NULL));
+    ck_assert(oa_embed_write(&b, &q, NULL, NULL));
     oa_embed_req_free(&q);
     cJSON *root = cJSON_Parse(b.data);
     ck_assert_msg(root != NULL, "invalid JSON: %.200s", b.data);

@@ -1,3 +1,4 @@
+#include <stdio.h>
 #include <string.h>
 
 #include "check_main.h"
@@ -71,6 +72,27 @@ START_TEST(overlong_param_refused)
 }
 END_TEST
 
+/* The values share one buffer: two that fit together both come back
+ * whole; two that do not fit together refuse the match. */
+START_TEST(params_share_one_bounded_buffer)
+{
+    char path[600], job[200], file[200];
+    memset(job, 'j', 150);
+    job[150] = '\0';
+    memset(file, 'f', 100);
+    file[100] = '\0';
+    snprintf(path, sizeof path, "/jobs/%s/files/%s", job, file);
+    router_match_t m;
+    ck_assert_int_eq(router_match(routes, N, "GET", path, &m), ROUTE_FOUND);
+    ck_assert_str_eq(router_param_get(&m, "job"), job);
+    ck_assert_str_eq(router_param_get(&m, "file"), file);
+    memset(file, 'f', 120);
+    file[120] = '\0';
+    snprintf(path, sizeof path, "/jobs/%s/files/%s", job, file);
+    ck_assert_int_eq(router_match(routes, N, "GET", path, &m), ROUTE_NOT_FOUND);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("router");
@@ -80,6 +102,7 @@ static Suite *suite(void)
     tcase_add_test(t, wrong_method_lists_allowed);
     tcase_add_test(t, head_served_by_get);
     tcase_add_test(t, overlong_param_refused);
+    tcase_add_test(t, params_share_one_bounded_buffer);
     suite_add_tcase(s, t);
     return s;
 }
