@@ -60,7 +60,7 @@ static struct curl_slist *request_headers(const lp_hooks *h, const delivery *d)
 /* Put d's POST in flight; false (nothing started) without memory. */
 static bool start(sender *s, delivery *d)
 {
-    CURL *c = curl_easy_init();
+    CURL *c = lp_payload_build(d->payload) ? curl_easy_init() : NULL;
     if (!c)
         return false;
     d->sent_headers = request_headers(s->h, d);

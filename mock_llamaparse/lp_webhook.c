@@ -92,27 +92,61 @@ static void v1_payload(buf *out, const lp_job *j, lp_status st)
     buf_puts(out, "}");
 }
 
-/* A payload of body's bytes (taken; NULL without memory), counted in
- * held while it lives. */
-static lp_payload *payload_of(buf *body, atomic_size_t *held)
+static bool envelope_body(buf *body, const lp_job *j, lp_status st, lp_hook_phase phase, bool as_string);
+
+/* A payload to be built from job j (a reference is taken) when first sent;
+ * NULL without memory. Its bytes will be counted in held while they live. */
+static lp_payload *payload_new(lp_job *j, lp_status st, lp_hook_phase phase, lp_body_kind kind, atomic_size_t *held)
 {
-    lp_payload *p = body->data ? malloc(sizeof *p) : NULL;
-    if (!p) {
-        buf_free(body);
+    lp_payload *p = calloc(1, sizeof *p);
+    if (!p)
         return NULL;
-    }
     atomic_init(&p->refs, 1);
-    p->len = body->len;
-    p->data = buf_release(body);
+    lp_job_retain(j);
+    p->job = j;
+    p->status = st;
+    p->phase = phase;
+    p->kind = kind;
     p->held = held;
-    atomic_fetch_add(held, p->len);
     return p;
+}
+
+bool lp_payload_build(lp_payload *p)
+{
+    if (p->data)
+        return true;
+    buf body = BUF_INIT;
+    bool ok = true;
+    switch (p->kind) {
+    case LP_BODY_LEGACY:
+        lp_hooks_legacy_payload(&body, p->job, p->status);
+        break;
+    case LP_BODY_V1:
+        v1_payload(&body, p->job, p->status);
+        break;
+    case LP_BODY_ENVELOPE:
+    case LP_BODY_ENVELOPE_STRING:
+        ok = envelope_body(&body, p->job, p->status, p->phase, p->kind == LP_BODY_ENVELOPE_STRING);
+        break;
+    }
+    if (!ok || !body.data) {
+        buf_free(&body);
+        return false;
+    }
+    p->len = body.len;
+    p->data = buf_release(&body);
+    atomic_fetch_add(p->held, p->len);
+    lp_job_release(p->job); /* the body is all a retry needs */
+    p->job = NULL;
+    return true;
 }
 
 static void payload_release(lp_payload *p)
 {
     if (p && atomic_fetch_sub(&p->refs, 1) == 1) {
-        atomic_fetch_sub(p->held, p->len);
+        if (p->data)
+            atomic_fetch_sub(p->held, p->len);
+        lp_job_release(p->job);
         free(p->data);
         free(p);
     }
@@ -240,18 +274,15 @@ static bool envelope_body(buf *body, const lp_job *j, lp_status st, lp_hook_phas
 
 /* The envelope in one output format, built once for every configuration
  * that asks for it. */
-static lp_payload *shared_envelope(lp_payload **slot, const dlist *list, const lp_job *j, lp_status st,
+static lp_payload *shared_envelope(lp_payload **slot, const dlist *list, lp_job *j, lp_status st,
                                    lp_hook_phase phase, bool as_string)
 {
-    if (!*slot) {
-        buf body = BUF_INIT;
-        *slot = envelope_body(&body, j, st, phase, as_string) ? payload_of(&body, list->held) : NULL;
-        buf_free(&body);
-    }
+    if (!*slot)
+        *slot = payload_new(j, st, phase, as_string ? LP_BODY_ENVELOPE_STRING : LP_BODY_ENVELOPE, list->held);
     return *slot;
 }
 
-static void queue_configured(dlist *list, const lp_job *j, lp_status st, lp_hook_phase phase)
+static void queue_configured(dlist *list, lp_job *j, lp_status st, lp_hook_phase phase)
 {
     cJSON *confs = cJSON_Parse(j->hooks.configs);
     const char *event = event_of(st, phase);
@@ -278,21 +309,16 @@ static void queue_configured(dlist *list, const lp_job *j, lp_status st, lp_hook
     cJSON_Delete(confs);
 }
 
-/* Build what the sender needs for one due webhook: outside the store's
- * lock, from a finished job whose content no longer changes. */
-static void take(dlist *list, const lp_job *j, lp_status st, lp_hook_phase phase)
+/* Queue the deliveries of one due webhook, outside the store's lock; their
+ * bodies are built when first sent (lp_payload_build). */
+static void take(dlist *list, lp_job *j, lp_status st, lp_hook_phase phase)
 {
     const lp_job_hooks *h = &j->hooks;
     if (h->configs)
         queue_configured(list, j, st, phase);
     if (phase != LP_HOOK_END || !h->url)
         return;
-    buf body = BUF_INIT;
-    if (h->legacy)
-        lp_hooks_legacy_payload(&body, j, st);
-    else
-        v1_payload(&body, j, st);
-    lp_payload *p = payload_of(&body, list->held);
+    lp_payload *p = payload_new(j, st, phase, h->legacy ? LP_BODY_LEGACY : LP_BODY_V1, list->held);
     delivery *d = queue(list, j, h->url, p);
     payload_release(p);
     if (d)

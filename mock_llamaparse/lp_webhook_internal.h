@@ -6,20 +6,39 @@
 #include <curl/curl.h>
 #include <stdatomic.h>
 
+#include "lp_jobs.h"
 #include "lp_webhook.h"
 #include "worker.h"
 
 #define LP_HOOK_LOG_MAX 1000
 
+/* Which body a payload is: the old contract's, v1's webhook_url, or the
+ * webhook_configurations envelope as JSON or as a JSON string. */
+typedef enum { LP_BODY_LEGACY, LP_BODY_V1, LP_BODY_ENVELOPE, LP_BODY_ENVELOPE_STRING } lp_body_kind;
+
 /* A webhook body, shared by every delivery that sends it (a job's
  * configurations with one output format get one copy of its result, not
- * one each). Released by the last delivery. */
+ * one each). Released by the last delivery.
+ *
+ * Built when its first transfer starts (lp_payload_build), not when it is
+ * queued: a body holds the whole result (a 150 KB document makes a 1 MB
+ * body), so a thousand jobs finishing at once would otherwise hold a
+ * thousand bodies while the sender works through them 64 at a time. Until
+ * then it holds a reference to its job, which no longer changes. */
 typedef struct lp_payload {
     atomic_int refs;
     size_t len;
-    char *data;
+    char *data;          /* NULL until built */
+    lp_job *job;         /* the recipe, until built */
+    lp_status status;
+    lp_hook_phase phase;
+    lp_body_kind kind;
     atomic_size_t *held; /* the sender's count of payload bytes held */
 } lp_payload;
+
+/* Build p's body if it is not built yet; false without memory (p stays
+ * unbuilt, to be tried again). Sender thread only. */
+bool lp_payload_build(lp_payload *p);
 
 /* One webhook to send: its payload and, while it is being sent, its
  * transfer. */
