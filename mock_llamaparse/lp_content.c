@@ -63,22 +63,22 @@ static bool add_page(void *ctx, const char *md, size_t n)
     if (!pages)
         return false;
     d->pages = pages;
-    buf m = BUF_INIT, t = BUF_INIT;
+    buf m = BUF_INIT;
     if (!buf_append(&m, md, n))
         return false;
-    lp_md_to_text(&t, m.data);
     d->pages[d->npages].md = buf_release(&m);
-    d->pages[d->npages].text = t.data ? buf_release(&t) : strdup("");
+    d->pages[d->npages].text = NULL; /* derived when asked */
     d->npages++;
     return true;
 }
 
-/* Cut markdown into pages of about LP_PAGE_CHARS at blank lines (or at line
- * ends inside a long block such as a table). */
-static bool paginate(lp_doc *d, const char *md, size_t len)
+/* Where the next page ends: about LP_PAGE_CHARS past start, at a blank
+ * line (or at a line end inside a long block such as a table); len when
+ * the rest fits one page. */
+static size_t page_end(const char *md, size_t len, size_t start)
 {
-    size_t start = 0, cut = 0;
-    for (size_t i = 0; i < len; i++) {
+    size_t cut = start;
+    for (size_t i = start; i < len; i++) {
         if (md[i] != '\n')
             continue;
         bool blank = i + 1 < len && md[i + 1] == '\n';
@@ -86,13 +86,32 @@ static bool paginate(lp_doc *d, const char *md, size_t len)
          * too, or the page ends at an early blank line, a few bytes long. */
         if (blank || i - start >= LP_PAGE_CHARS)
             cut = i + 1;
-        if (i - start >= LP_PAGE_CHARS && cut > start) {
-            if (!add_page(d, md + start, cut - start))
-                return false;
-            start = cut;
-        }
+        if (i - start >= LP_PAGE_CHARS && cut > start)
+            return cut;
     }
-    return start >= len || add_page(d, md + start, len - start);
+    return len;
+}
+
+/* Cut markdown into pages, all in one block (see lp_doc_compact): the page
+ * count first, then one allocation for the pages and one for their text. */
+static bool paginate(lp_doc *d, const char *md, size_t len)
+{
+    size_t n = 0;
+    for (size_t at = 0; at < len; at = page_end(md, len, at))
+        n++;
+    d->pages = calloc(n, sizeof *d->pages);
+    d->block = malloc(len + n);
+    if (!d->pages || !d->block)
+        return false;
+    char *out = d->block;
+    for (size_t at = 0, end; at < len; at = end) {
+        end = page_end(md, len, at);
+        memcpy(out, md + at, end - at);
+        out[end - at] = '\0';
+        d->pages[d->npages++].md = out;
+        out += end - at + 1;
+    }
+    return true;
 }
 
 /* Text from two-byte (CID) fonts or custom encodings comes out as control
@@ -155,6 +174,9 @@ lp_doc *lp_doc_parse(const char *filename, const char *data, size_t len)
         return d;
     }
     buf md = BUF_INIT;
+    /* About its final size at once: grown by doubling instead, a large
+     * document leaves a trail of freed blocks in the heap. */
+    buf_reserve(&md, len + len / 8 + 64);
     if (!strcasecmp(ext, "md") || !strcasecmp(ext, "markdown"))
         buf_append(&md, data, len);
     else if (!strcasecmp(ext, "txt") || !strcasecmp(ext, "text"))
@@ -178,14 +200,40 @@ lp_doc *lp_doc_parse(const char *filename, const char *data, size_t len)
     return d;
 }
 
+void lp_doc_drop_page(lp_doc *d, size_t i)
+{
+    if (!d->block)
+        free(d->pages[i].md);
+    free(d->pages[i].text);
+    d->pages[i].md = d->pages[i].text = NULL;
+}
+
+void lp_doc_compact(lp_doc *d)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < d->npages; i++)
+        total += strlen(d->pages[i].md) + 1;
+    char *block = d->block || !d->npages ? NULL : malloc(total);
+    if (!block)
+        return;
+    char *at = block;
+    for (size_t i = 0; i < d->npages; i++) {
+        size_t n = strlen(d->pages[i].md) + 1;
+        memcpy(at, d->pages[i].md, n);
+        free(d->pages[i].md);
+        d->pages[i].md = at;
+        at += n;
+    }
+    d->block = block;
+}
+
 void lp_doc_free(lp_doc *d)
 {
     if (!d)
         return;
-    for (size_t i = 0; i < d->npages; i++) {
-        free(d->pages[i].md);
-        free(d->pages[i].text);
-    }
+    for (size_t i = 0; i < d->npages; i++)
+        lp_doc_drop_page(d, i);
+    free(d->block);
     free(d->pages);
     free(d->numbers);
     free(d);
@@ -201,12 +249,18 @@ void lp_md_to_text(buf *out, const char *md)
         if (s > p && s < e && *s == ' ')
             s++;
         bool separator = n > 0 && strspn(p, "|- :") == n; /* a table's |---| line */
-        for (; !separator && s < e; s++) {
-            if (*s == '*' || (*s == '|' && (s == p || s[-1] != '\\')))
-                continue;
-            if (*s == '\\' && s + 1 < e && s[1] == '|')
-                continue;
-            buf_append(out, s, 1);
+        while (!separator && s < e) {
+            size_t run = strcspn(s, "*|\\\n"); /* copied as is, up to a mark */
+            run = run < (size_t)(e - s) ? run : (size_t)(e - s);
+            buf_append(out, s, run);
+            s += run;
+            if (s == e)
+                break;
+            bool mark = *s == '*' || (*s == '|' && (s == p || s[-1] != '\\')) ||
+                        (*s == '\\' && s + 1 < e && s[1] == '|');
+            if (!mark)
+                buf_append(out, s, 1);
+            s++;
         }
         if (!separator)
             buf_append(out, "\n", 1);
@@ -218,7 +272,23 @@ void lp_doc_truncate(lp_doc *d, long max)
 {
     while (max > 0 && d->npages > (size_t)max) {
         d->npages--;
-        free(d->pages[d->npages].md);
-        free(d->pages[d->npages].text);
+        lp_doc_drop_page(d, d->npages);
     }
+}
+
+const char *lp_page_text(const lp_page *p, buf *scratch)
+{
+    if (p->text)
+        return p->text;
+    buf_clear(scratch);
+    lp_md_to_text(scratch, p->md);
+    return scratch->data ? scratch->data : "";
+}
+
+void lp_page_text_append(buf *out, const lp_page *p)
+{
+    if (p->text)
+        buf_puts(out, p->text);
+    else
+        lp_md_to_text(out, p->md);
 }

@@ -8,7 +8,7 @@
  * every ~LP_PAGE_CHARS characters.
  *
  *     lp_doc *d = lp_doc_parse("claims.csv", bytes, len);
- *     d->npages, d->pages[i].md, d->pages[i].text
+ *     d->npages, d->pages[i].md, lp_page_text(&d->pages[i], &scratch)
  *     lp_doc_free(d);
  */
 #ifndef LP_CONTENT_H
@@ -21,12 +21,16 @@
 
 typedef struct lp_page {
     char *md;
-    char *text;
+    char *text; /* its own plain text (a fixture may give one), or NULL:
+                   derived from md when asked, so a held job keeps one copy
+                   of its document, not two (lp_page_text) */
 } lp_page;
 
 typedef struct lp_doc {
     lp_page *pages;
     size_t npages;
+    char *block;     /* after lp_doc_compact: every page's md, one after the
+                        other, each NUL-terminated; pages[i].md points in */
     size_t *numbers; /* each page's 1-based number in the whole document
                         once pages were selected (lp_pages_select.c); NULL:
                         page i is number i + 1 */
@@ -39,6 +43,16 @@ void lp_doc_free(lp_doc *d);
 /* Keep the first max pages (max <= 0: all). */
 void lp_doc_truncate(lp_doc *d, long max);
 
+/* Free page i's own memory (not the page slot): for selection. */
+void lp_doc_drop_page(lp_doc *d, size_t i);
+
+/* Pack the pages' markdown into one allocation of exactly their bytes, for
+ * a document a job will hold: thousands of held jobs otherwise keep a few
+ * thousand page-sized blocks each, scattered between short-lived upload and
+ * webhook buffers, and the heap cannot give the holes back. Best effort:
+ * without memory the pages stay as they are. */
+void lp_doc_compact(lp_doc *d);
+
 /* Markdown table from delimited text (sep ',' with RFC 4180 quotes, or '\t'
  * taken literally); cells have '|' escaped. Appends to out. */
 #include "buf.h"
@@ -47,5 +61,18 @@ void lp_table_md(buf *out, const char *data, size_t len, char sep);
 /* Plain text of a markdown page: heading marks, emphasis and table pipes
  * dropped. Appends to out. */
 void lp_md_to_text(buf *out, const char *md);
+
+/* Page p's plain text: its own, or derived from its markdown into scratch
+ * (cleared first, then owned by the caller as before). Never NULL; "" when
+ * out of memory.
+ *
+ *     buf t = BUF_INIT;
+ *     puts(lp_page_text(&d->pages[i], &t));
+ *     buf_free(&t);
+ */
+const char *lp_page_text(const lp_page *p, buf *scratch);
+
+/* Append page p's plain text to out (no scratch needed). */
+void lp_page_text_append(buf *out, const lp_page *p);
 
 #endif

@@ -27,6 +27,7 @@ lp_job *lp_doc_job(const lp_ctx *c, const char *filename, const char *data, size
         lp_job_release(j);
         return NULL;
     }
+    lp_doc_compact(j->doc);
     j->bytes = len;
     j->tier = tier;
     if (j->doc->npages == 0) {

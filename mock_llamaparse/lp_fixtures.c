@@ -32,14 +32,14 @@ static bool add(lp_doc *d, const char *md, size_t n, const char *text)
     if (!pages)
         return false;
     d->pages = pages;
-    buf m = BUF_INIT, t = BUF_INIT;
+    buf m = BUF_INIT;
     buf_append(&m, md, n);
-    if (text)
-        buf_puts(&t, text);
-    else
-        lp_md_to_text(&t, m.data ? m.data : "");
     d->pages[d->npages].md = m.data ? buf_release(&m) : strdup("");
-    d->pages[d->npages].text = t.data ? buf_release(&t) : strdup("");
+    d->pages[d->npages].text = text ? strdup(text) : NULL; /* NULL: derived from md */
+    if (text && !d->pages[d->npages].text) {
+        free(d->pages[d->npages].md);
+        return false;
+    }
     d->npages++;
     return true;
 }

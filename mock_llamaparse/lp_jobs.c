@@ -293,6 +293,7 @@ void lp_store_fetched(lp_store *s, const char *id, lp_doc *doc, const char *erro
             error = "out of memory while selecting pages";
         }
         if (doc) {
+            lp_doc_compact(doc);
             lp_doc_free(j->doc);
             j->doc = doc;
             doc = NULL;
@@ -385,7 +386,10 @@ void lp_job_joined(buf *out, const lp_job *j, bool md)
             lp_page_framed(out, j->separator, n);
         if (j->page_prefix)
             lp_page_framed(out, j->page_prefix, n);
-        buf_puts(out, md ? j->doc->pages[i].md : j->doc->pages[i].text);
+        if (md)
+            buf_puts(out, j->doc->pages[i].md);
+        else
+            lp_page_text_append(out, &j->doc->pages[i]);
         if (j->page_suffix)
             lp_page_framed(out, j->page_suffix, n);
     }

@@ -176,11 +176,13 @@ void lp_pages_json(buf *out, const lp_doc *doc)
 
 void lp_job_pages_json(buf *out, const lp_doc *doc, const lp_job *j)
 {
+    buf scratch = BUF_INIT;
     buf_puts(out, "[");
     for (size_t i = 0; i < doc->npages; i++) {
         const lp_page *pg = &doc->pages[i];
+        const char *text = lp_page_text(pg, &scratch);
         buf_printf(out, "%s{\"page\":%zu,\"text\":", i ? "," : "", lp_page_number(doc, i));
-        json_str(out, pg->text, strlen(pg->text));
+        json_str(out, text, strlen(text));
         buf_puts(out, ",\"md\":");
         json_str(out, pg->md, strlen(pg->md));
         buf_puts(out, ",\"images\":");
@@ -193,7 +195,8 @@ void lp_job_pages_json(buf *out, const lp_doc *doc, const lp_job *j)
         buf_printf(out, ",\"status\":\"OK\",\"links\":[],\"width\":%d,\"height\":%d,\"triggeredAutoMode\":false,"
                         "\"parsingMode\":\"\",\"structuredData\":null,\"noStructuredContent\":true,"
                         "\"noTextContent\":%s}",
-                   PAGE_W, PAGE_H, pg->text[strspn(pg->text, " \n")] ? "false" : "true");
+                   PAGE_W, PAGE_H, text[strspn(text, " \n")] ? "false" : "true");
     }
     buf_puts(out, "]");
+    buf_free(&scratch);
 }

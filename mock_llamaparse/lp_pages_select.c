@@ -104,12 +104,6 @@ size_t lp_page_number(const lp_doc *d, size_t i)
     return d->numbers ? d->numbers[i] : i + 1;
 }
 
-static void drop_page(lp_page *p)
-{
-    free(p->md);
-    free(p->text);
-}
-
 bool lp_doc_select(lp_doc *d, const char *canon, long max)
 {
     unsigned char *set = canon ? calloc(LP_PAGES_MAX, 1) : NULL;
@@ -120,7 +114,7 @@ bool lp_doc_select(lp_doc *d, const char *canon, long max)
     for (size_t i = 0; ok && i < d->npages; i++) {
         bool keep = (!canon || (i < LP_PAGES_MAX && set[i])) && (max <= 0 || kept < (size_t)max);
         if (!keep) {
-            drop_page(&d->pages[i]);
+            lp_doc_drop_page(d, i);
             continue;
         }
         numbers[kept] = lp_page_number(d, i);

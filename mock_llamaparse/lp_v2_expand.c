@@ -90,14 +90,16 @@ bool lp_v2_expand_parse(srv_req *r, unsigned *x)
 
 static void text_pages(buf *b, const lp_job *j, bool md)
 {
+    buf scratch = BUF_INIT;
     buf_puts(b, "{\"pages\":[");
     for (size_t i = 0; i < j->doc->npages; i++) {
-        const char *s = md ? j->doc->pages[i].md : j->doc->pages[i].text;
+        const char *s = md ? j->doc->pages[i].md : lp_page_text(&j->doc->pages[i], &scratch);
         buf_printf(b, "%s{\"page_number\":%zu,\"%s\":", i ? "," : "", lp_page_number(j->doc, i), md ? "markdown" : "text");
         buf_json_str(b, s, strlen(s));
         buf_puts(b, md ? ",\"success\":true}" : "}");
     }
     buf_puts(b, "]}");
+    buf_free(&scratch);
 }
 
 /* Page metadata: the mock is always sure of itself. */

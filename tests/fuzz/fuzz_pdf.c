@@ -31,8 +31,10 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 
     lp_doc *d = lp_doc_parse("x.pdf", pdf, size);
     FUZZ_CHECK(d);
+    buf t = BUF_INIT;
     for (size_t i = 0; i < d->npages; i++)
-        FUZZ_CHECK(d->pages[i].md && d->pages[i].text);
+        FUZZ_CHECK(d->pages[i].md && lp_page_text(&d->pages[i], &t));
+    buf_free(&t);
     lp_doc_free(d);
     free(pdf);
     return 0;

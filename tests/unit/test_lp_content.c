@@ -6,6 +6,7 @@
 
 #include "check_main.h"
 #include "lp_content.h"
+#include "lp_pages_select.h"
 #include "lp_html.h"
 
 static char *slurp(const char *name, size_t *len)
@@ -44,6 +45,9 @@ static bool doc_contains(const lp_doc *d, const char *needle)
     return false;
 }
 
+/* lp_page_text's scratch; still reachable at exit, so no leak report. */
+static buf scratch = BUF_INIT;
+
 START_TEST(csv_becomes_a_table)
 {
     const char csv[] = "a,b,c\n\"Okafor, Chinedu\",\"said \"\"hi\"\"\",x|y\n1,,3\n";
@@ -74,7 +78,7 @@ START_TEST(text_keeps_content_and_marks_headings)
 {
     lp_doc *d = parse_file("policy-basic.txt");
     ck_assert_int_eq(strncmp(d->pages[0].md, "# ALDERWICK HEALTH MUTUAL\n", 26), 0);
-    ck_assert_int_eq(strncmp(d->pages[0].text, "ALDERWICK HEALTH MUTUAL\n", 24), 0);
+    ck_assert_int_eq(strncmp(lp_page_text(&d->pages[0], &scratch), "ALDERWICK HEALTH MUTUAL\n", 24), 0);
     ck_assert_ptr_nonnull(strstr(d->pages[d->npages - 1].md, "END OF POLICY"));
     lp_doc_free(d);
 }
@@ -89,11 +93,47 @@ START_TEST(long_text_is_paginated_without_loss)
     size_t total_text = 0;
     for (size_t i = 0; i < d->npages; i++) {
         ck_assert_uint_le(strlen(d->pages[i].md), 2 * LP_PAGE_CHARS);
-        total_text += strlen(d->pages[i].text);
+        total_text += strlen(lp_page_text(&d->pages[i], &scratch));
     }
     ck_assert_uint_ge(total_text, len * 95 / 100); /* heading marks dropped, nothing else */
-    ck_assert_ptr_nonnull(strstr(d->pages[d->npages - 1].text, "END OF MANUAL"));
+    ck_assert_ptr_nonnull(strstr(lp_page_text(&d->pages[d->npages - 1], &scratch), "END OF MANUAL"));
     lp_doc_free(d);
+    free(data);
+}
+END_TEST
+
+/* A synthetic document (pages made one by one) reads the same compacted,
+ * page for page, in one block; pages dropped or truncated after it are not
+ * freed one by one (ASan would tell). Text formats are paginated straight
+ * into a block. */
+START_TEST(compacted_pages_read_the_same)
+{
+    size_t len;
+    char *data = slurp("large-150k.txt", &len);
+    lp_doc *a = lp_doc_parse("scan.bin", data, len), *b = lp_doc_parse("scan.bin", data, len);
+    ck_assert_ptr_null(b->block);
+    ck_assert_uint_ge(b->npages, 3);
+    lp_doc_compact(b);
+    ck_assert_ptr_nonnull(b->block);
+    lp_doc *t = lp_doc_parse("large-150k.txt", data, len);
+    ck_assert_ptr_nonnull(t->block);
+    ck_assert_ptr_eq(t->pages[0].md, t->block);
+    lp_doc_free(t);
+    ck_assert_uint_eq(a->npages, b->npages);
+    buf t2 = BUF_INIT;
+    for (size_t i = 0; i < a->npages; i++) {
+        ck_assert_str_eq(a->pages[i].md, b->pages[i].md);
+        ck_assert_ptr_eq(b->pages[i].md, i ? b->pages[i - 1].md + strlen(b->pages[i - 1].md) + 1 : b->block);
+        ck_assert_str_eq(lp_page_text(&a->pages[i], &scratch), lp_page_text(&b->pages[i], &t2));
+    }
+    buf_free(&t2);
+    ck_assert(lp_doc_select(b, "0,2", 0));
+    ck_assert_uint_eq(b->npages, 2);
+    ck_assert_str_eq(b->pages[1].md, a->pages[2].md);
+    lp_doc_truncate(b, 1);
+    ck_assert_uint_eq(b->npages, 1);
+    lp_doc_free(a);
+    lp_doc_free(b);
     free(data);
 }
 END_TEST
@@ -126,14 +166,14 @@ START_TEST(pdf_text_where_it_can_be_extracted)
         lp_doc *d = parse_file(one[i]);
         ck_assert_msg(starts_with(d->pages[0].md, "# Policy at a Glance: Silver Choice PPO 2500\n"), "%s: %.60s", one[i],
                       d->pages[0].md);
-        ck_assert_ptr_nonnull(strstr(d->pages[0].text, "$30 for primary care"));
+        ck_assert_ptr_nonnull(strstr(lp_page_text(&d->pages[0], &scratch), "$30 for primary care"));
         lp_doc_free(d);
     }
     lp_doc *d = parse_file("policy-12pages.pdf");
     ck_assert(starts_with(d->pages[0].md, "# Section 1: Introduction and Agreement\n"));
     ck_assert(starts_with(d->pages[4].md, "# Section 5: Deductibles, Coinsurance and Out-of-Pocket Limits\n"));
     ck_assert(starts_with(d->pages[11].md, "# Section 12: Termination, Renewal and General Provisions\n"));
-    ck_assert_ptr_nonnull(strstr(d->pages[0].text, "Page 1 of 12"));
+    ck_assert_ptr_nonnull(strstr(lp_page_text(&d->pages[0], &scratch), "Page 1 of 12"));
     lp_doc_free(d);
     d = parse_file("scanned.pdf");
     ck_assert_ptr_nonnull(strstr(d->pages[0].md, "# Section 1:"));
@@ -323,6 +363,7 @@ static Suite *suite(void)
     tcase_add_test(t, tsv_and_csv_give_the_same_cells);
     tcase_add_test(t, text_keeps_content_and_marks_headings);
     tcase_add_test(t, long_text_is_paginated_without_loss);
+    tcase_add_test(t, compacted_pages_read_the_same);
     tcase_add_test(t, pdf_page_counts_from_the_file);
     tcase_add_test(t, pdf_text_where_it_can_be_extracted);
     tcase_add_test(t, pdf_cut_short_is_read_within_bounds);
