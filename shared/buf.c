@@ -97,53 +97,78 @@ static size_t utf8_seq_len(const char *s, size_t avail)
     return k;
 }
 
-bool buf_json_str(buf *b, const char *s, size_t n)
+#define BYTES8(x) (0x0101010101010101ULL * (x))
+
+/* Are all 8 bytes of v printable ASCII other than '"' and '\\' (JSON's
+ * "copy as is")? The classic has-less/has-zero byte tricks: they may call
+ * a plain word unplain (the byte path then decides), never the reverse. */
+static bool plain8(uint64_t v)
+{
+    uint64_t ctl = (v - BYTES8(0x20)) & ~v & BYTES8(0x80);
+    uint64_t q = v ^ BYTES8('"'), bs = v ^ BYTES8('\\');
+    q = (q - BYTES8(1)) & ~q & BYTES8(0x80);
+    bs = (bs - BYTES8(1)) & ~bs & BYTES8(0x80);
+    return !(ctl | q | bs | (v & BYTES8(0x80)));
+}
+
+/* Escape s[*i..end) into p (room for 6 bytes per input byte, plus 3: a
+ * UTF-8 sequence may run past end); advances *i, returns the new p. */
+static char *json_escape_run(char *p, const char *s, size_t n, size_t *i, size_t end)
 {
     static const char hex[] = "0123456789abcdef";
-    /* Worst case every byte becomes \u00XX (6 bytes), plus the quotes. */
-    if (n > (SIZE_MAX - 2) / 6)
-        return false;
-    char *p = buf_reserve(b, n * 6 + 2);
-    if (!p)
-        return false;
-    char *start = p;
-    *p++ = '"';
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '"' || c == '\\') {
+    size_t k;
+    for (; *i < end; (*i)++) {
+        unsigned char c = (unsigned char)s[*i];
+        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+            /* Most text is a long run of such bytes: copy it in one go. */
+            size_t j = *i + 1;
+            uint64_t w;
+            while (j + 8 <= end && (memcpy(&w, s + j, 8), plain8(w)))
+                j += 8;
+            while (j < end && (unsigned char)s[j] >= 0x20 && (unsigned char)s[j] < 0x80 && s[j] != '"' && s[j] != '\\')
+                j++;
+            memcpy(p, s + *i, j - *i);
+            p += j - *i;
+            *i = j - 1;
+        } else if (c == '"' || c == '\\') {
             *p++ = '\\';
             *p++ = (char)c;
-        } else if (c == '\n') {
+        } else if (c == '\n' || c == '\r' || c == '\t') {
             *p++ = '\\';
-            *p++ = 'n';
-        } else if (c == '\r') {
-            *p++ = '\\';
-            *p++ = 'r';
-        } else if (c == '\t') {
-            *p++ = '\\';
-            *p++ = 't';
+            *p++ = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
         } else if (c < 0x20) {
             memcpy(p, "\\u00", 4);
             p[4] = hex[c >> 4];
             p[5] = hex[c & 15];
             p += 6;
-        } else if (c < 0x80) {
-            *p++ = (char)c;
+        } else if ((k = utf8_seq_len(s + *i, n - *i)) == 0) {
+            memcpy(p, "\\ufffd", 6); /* invalid byte: U+FFFD keeps the JSON valid */
+            p += 6;
         } else {
-            size_t k = utf8_seq_len(s + i, n - i);
-            if (k == 0) { /* invalid byte: U+FFFD keeps the JSON valid */
-                memcpy(p, "\\ufffd", 6);
-                p += 6;
-            } else {
-                memcpy(p, s + i, k);
-                p += k;
-                i += k - 1;
-            }
+            memcpy(p, s + *i, k);
+            p += k;
+            *i += k - 1;
         }
     }
-    *p++ = '"';
-    buf_advance(b, (size_t)(p - start));
-    return true;
+    return p;
+}
+
+bool buf_json_str(buf *b, const char *s, size_t n)
+{
+    /* Room is asked for a block at a time: the worst case (every byte a
+     * \u00XX) reserved for the whole string at once made a 450 KB result
+     * grow its buffer to 2.7 MB, copying and touching all of it. */
+    enum { BLOCK = 4096 };
+    if (!buf_append(b, "\"", 1))
+        return false;
+    for (size_t i = 0; i < n;) {
+        size_t end = n - i < BLOCK ? n : i + BLOCK;
+        char *p = buf_reserve(b, (end - i) * 6 + 3);
+        if (!p)
+            return false;
+        buf_advance(b, (size_t)(json_escape_run(p, s, n, &i, end) - p));
+    }
+    return buf_append(b, "\"", 1);
 }
 
 void buf_clear(buf *b)

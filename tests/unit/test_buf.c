@@ -1,3 +1,4 @@
+#include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
@@ -52,6 +53,30 @@ START_TEST(json_string_replaces_invalid_utf8)
 }
 END_TEST
 
+/* Long strings are escaped a block at a time: a character split by a block
+ * edge and escapes on either side come out whole, and the buffer never
+ * grows to the worst case of six bytes per input byte. */
+START_TEST(json_string_escapes_across_blocks)
+{
+    enum { N = 3 * 4096 };
+    char *in = malloc(N);
+    memset(in, 'a', N);
+    memcpy(in + 4095, "\xc3\xa9", 2); /* é across the first block edge */
+    in[8191] = '"';
+    in[8192] = '\x01';
+    memcpy(in + N - 3, "\xe2\x82\xac", 3); /* the last character, multi-byte */
+    buf b = BUF_INIT;
+    ck_assert(buf_json_str(&b, in, N));
+    ck_assert_uint_eq(b.len, 2 + N + 1 + 5); /* quotes, \" and \u0001 */
+    ck_assert_int_eq(memcmp(b.data + 1 + 4095, "\xc3\xa9", 2), 0);
+    ck_assert_int_eq(memcmp(b.data + 1 + 8191, "\\\"\\u0001", 8), 0);
+    ck_assert_int_eq(memcmp(b.data + b.len - 4, "\xe2\x82\xac\"", 4), 0);
+    ck_assert_uint_lt(b.cap, 6 * N); /* the old worst case reserved at once */
+    buf_free(&b);
+    free(in);
+}
+END_TEST
+
 START_TEST(release_hands_over_memory)
 {
     buf b = BUF_INIT;
@@ -72,6 +97,7 @@ static Suite *suite(void)
     tcase_add_test(t, grows_across_many_appends);
     tcase_add_test(t, json_string_escapes);
     tcase_add_test(t, json_string_replaces_invalid_utf8);
+    tcase_add_test(t, json_string_escapes_across_blocks);
     tcase_add_test(t, release_hands_over_memory);
     suite_add_tcase(s, t);
     return s;
