@@ -115,6 +115,7 @@ void mock_server_free(mock_server *m)
 int mock_server_main(const mock_kind *k, int argc, char **argv)
 {
     app_block_signals();
+    app_tune_malloc();
     char err[512];
     int rc;
     mock_server *m = mock_server_new(k, argc, argv, true, &rc, err, sizeof err);

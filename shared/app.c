@@ -1,8 +1,11 @@
 #include "app.h"
 
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
@@ -56,6 +59,17 @@ void app_block_signals(void)
     stop_signals(&set);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
+}
+
+void app_tune_malloc(void)
+{
+    const char *t = getenv("GLIBC_TUNABLES");
+    if (t && strstr(t, "glibc.malloc."))
+        return;
+    /* Setting them turns off glibc's dynamic thresholds; failure leaves
+     * glibc's defaults, which work, only with more memory held. */
+    if (!mallopt(M_MMAP_THRESHOLD, 128 * 1024) || !mallopt(M_TRIM_THRESHOLD, 128 * 1024))
+        fprintf(stderr, "warning: mallopt failed: glibc's dynamic malloc thresholds stay\n");
 }
 
 int app_run(const app_common *c, const srv_config *cfg)
