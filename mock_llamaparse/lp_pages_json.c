@@ -15,8 +15,10 @@
 /* v1 writes one bBox object; v2 a list of bbox objects. */
 static void bbox(buf *out, int line, bool v2)
 {
-    buf_printf(out, v2 ? ",\"bbox\":[{\"x\":36,\"y\":%d,\"w\":540,\"h\":12}]" : ",\"bBox\":{\"x\":36,\"y\":%d,\"w\":540,\"h\":12}",
-               36 + line * LINE_H);
+    /* once per line of every page: no printf */
+    buf_puts(out, v2 ? ",\"bbox\":[{\"x\":36,\"y\":" : ",\"bBox\":{\"x\":36,\"y\":");
+    buf_put_u64(out, (unsigned long long)(36 + line * LINE_H));
+    buf_puts(out, v2 ? ",\"w\":540,\"h\":12}]" : ",\"w\":540,\"h\":12}");
 }
 
 static void json_str(buf *out, const char *s, size_t n)
@@ -142,7 +144,9 @@ static void page_items(buf *out, const char *md, bool v2)
         }
         size_t lvl = strspn(p, "#");
         if (lvl > 0 && lvl <= 6 && p[lvl] == ' ') {
-            buf_printf(out, "{\"type\":\"heading\",\"%s\":%zu,\"value\":", v2 ? "level" : "lvl", lvl);
+            buf_puts(out, v2 ? "{\"type\":\"heading\",\"level\":" : "{\"type\":\"heading\",\"lvl\":");
+            buf_put_u64(out, lvl);
+            buf_puts(out, ",\"value\":");
             json_str(out, p + lvl + 1, n - lvl - 1);
         } else {
             buf_puts(out, "{\"type\":\"text\",\"value\":");

@@ -111,6 +111,17 @@ static bool plain8(uint64_t v)
     return !(ctl | q | bs | (v & BYTES8(0x80)));
 }
 
+bool buf_put_u64(buf *b, unsigned long long v)
+{
+    char tmp[20];
+    size_t n = 0;
+    do {
+        tmp[sizeof tmp - ++n] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    return buf_append(b, tmp + sizeof tmp - n, n);
+}
+
 /* Escape s[*i..end) into p (room for 6 bytes per input byte, plus 3: a
  * UTF-8 sequence may run past end); advances *i, returns the new p. */
 static char *json_escape_run(char *p, const char *s, size_t n, size_t *i, size_t end)

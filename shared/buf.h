@@ -36,6 +36,13 @@ bool buf_append(buf *b, const void *p, size_t n);
 bool buf_puts(buf *b, const char *s);
 bool buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Append v in decimal, without printf's machinery (hot loops that write a
+ * number per item). False on OOM.
+ *
+ *     buf_put_u64(&b, 36 + line * 14);   // "50"
+ */
+bool buf_put_u64(buf *b, unsigned long long v);
+
 /* Append `s` as a JSON string literal, quotes included, escaping as RFC 8259
  * requires. Invalid UTF-8 bytes become U+FFFD, so the output is always valid JSON. */
 bool buf_json_str(buf *b, const char *s, size_t n);

@@ -77,6 +77,16 @@ START_TEST(json_string_escapes_across_blocks)
 }
 END_TEST
 
+START_TEST(decimal_numbers)
+{
+    buf b = BUF_INIT;
+    ck_assert(buf_put_u64(&b, 0) && buf_puts(&b, ",") && buf_put_u64(&b, 50) && buf_puts(&b, ",") &&
+              buf_put_u64(&b, 18446744073709551615ULL));
+    ck_assert_str_eq(b.data, "0,50,18446744073709551615");
+    buf_free(&b);
+}
+END_TEST
+
 START_TEST(release_hands_over_memory)
 {
     buf b = BUF_INIT;
@@ -98,6 +108,7 @@ static Suite *suite(void)
     tcase_add_test(t, json_string_escapes);
     tcase_add_test(t, json_string_replaces_invalid_utf8);
     tcase_add_test(t, json_string_escapes_across_blocks);
+    tcase_add_test(t, decimal_numbers);
     tcase_add_test(t, release_hands_over_memory);
     suite_add_tcase(s, t);
     return s;
