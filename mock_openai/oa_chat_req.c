@@ -6,6 +6,7 @@
 #include <xxhash.h>
 
 #include "json.h"
+#include "oa_catalog.h"
 #include "oa_chat.h"
 #include "oa_embed_req.h"
 #include "oa_schema.h"
@@ -263,7 +264,7 @@ bool oa_chat_parse(const oa_ctx *c, const char *body, size_t len, oa_chat_req *q
     if (!cJSON_IsString(m))
         return oa_fail(e, 400, IRE, NULL, NULL, "you must provide a model parameter");
     q->model = oa_model_find(c, m->valuestring);
-    if (!q->model || q->model->context == 0)
+    if (!oa_model_is_chat(q->model))
         return oa_fail(e, 404, IRE, NULL, "model_not_found",
                        "The model `%.300s` does not exist or you do not have access to it.", m->valuestring);
     const cJSON *msgs = cJSON_GetObjectItemCaseSensitive(root, "messages");
