@@ -169,7 +169,7 @@ static bool check_verbosity(const cJSON *root, const oa_model *m, oa_err *e)
 }
 
 /* What a reasoning model refuses. With effort none (gpt-5.1 and later)
- * sampling and logprobs come back, max_tokens never does. */
+ * sampling and logprobs come back; max_tokens and stop never do. */
 static bool check_reasoning(const cJSON *root, const oa_chat_req *q, oa_err *e)
 {
     const cJSON *t = field(root, "temperature"), *pp = field(root, "presence_penalty"),
@@ -181,6 +181,8 @@ static bool check_reasoning(const cJSON *root, const oa_chat_req *q, oa_err *e)
         return oa_fail(e, 400, IRE, "max_tokens", "unsupported_parameter",
                        "Unsupported parameter: 'max_tokens' is not supported with this model. Use "
                        "'max_completion_tokens' instead.");
+    if (field(root, "stop"))
+        return unsupported(e, "stop");
     if (q->effort == OA_EFFORT_NONE)
         return true;
     if (t && t->valuedouble != 1) {

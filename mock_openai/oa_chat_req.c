@@ -20,7 +20,8 @@ static const char *const known_fields[] = {
     "user", "stream", "stream_options", "response_format", "tools", "tool_choice", "frequency_penalty",
     "presence_penalty", "logit_bias", "logprobs", "top_logprobs", "parallel_tool_calls", "store", "metadata",
     "modalities", "reasoning_effort", "service_tier", "prediction", "audio", "functions", "function_call",
-    "web_search_options", "verbosity", "prompt_cache_key", "safety_identifier"};
+    "web_search_options", "verbosity", "prompt_cache_key", "safety_identifier", "prompt_cache_retention",
+    "prompt_cache_options", "moderation"};
 
 /* The text of a message's content: a string, or the text parts. */
 static void content_text(const cJSON *content, buf *out)
