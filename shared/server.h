@@ -114,6 +114,19 @@ void srv_resp_error(srv_req *r, int status, const char *message);
  * any delay a fault put before the handler. Calls add up. */
 void srv_resp_delay(srv_req *r, unsigned ms);
 
+/* A handler whose answer comes later, from another thread (a call to an
+ * upstream server): srv_resp_defer suspends the connection, holding no
+ * thread, and the handler returns; the thread that owns the work writes
+ * the answer with the builders above, then calls srv_resp_finish once. The
+ * answer then goes out as the plan says: a fault's delivery, the handler's
+ * pacing. Between the two calls only that thread may touch r (read the
+ * request's headers before deferring). A request waiting so counts against
+ * --max-connections like a held one; deferred work must end when
+ * srv_req_stopping turns true, for srv_stop waits for it. */
+void srv_resp_defer(srv_req *r);
+void srv_resp_finish(srv_req *r);
+bool srv_req_stopping(const srv_req *r);
+
 /* How the response goes over the wire; each mode is a way real servers and
  * networks fail, as fault injection needs them (param in brackets):
  *   SRV_DELIVER_RESET     no response: the TCP connection is reset (RST)

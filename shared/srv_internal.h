@@ -43,9 +43,10 @@ struct srv {
 /* Where a request stands. The phases of on_access, in order:
  *   read    the head is in, the body arrives (REQ_READING)
  *   decide  fault rules pick the plan; a fault's delay holds here (REQ_DECIDED)
- *   build   the handler writes the answer; its own pacing holds here (REQ_BUILT)
+ *   build   the handler writes the answer; its own pacing holds here (REQ_BUILT);
+ *           a handler that answers later (srv_resp_defer) waits in REQ_DEFERRED
  *   send    the answer goes out as the plan says (REQ_SENT) */
-typedef enum { REQ_READING, REQ_DECIDED, REQ_BUILT, REQ_SENT } req_state;
+typedef enum { REQ_READING, REQ_DECIDED, REQ_DEFERRED, REQ_BUILT, REQ_SENT } req_state;
 
 /* The response plan: how and when the answer goes out. Merge rules:
  * a fault's delay holds before the handler runs (so a held request costs
@@ -72,6 +73,7 @@ struct srv_req {
     req_state state;
     bool body_too_large;
     bool client_gone;      /* the client left while the request was held */
+    bool deferred;         /* the handler called srv_resp_defer (the MHD thread's own flag) */
     uint64_t hold_until;   /* the end of the current hold (timer_now_ms) */
     buf body;
     router_match_t match;
