@@ -1,0 +1,409 @@
+/* The upstream caller: see upstream.h. One thread drives every transfer
+ * through curl_multi; calls wait in a queue (with their not-before time)
+ * and at most MAX_IN_FLIGHT fly at once. */
+#include "upstream.h"
+
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "worker.h"
+
+#define MAX_IN_FLIGHT 32
+#define IDLE_POLL_MS 200
+
+typedef struct field {
+    char *name, *value;          /* a plain field */
+    char *filename;              /* a file part when not NULL */
+    buf data;
+    struct field *next;
+} field;
+
+struct up_call {
+    char method[16];
+    char *path;
+    struct curl_slist *headers;
+    buf body;
+    bool has_body;
+    field *fields, *last_field;
+    unsigned after_ms;
+    uint64_t due_ms;
+    /* while queued or flying */
+    const srv_req *req;
+    up_done_fn done;
+    void *ctx;
+    CURL *easy;
+    curl_mime *mime;
+    up_answer answer;
+    char err[CURL_ERROR_SIZE];
+    bool too_big;
+    upstream *u;
+    struct up_call *next;
+};
+
+struct upstream {
+    worker w;            /* its lock guards the queue */
+    up_call *queue;      /* unordered; due times are checked */
+    up_call *flying;
+    int in_flight;
+    CURLM *multi;
+    char *base;
+    char *key;
+    long timeout_ms;
+};
+
+up_call *up_call_new(const char *method, const char *path)
+{
+    up_call *c = calloc(1, sizeof *c);
+    if (!c || !(c->path = strdup(path))) {
+        free(c);
+        return NULL;
+    }
+    snprintf(c->method, sizeof c->method, "%s", method);
+    return c;
+}
+
+void up_call_free(up_call *c)
+{
+    if (!c)
+        return;
+    while (c->fields) {
+        field *f = c->fields;
+        c->fields = f->next;
+        free(f->name);
+        free(f->value);
+        free(f->filename);
+        buf_free(&f->data);
+        free(f);
+    }
+    curl_slist_free_all(c->headers);
+    buf_free(&c->body);
+    buf_free(&c->answer.body);
+    free(c->path);
+    free(c);
+}
+
+bool up_call_header(up_call *c, const char *name, const char *value)
+{
+    char line[8192];
+    int n = snprintf(line, sizeof line, "%s: %s", name, value);
+    if (n < 0 || (size_t)n >= sizeof line)
+        return false;
+    struct curl_slist *l = curl_slist_append(c->headers, line);
+    if (!l)
+        return false;
+    c->headers = l;
+    return true;
+}
+
+bool up_call_auth(up_call *c, const upstream *u, const srv_req *r)
+{
+    if (u->key) {
+        char bearer[4200];
+        snprintf(bearer, sizeof bearer, "Bearer %.4000s", u->key);
+        return up_call_header(c, "Authorization", bearer) && up_call_header(c, "api-key", u->key);
+    }
+    static const char *const names[] = {"authorization", "api-key", "x-api-key"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        const char *v = srv_req_header(r, names[i]);
+        if (v && !up_call_header(c, names[i], v))
+            return false;
+    }
+    return true;
+}
+
+bool up_call_body(up_call *c, const char *content_type, const char *body, size_t len)
+{
+    c->has_body = true;
+    return up_call_header(c, "Content-Type", content_type) && (len == 0 || buf_append(&c->body, body, len));
+}
+
+static field *add_field(up_call *c, const char *name)
+{
+    field *f = calloc(1, sizeof *f);
+    if (!f || !(f->name = strdup(name))) {
+        free(f);
+        return NULL;
+    }
+    if (c->last_field)
+        c->last_field->next = f;
+    else
+        c->fields = f;
+    c->last_field = f;
+    return f;
+}
+
+bool up_call_field(up_call *c, const char *name, const char *value)
+{
+    field *f = add_field(c, name);
+    return f && (f->value = strdup(value));
+}
+
+bool up_call_file(up_call *c, const char *name, const char *filename, const char *data, size_t len)
+{
+    field *f = add_field(c, name);
+    return f && (f->filename = strdup(filename && *filename ? filename : "file")) &&
+           (len == 0 || buf_append(&f->data, data, len));
+}
+
+void up_call_after(up_call *c, unsigned ms)
+{
+    c->after_ms = ms;
+}
+
+static size_t on_data(char *p, size_t size, size_t n, void *cls)
+{
+    up_call *c = cls;
+    size_t len = size * n;
+    if (c->answer.body.len + len > UPSTREAM_MAX_ANSWER) {
+        c->too_big = true;
+        return 0;
+    }
+    return buf_append(&c->answer.body, p, len) ? len : 0;
+}
+
+/* Stopping (the mock, or the server the waiting request belongs to): give
+ * up, so that srv_stop's wait for deferred answers ends in time. */
+static bool giving_up(const up_call *c)
+{
+    return worker_stopping(&c->u->w) || (c->req && srv_req_stopping(c->req));
+}
+
+static int on_progress(void *cls, curl_off_t a, curl_off_t b, curl_off_t x, curl_off_t y)
+{
+    (void)a, (void)b, (void)x, (void)y;
+    return giving_up(cls) ? 1 : 0;
+}
+
+static void report(up_call *c, const char *why)
+{
+    c->answer.error = why;
+    if (why)
+        c->answer.status = 0;
+    c->done(c->ctx, &c->answer);
+    up_call_free(c);
+}
+
+static bool build_form(up_call *c)
+{
+    if (!c->fields)
+        return true;
+    if (!(c->mime = curl_mime_init(c->easy)))
+        return false;
+    for (field *f = c->fields; f; f = f->next) {
+        curl_mimepart *p = curl_mime_addpart(c->mime);
+        if (!p || curl_mime_name(p, f->name) != CURLE_OK)
+            return false;
+        CURLcode rc = f->filename ? curl_mime_data(p, f->data.data ? f->data.data : "", f->data.len)
+                                  : curl_mime_data(p, f->value, CURL_ZERO_TERMINATED);
+        if (rc != CURLE_OK || (f->filename && curl_mime_filename(p, f->filename) != CURLE_OK))
+            return false;
+    }
+    return curl_easy_setopt(c->easy, CURLOPT_MIMEPOST, c->mime) == CURLE_OK;
+}
+
+static bool start(upstream *u, up_call *c)
+{
+    char url[8192];
+    snprintf(url, sizeof url, "%s%s", u->base, c->path);
+    if (!(c->easy = curl_easy_init())) {
+        report(c, "out of memory");
+        return false;
+    }
+    CURL *e = c->easy;
+    curl_easy_setopt(e, CURLOPT_URL, url);
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, u->timeout_ms);
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, c->err);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, c);
+    curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(e, CURLOPT_XFERINFODATA, c);
+    curl_easy_setopt(e, CURLOPT_PRIVATE, c);
+    curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, ""); /* the answer is kept decoded */
+    c->headers = curl_slist_append(c->headers, "Expect:");
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, c->headers);
+    if (c->has_body) {
+        curl_easy_setopt(e, CURLOPT_POSTFIELDS, c->body.data ? c->body.data : "");
+        curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)c->body.len);
+    }
+    bool ok = build_form(c);
+    if (strcmp(c->method, "GET") != 0 && strcmp(c->method, "POST") != 0)
+        curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, c->method);
+    if (!ok || curl_multi_add_handle(u->multi, e) != CURLM_OK) {
+        curl_mime_free(c->mime);
+        curl_easy_cleanup(e);
+        report(c, "out of memory");
+        return false;
+    }
+    c->next = u->flying;
+    u->flying = c;
+    u->in_flight++;
+    return true;
+}
+
+static void land(upstream *u, up_call *c)
+{
+    for (up_call **at = &u->flying; *at; at = &(*at)->next) {
+        if (*at == c) {
+            *at = c->next;
+            break;
+        }
+    }
+    u->in_flight--;
+    curl_multi_remove_handle(u->multi, c->easy);
+    curl_easy_cleanup(c->easy);
+    curl_mime_free(c->mime);
+    c->easy = NULL;
+    c->mime = NULL;
+}
+
+static void ended(upstream *u, up_call *c, CURLcode rc)
+{
+    char *ct = NULL;
+    if (rc == CURLE_OK) {
+        curl_easy_getinfo(c->easy, CURLINFO_RESPONSE_CODE, &c->answer.status);
+        curl_easy_getinfo(c->easy, CURLINFO_CONTENT_TYPE, &ct);
+        snprintf(c->answer.content_type, sizeof c->answer.content_type, "%s", ct ? ct : "application/json");
+    }
+    land(u, c);
+    if (c->too_big)
+        report(c, "the upstream's answer is too large");
+    else if (rc != CURLE_OK)
+        report(c, giving_up(c) ? "the mock is stopping" : c->err[0] ? c->err : curl_easy_strerror(rc));
+    else
+        report(c, NULL);
+}
+
+static void collect(upstream *u)
+{
+    CURLMsg *m;
+    int left;
+    while ((m = curl_multi_info_read(u->multi, &left))) {
+        if (m->msg != CURLMSG_DONE)
+            continue;
+        up_call *c = NULL;
+        curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&c);
+        ended(u, c, m->data.result);
+    }
+}
+
+/* A queued call due now (or one whose request's server is stopping, to be
+ * reported at once), if one may fly. */
+static up_call *next_due(upstream *u)
+{
+    uint64_t now = worker_now_ms();
+    worker_lock(&u->w);
+    up_call *found = NULL;
+    for (up_call **at = &u->queue; *at && u->in_flight < MAX_IN_FLIGHT; at = &(*at)->next) {
+        if ((*at)->due_ms <= now || giving_up(*at)) {
+            found = *at;
+            *at = found->next;
+            found->next = NULL;
+            break;
+        }
+    }
+    worker_unlock(&u->w);
+    return found;
+}
+
+static void drain(upstream *u)
+{
+    while (u->flying) {
+        up_call *c = u->flying;
+        land(u, c);
+        report(c, "the mock is stopping");
+    }
+    worker_lock(&u->w);
+    up_call *q = u->queue;
+    u->queue = NULL;
+    worker_unlock(&u->w);
+    while (q) {
+        up_call *c = q;
+        q = q->next;
+        report(c, "the mock is stopping");
+    }
+}
+
+static void *run(void *arg)
+{
+    upstream *u = arg;
+    while (!worker_stopping(&u->w)) {
+        for (up_call *c; (c = next_due(u));) {
+            if (giving_up(c))
+                report(c, "the mock is stopping");
+            else
+                start(u, c);
+        }
+        int running = 0;
+        curl_multi_perform(u->multi, &running);
+        collect(u);
+        curl_multi_poll(u->multi, NULL, 0, IDLE_POLL_MS, NULL);
+    }
+    drain(u);
+    return NULL;
+}
+
+upstream *upstream_start(const char *base, const char *key, long timeout_ms)
+{
+    upstream *u = calloc(1, sizeof *u);
+    if (!u || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        free(u);
+        return NULL;
+    }
+    size_t n = strlen(base);
+    while (n > 0 && base[n - 1] == '/')
+        n--;
+    u->base = strndup(base, n);
+    u->key = key && *key ? strdup(key) : NULL;
+    u->timeout_ms = timeout_ms;
+    u->multi = curl_multi_init();
+    if (!u->base || (key && *key && !u->key) || !u->multi || !worker_start(&u->w, run, u)) {
+        if (u->multi)
+            curl_multi_cleanup(u->multi);
+        free(u->base);
+        free(u->key);
+        curl_global_cleanup();
+        free(u);
+        return NULL;
+    }
+    return u;
+}
+
+const char *upstream_base(const upstream *u)
+{
+    return u->base;
+}
+
+bool upstream_send(upstream *u, up_call *c, const srv_req *r, up_done_fn done, void *ctx)
+{
+    c->req = r;
+    c->done = done;
+    c->ctx = ctx;
+    c->u = u;
+    c->due_ms = worker_now_ms() + c->after_ms;
+    worker_lock(&u->w);
+    c->next = u->queue;
+    u->queue = c;
+    worker_unlock(&u->w);
+    curl_multi_wakeup(u->multi);
+    return true;
+}
+
+void upstream_stop(upstream *u)
+{
+    if (!u)
+        return;
+    worker_ask_stop(&u->w);
+    curl_multi_wakeup(u->multi);
+    worker_stop(&u->w);
+    curl_multi_cleanup(u->multi);
+    curl_global_cleanup();
+    free(u->base);
+    free(u->key);
+    free(u);
+}
