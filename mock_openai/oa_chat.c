@@ -10,6 +10,7 @@
 #include "oa_azure.h"
 #include "oa_handlers.h"
 #include "oa_ratelimit.h"
+#include "oa_record.h"
 #include "oa_tokens.h"
 
 typedef struct chat_out {
@@ -253,6 +254,7 @@ void oa_handle_chat(srv_req *r, void *ctx)
         oa_error_send(r, &e);
     } else if (oa_ratelimit_take(c->rl, r, q.model->id, q.prompt_tokens)) {
         oa_replies_apply(c->replies, &q);
+        oa_rec_script(r, &q); /* a replayed recording's reply (oa_record.c) */
         char id[40];
         snprintf(id, sizeof id, "chatcmpl-%016llx%08llx", (unsigned long long)q.seed,
                  (unsigned long long)(q.seed >> 17) & 0xffffffffULL);

@@ -1,0 +1,117 @@
+/* Answers from recordings. An answer recorded whole goes out as the
+ * upstream sent it; a chat stream (or a chat recorded from one) goes
+ * through the chat engine with the recorded reply as its script, so
+ * --ttft-ms, --tokens-per-s and the stream faults apply as to any reply. */
+#include <cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base64.h"
+#include "fmt_float.h"
+#include "oa_error.h"
+#include "oa_handlers.h"
+#include "oa_record_internal.h"
+
+static void verbatim(srv_req *r, const oa_rec *rec, const cJSON *recorded)
+{
+    const cJSON *status = cJSON_GetObjectItemCaseSensitive(recorded, "status");
+    const cJSON *answer = cJSON_GetObjectItemCaseSensitive(recorded, "upstream_answer");
+    const cJSON *events = cJSON_GetObjectItemCaseSensitive(recorded, "upstream_events");
+    const cJSON *model = cJSON_GetObjectItemCaseSensitive(answer, "model");
+    srv_resp_status(r, cJSON_IsNumber(status) ? status->valueint : 200);
+    if (cJSON_IsString(model))
+        srv_resp_header(r, "openai-model", model->valuestring);
+    srv_resp_delay(r, (unsigned)rec->c->ttft_ms);
+    if (cJSON_IsString(events)) {
+        srv_resp_header(r, "content-type", "text/event-stream; charset=utf-8");
+        srv_resp_header(r, "cache-control", "no-cache");
+        buf_puts(srv_resp_body(r), events->valuestring);
+        return;
+    }
+    char *text = cJSON_PrintUnformatted(answer);
+    if (!text || !buf_puts(srv_resp_body(r), text))
+        oa_core_error(r, 500, "out of memory");
+    free(text);
+}
+
+/* The recorded reply (or tool call) as the chat engine's script. */
+static void scripted_chat(srv_req *r, const oa_rec *rec, const cJSON *rule)
+{
+    const cJSON *reply = cJSON_GetObjectItemCaseSensitive(rule, "reply");
+    const cJSON *call = cJSON_GetObjectItemCaseSensitive(rule, "tool_call");
+    const cJSON *name = cJSON_GetObjectItemCaseSensitive(call, "name");
+    char *args = cJSON_IsString(name) ? cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(call, "arguments")) : NULL;
+    bool ok = cJSON_IsString(name) ? args && srv_req_note_set(r, "rec.tool", name->valuestring) &&
+                                         srv_req_note_set(r, "rec.args", args)
+                                   : srv_req_note_set(r, "rec.reply", cJSON_IsString(reply) ? reply->valuestring : "");
+    free(args);
+    if (ok)
+        oa_rec_synthetic(r, rec, OA_REC_CHAT);
+    else
+        oa_core_error(r, 500, "out of memory");
+}
+
+void oa_rec_replay(srv_req *r, const oa_rec *rec, oa_rec_family f, const cJSON *body, const cJSON *doc)
+{
+    if (f == OA_REC_EMBEDDINGS) {
+        oa_rec_embed_replay(r, rec, body, doc);
+        return;
+    }
+    const cJSON *rule = cJSON_IsArray(doc) ? doc->child : doc; /* chat: a --replies file of one rule */
+    const cJSON *recorded = cJSON_GetObjectItemCaseSensitive(rule, "recorded");
+    bool stream = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(body, "stream"));
+    bool whole = cJSON_GetObjectItemCaseSensitive(recorded, "upstream_answer") ||
+                 cJSON_GetObjectItemCaseSensitive(recorded, "upstream_events");
+    if (f == OA_REC_CHAT && (stream || !whole))
+        scripted_chat(r, rec, rule);
+    else
+        verbatim(r, rec, recorded);
+}
+
+/* Floats, as the mock's own embeddings print them. */
+static bool write_vector(buf *b, const char *b64, bool base64)
+{
+    if (base64) {
+        return buf_puts(b, "\"") && buf_puts(b, b64) && buf_puts(b, "\"");
+    }
+    size_t len = strlen(b64), cap = len / 4 * 3 / 4 + 1;
+    float *v = malloc(cap * sizeof *v);
+    long n = v ? base64_decode_f32le(b64, len, v, cap) : -1;
+    char *p = n >= 0 ? buf_reserve(b, (size_t)n * (FMT_F32_MAX + 1) + 2) : NULL;
+    if (p) {
+        p[0] = '[';
+        size_t w = fmt_f32_list(p + 1, v, (size_t)n);
+        p[w + 1] = ']';
+        buf_advance(b, w + 2);
+    }
+    free(v);
+    return p != NULL;
+}
+
+void oa_rec_embed_replay(srv_req *r, const oa_rec *rec, const cJSON *body, const cJSON *doc)
+{
+    (void)rec;
+    const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(body, "encoding_format");
+    bool base64 = cJSON_IsString(fmt) && !strcmp(fmt->valuestring, "base64");
+    const cJSON *vectors = cJSON_GetObjectItemCaseSensitive(doc, "vectors");
+    const cJSON *model = cJSON_GetObjectItemCaseSensitive(doc, "model");
+    char *usage = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(doc, "usage"));
+    buf *b = srv_resp_body(r);
+    bool ok = usage && cJSON_IsString(model) && cJSON_IsArray(vectors) && buf_puts(b, "{\"object\":\"list\",\"data\":[");
+    size_t i = 0;
+    for (const cJSON *v = ok ? vectors->child : NULL; ok && v; v = v->next, i++) {
+        ok = cJSON_IsString(v) && buf_printf(b, "%s{\"object\":\"embedding\",\"index\":%zu,\"embedding\":", i ? "," : "", i) &&
+             write_vector(b, v->valuestring, base64) && buf_puts(b, "}");
+    }
+    ok = ok && buf_puts(b, "],\"model\":") && buf_json_str(b, model->valuestring, strlen(model->valuestring)) &&
+         buf_puts(b, ",\"usage\":") && buf_puts(b, usage) && buf_puts(b, "}");
+    free(usage);
+    if (!ok) {
+        buf_clear(b);
+        oa_error(r, 500, "The recording of this request is damaged (its vectors, model or usage).", "server_error",
+                 NULL, "recording_damaged");
+        return;
+    }
+    srv_resp_header(r, "openai-model", model->valuestring);
+}
