@@ -73,6 +73,10 @@ const char *oa_rec_family_name(oa_rec_family f);
  * when the body is not a JSON object. */
 bool oa_rec_file_name(oa_rec_family f, const struct cJSON *body, char *out, size_t cap);
 
+/* Is hash the key of this chat body? --replies rules with a
+ * "request_hash" (every chat recording has one) answer only that request. */
+bool oa_rec_hash_matches(const char *hash, const struct cJSON *body);
+
 /* The last user message's text, as --replies matches it. */
 const char *oa_rec_last_user(const struct cJSON *body);
 

@@ -66,6 +66,16 @@ bool oa_rec_file_name(oa_rec_family f, const cJSON *body, char *out, size_t cap)
     return n > 0 && (size_t)n < cap;
 }
 
+bool oa_rec_hash_matches(const char *hash, const cJSON *body)
+{
+    cJSON *k = oa_rec_normalise(OA_REC_CHAT, body);
+    char key[REC_KEY_LEN + 1];
+    if (k)
+        rec_key(k, key);
+    cJSON_Delete(k);
+    return k && !strcmp(hash, key);
+}
+
 const char *oa_rec_last_user(const cJSON *body)
 {
     const cJSON *msgs = cJSON_GetObjectItemCaseSensitive(body, "messages");

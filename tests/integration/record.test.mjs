@@ -174,6 +174,22 @@ describe('mock_openai record then replay', () => {
     });
   });
 
+  it('a chat recording is a --replies file: its request_hash makes the rule answer that exact request only', async () => {
+    const file = fs.readdirSync(dir).map((n) => path.join(dir, n))
+      .find((f) => f.includes('chat-') && fs.readFileSync(f, 'utf8').includes('claim policy'));
+    const rules = JSON.parse(fs.readFileSync(file, 'utf8'));
+    rules[0].reply = 'An edited recording.';
+    const edited = path.join(tmpDir(), 'replies.json');
+    fs.writeFileSync(edited, JSON.stringify(rules));
+    const s = await startServer('mock_openai', ['--replies', edited]);
+    try {
+      const same = JSON.parse((await post(`${s.url}/v1/chat/completions`, { ...chatBody, user: 'x' })).text);
+      assert.equal(same.choices[0].message.content, 'An edited recording.');
+      const other = JSON.parse((await post(`${s.url}/v1/chat/completions`, { ...chatBody, temperature: 0.5 })).text);
+      assert.match(other.choices[0].message.content, /^Mock reply to: Summarise/, 'same message, another request: not this rule');
+    } finally { await s.stop(); }
+  });
+
   it('--fallback synthetic answers what is not recorded', async () => {
     const s = await startServer('mock_openai', ['--record', dir, '--fallback', 'synthetic']);
     try {
