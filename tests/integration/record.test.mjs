@@ -219,6 +219,31 @@ describe('mock_openai record then replay', () => {
     }
   });
 
+  it('waiting for the upstream holds a connection, not a thread: --max-connections applies, /health answers, SIGTERM ends the wait', async () => {
+    const d = tmpDir();
+    const rules = path.join(d, 'slow.json');
+    fs.writeFileSync(rules, JSON.stringify([{ path: '/v1/chat/completions', delay_ms: 30000 }]));
+    const slow = await startServer('mock_openai', ['--faults', rules]);
+    const rec = await startServer('mock_openai', ['--record', path.join(d, 'rec'), '--upstream', slow.url,
+      '--threads', '1', '--max-connections', '2', '--shutdown-grace-ms', '300']);
+    try {
+      const waiting = [1, 2].map((i) => post(`${rec.url}/v1/chat/completions`, { ...chatBody, n: i }).catch((e) => e));
+      await new Promise((r) => setTimeout(r, 300));
+      const health = await fetch(`${rec.url}/health`);
+      assert.equal(health.status, 200, 'one thread, two requests waiting upstream: still answering');
+      const third = await post(`${rec.url}/v1/embeddings`, embedBody);
+      assert.equal(third.status, 503);
+      const t0 = Date.now();
+      await rec.stop();
+      assert.ok(Date.now() - t0 < 5000, 'the waits ended with the server');
+      for (const w of await Promise.all(waiting)) {
+        assert.ok(w instanceof Error || w.status === 502, `ended: ${w.status} ${w.text}`);
+      }
+    } finally {
+      await slow.stop().catch(() => {});
+    }
+  });
+
   it('an upstream error passes through unrecorded; an unreachable upstream is a 502', async () => {
     const d = tmpDir();
     const rec = await startServer('mock_openai', ['--record', d, '--upstream', upstream.url]);
