@@ -84,6 +84,9 @@ const char *oa_rec_last_user(const struct cJSON *body);
 struct cJSON *oa_rec_chat_rule(const struct cJSON *norm, const struct cJSON *body, long status,
                                const char *content_type, const char *answer, size_t len);
 struct cJSON *oa_rec_embed_doc(const struct cJSON *norm, const char *answer, size_t len);
+/* The upstream's answer (taken) into recorded as "upstream_answer", and
+ * its raw text as "upstream_body" when a compact reprint would differ. */
+bool oa_rec_keep_answer(struct cJSON *recorded, struct cJSON *answer, const char *raw, size_t len);
 /* A chat stream's events put back together: the first choice's text or
  * tool call, its finish_reason, as a chat.completion's message would be. */
 struct cJSON *oa_rec_sse_message(const char *sse, size_t len, const char **finish);

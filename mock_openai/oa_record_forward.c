@@ -38,11 +38,14 @@ static cJSON *whole_doc(const pending *p, const cJSON *norm, long status, const 
     cJSON *sorted = ok ? rec_sorted(doc) : NULL;
     cJSON_Delete(doc);
     cJSON *r = cJSON_GetObjectItemCaseSensitive(sorted, "recorded");
-    cJSON *answer = stream ? cJSON_CreateString(a->body.data ? a->body.data : "")
-                           : cJSON_ParseWithLength(a->body.data ? a->body.data : "", a->body.len);
-    if (r && answer && cJSON_AddItemToObject(r, stream ? "upstream_events" : "upstream_answer", answer))
+    const char *raw = a->body.data ? a->body.data : "";
+    cJSON *answer = stream ? cJSON_CreateString(raw) : cJSON_ParseWithLength(raw, a->body.len);
+    if (r && answer && stream && cJSON_AddItemToObject(r, "upstream_events", answer))
         return sorted;
-    cJSON_Delete(answer);
+    if (r && answer && !stream && oa_rec_keep_answer(r, answer, raw, a->body.len))
+        return sorted;
+    if (stream || !r)
+        cJSON_Delete(answer);
     cJSON_Delete(sorted);
     return NULL;
 }

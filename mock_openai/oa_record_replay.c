@@ -29,8 +29,13 @@ static void verbatim(srv_req *r, const oa_rec *rec, const cJSON *recorded)
         buf_puts(srv_resp_body(r), events->valuestring);
         return;
     }
-    char *text = cJSON_PrintUnformatted(answer);
-    if (!text || !buf_puts(srv_resp_body(r), text))
+    /* The upstream's bytes while they say what the (editable) answer says. */
+    const cJSON *raw = cJSON_GetObjectItemCaseSensitive(recorded, "upstream_body");
+    cJSON *parsed = cJSON_IsString(raw) ? cJSON_Parse(raw->valuestring) : NULL;
+    bool as_sent = parsed && cJSON_Compare(parsed, answer, true);
+    cJSON_Delete(parsed);
+    char *text = as_sent ? NULL : cJSON_PrintUnformatted(answer);
+    if (!buf_puts(srv_resp_body(r), as_sent ? raw->valuestring : text ? text : ""))
         oa_core_error(r, 500, "out of memory");
     free(text);
 }

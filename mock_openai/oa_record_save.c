@@ -113,6 +113,26 @@ static char *exact_pattern(const char *text)
     return buf_release(&b);
 }
 
+bool oa_rec_keep_answer(cJSON *recorded, cJSON *answer, const char *raw, size_t len)
+{
+    char *compact = cJSON_PrintUnformatted(answer);
+    bool same = compact && strlen(compact) == len && !memcmp(compact, raw, len);
+    free(compact);
+    if (!cJSON_AddItemToObject(recorded, "upstream_answer", answer)) {
+        cJSON_Delete(answer);
+        return false;
+    }
+    if (same)
+        return true;
+    /* The upstream's own layout (the real API indents its JSON): kept as
+     * text too, and sent while it still says what upstream_answer says. */
+    buf b = BUF_INIT;
+    bool ok = buf_append(&b, raw, len) && b.data;
+    ok = ok && cJSON_AddStringToObject(recorded, "upstream_body", b.data);
+    buf_free(&b);
+    return ok;
+}
+
 static bool is_sse(const char *content_type)
 {
     return content_type && !strncmp(content_type, "text/event-stream", 17);
@@ -150,8 +170,10 @@ cJSON *oa_rec_chat_rule(const cJSON *norm, const cJSON *body, long status, const
     cJSON_Delete(rule);
     /* The upstream's answer in its own order, last: it replays byte for byte. */
     cJSON *r = sorted ? cJSON_GetObjectItemCaseSensitive(sorted, "recorded") : NULL;
-    if (r && parsed && !stream && (ok = cJSON_AddItemToObject(r, "upstream_answer", parsed)))
+    if (r && parsed && !stream) {
+        oa_rec_keep_answer(r, parsed, answer, len); /* takes parsed */
         parsed = NULL;
+    }
     cJSON_Delete(parsed);
     cJSON *doc = sorted ? cJSON_CreateArray() : NULL;
     if (doc && cJSON_AddItemToArray(doc, sorted))

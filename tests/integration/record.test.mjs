@@ -5,6 +5,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
+import http from 'node:http';
 import path from 'node:path';
 import { repoRoot, startServer } from '../lib/server.mjs';
 
@@ -242,6 +243,41 @@ describe('mock_openai record then replay', () => {
     } finally {
       await slow.stop().catch(() => {});
     }
+  });
+
+  it('completions from an upstream that indents its JSON (as the real API does): replayed byte for byte, edits honoured', async () => {
+    const answer = { id: 'cmpl-1', object: 'text_completion', created: 1700000000, model: 'gpt-3.5-turbo-instruct',
+      choices: [{ text: '\n\nThis is indeed a test', index: 0, logprobs: null, finish_reason: 'length' }],
+      usage: { prompt_tokens: 5, completion_tokens: 7, total_tokens: 12 } };
+    const sent = JSON.stringify(answer, null, 2) + '\n';
+    const tiny = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(req.url === '/v1/completions' ? 200 : 404, { 'content-type': 'application/json' });
+        res.end(req.url === '/v1/completions' ? sent : '{}');
+      });
+    });
+    await new Promise((r) => tiny.listen(0, '127.0.0.1', r));
+    const d = tmpDir();
+    const body = { model: 'gpt-3.5-turbo-instruct', prompt: 'Say this is a test', max_tokens: 7 };
+    try {
+      const rec = await startServer('mock_openai', ['--record', d, '--upstream', `http://127.0.0.1:${tiny.address().port}`]);
+      assert.equal((await post(`${rec.url}/v1/completions`, body)).text, sent);
+      await rec.stop();
+    } finally { tiny.close(); }
+    const replay = await startServer('mock_openai', ['--record', d]);
+    try {
+      const again = await post(`${replay.url}/v1/completions`, body);
+      assert.equal(again.status, 200);
+      assert.equal(again.text, sent);
+      const [file] = fs.readdirSync(d);
+      assert.match(file, /^completions-[0-9a-f]{16}\.json$/);
+      const doc = JSON.parse(fs.readFileSync(path.join(d, file), 'utf8'));
+      doc.recorded.upstream_answer.choices[0].text = 'edited';
+      fs.writeFileSync(path.join(d, file), JSON.stringify(doc, null, 2));
+      const edited = JSON.parse((await post(`${replay.url}/v1/completions`, body)).text);
+      assert.equal(edited.choices[0].text, 'edited');
+    } finally { await replay.stop(); }
   });
 
   it('an upstream error passes through unrecorded; an unreachable upstream is a 502', async () => {
