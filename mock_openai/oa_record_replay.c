@@ -13,6 +13,19 @@
 #include "oa_handlers.h"
 #include "oa_record_internal.h"
 
+/* --tokens-per-s on recorded events as on the chat engine's: that many
+ * events a second, dripped (a fault's delivery wins). */
+static void pace_events(srv_req *r, const oa_ctx *c, const char *events)
+{
+    size_t n = 0, bytes = strlen(events);
+    for (const char *p = events; (p = strstr(p, "\n\n")); p += 2)
+        n++;
+    if (c->tokens_per_s > 0 && n > 0 && srv_resp_get_delivery(r) == SRV_DELIVER_NORMAL) {
+        unsigned long rate = (unsigned long)((double)bytes * (double)c->tokens_per_s / (double)n);
+        srv_resp_deliver(r, SRV_DELIVER_DRIP, rate ? rate : 1);
+    }
+}
+
 static void verbatim(srv_req *r, const oa_rec *rec, const cJSON *recorded)
 {
     const cJSON *status = cJSON_GetObjectItemCaseSensitive(recorded, "status");
@@ -27,6 +40,7 @@ static void verbatim(srv_req *r, const oa_rec *rec, const cJSON *recorded)
         srv_resp_header(r, "content-type", "text/event-stream; charset=utf-8");
         srv_resp_header(r, "cache-control", "no-cache");
         buf_puts(srv_resp_body(r), events->valuestring);
+        pace_events(r, rec->c, events->valuestring);
         return;
     }
     /* The upstream's bytes while they say what the (editable) answer says. */

@@ -135,6 +135,17 @@ describe('mock_openai record then replay', () => {
       assert.equal(s.text, recorded.respStream.text);
     });
 
+    it('recorded events are paced by --tokens-per-s', async () => {
+      const paced = await startServer('mock_openai', ['--record', dir, '--tokens-per-s', '20']);
+      try {
+        const t0 = Date.now();
+        const s = await post(`${paced.url}/v1/responses`, { ...respBody, stream: true });
+        const events = s.text.split('\n\n').length - 1;
+        assert.equal(s.text, recorded.respStream.text);
+        assert.ok(Date.now() - t0 >= (events / 20) * 1000 * 0.7, `${events} events in ${Date.now() - t0} ms`);
+      } finally { await paced.stop(); }
+    });
+
     it('per-test folders: the x-test-id finds its own recording', async () => {
       const mine = await post(`${replay.url}/v1/chat/completions`, chatBody, { 'x-test-id': 'suite/one test' });
       assert.equal(mine.text, recorded.perTest.text);
