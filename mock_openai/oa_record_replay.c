@@ -79,13 +79,19 @@ void oa_rec_replay(srv_req *r, const oa_rec *rec, oa_rec_family f, const cJSON *
     }
     const cJSON *rule = cJSON_IsArray(doc) ? doc->child : doc; /* chat: a --replies file of one rule */
     const cJSON *recorded = cJSON_GetObjectItemCaseSensitive(rule, "recorded");
-    bool stream = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(body, "stream"));
-    bool whole = cJSON_GetObjectItemCaseSensitive(recorded, "upstream_answer") ||
-                 cJSON_GetObjectItemCaseSensitive(recorded, "upstream_events");
-    if (f == OA_REC_CHAT && (stream || !whole))
-        scripted_chat(r, rec, rule);
-    else
+    if (f != OA_REC_CHAT) {
         verbatim(r, rec, recorded);
+        return;
+    }
+    bool stream = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(body, "stream"));
+    const cJSON *model = cJSON_GetObjectItemCaseSensitive(body, "model");
+    bool known = cJSON_IsString(model) && oa_model_find(rec->c, model->valuestring);
+    if (!stream && cJSON_GetObjectItemCaseSensitive(recorded, "upstream_answer"))
+        verbatim(r, rec, recorded);
+    else if (stream && !known && cJSON_IsString(cJSON_GetObjectItemCaseSensitive(recorded, "upstream_events")))
+        verbatim(r, rec, recorded); /* a model the engine would refuse: the stream as it came */
+    else
+        scripted_chat(r, rec, rule);
 }
 
 /* Floats, as the mock's own embeddings print them. */

@@ -174,6 +174,11 @@ cJSON *oa_rec_chat_rule(const cJSON *norm, const cJSON *body, long status, const
         oa_rec_keep_answer(r, parsed, answer, len); /* takes parsed */
         parsed = NULL;
     }
+    /* A stream's events too, for a model the chat engine does not know. */
+    buf events = BUF_INIT;
+    if (r && stream && buf_append(&events, answer, len) && events.data)
+        cJSON_AddStringToObject(r, "upstream_events", events.data);
+    buf_free(&events);
     cJSON_Delete(parsed);
     cJSON *doc = sorted ? cJSON_CreateArray() : NULL;
     if (doc && cJSON_AddItemToArray(doc, sorted))

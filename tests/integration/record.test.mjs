@@ -291,6 +291,30 @@ describe('mock_openai record then replay', () => {
     } finally { await replay.stop(); }
   });
 
+  it('a chat stream for a model the mock does not know replays as its upstream sent it', async () => {
+    const ev = (delta, finish = null) => `data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'gpt-5-nano-2025-08-07',
+      choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+    const sse = ev({ role: 'assistant', content: '' }) + ev({ content: 'Hel' }) + ev({ content: 'lo' }) + ev({}, 'stop') + 'data: [DONE]\n\n';
+    const tiny = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => { res.writeHead(200, { 'content-type': 'text/event-stream' }); res.end(sse); });
+    });
+    await new Promise((r) => tiny.listen(0, '127.0.0.1', r));
+    const d = tmpDir();
+    const body = { model: 'gpt-5-nano', messages: [{ role: 'user', content: 'hi' }], stream: true };
+    try {
+      const rec = await startServer('mock_openai', ['--record', d, '--upstream', `http://127.0.0.1:${tiny.address().port}`]);
+      assert.equal((await post(`${rec.url}/v1/chat/completions`, body)).text, sse);
+      await rec.stop();
+    } finally { tiny.close(); }
+    const [rule] = JSON.parse(fs.readFileSync(path.join(d, fs.readdirSync(d)[0]), 'utf8'));
+    assert.equal(rule.reply, 'Hello');
+    const replay = await startServer('mock_openai', ['--record', d]);
+    try {
+      assert.equal((await post(`${replay.url}/v1/chat/completions`, body)).text, sse);
+    } finally { await replay.stop(); }
+  });
+
   it('an upstream error passes through unrecorded; an unreachable upstream is a 502', async () => {
     const d = tmpDir();
     const rec = await startServer('mock_openai', ['--record', d, '--upstream', upstream.url]);
