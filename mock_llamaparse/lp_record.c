@@ -121,6 +121,22 @@ static void missing(srv_req *r, const char *folder, const char *base, const char
             srv_req_path(r), filename);
 }
 
+/* What is not recorded (a document by URL or by file_id, the old
+ * contract's /parse): the mock's own answer only with --fallback
+ * synthetic, else a 404 that says so. */
+static void unrecorded(srv_req *r, const lp_rec *rec, srv_handler original, const char *what)
+{
+    if (rec->synthetic) {
+        original(r, (void *)rec->c);
+        return;
+    }
+    char msg[300];
+    snprintf(msg, sizeof msg, "No recording: %s not recorded (only file uploads are); answer it synthetically with "
+             "--fallback synthetic.", what);
+    lp_detail(r, 404, msg);
+    log_msg(LOG_WARN, "record: no recording for %s %s (%s)", srv_req_method(r), srv_req_path(r), what);
+}
+
 static void serve(srv_req *r, lp_rec *rec, srv_handler original)
 {
     const char *data, *filename;
@@ -129,7 +145,10 @@ static void serve(srv_req *r, lp_rec *rec, srv_handler original)
     if (!lp_auth_check(r, rec->c) || !lp_upload_form(r))
         return;
     if (!lp_upload_file(r, &data, &len, &filename)) {
-        original(r, (void *)rec->c); /* by URL, or no document: the mock's own answer */
+        if (lp_upload_field(r, "input_url"))
+            unrecorded(r, rec, original, "a document given by URL is");
+        else
+            original(r, (void *)rec->c); /* no document: the mock's own 400 */
         return;
     }
     if (!rec_folder(folder, sizeof folder, rec->cfg.dir, srv_req_header(r, "x-test-id"))) {
@@ -161,6 +180,17 @@ static void on_v2(srv_req *r, void *rec)
     serve(r, rec, lp_v2_upload);
 }
 
+static void on_v2_create(srv_req *r, void *rec)
+{
+    if (lp_auth_check(r, ((lp_rec *)rec)->c))
+        unrecorded(r, rec, lp_v2_create, "a parse of a stored file or a URL (POST /api/v2/parse) is");
+}
+
+static void on_legacy(srv_req *r, void *rec)
+{
+    unrecorded(r, rec, lp_legacy_parse, "the old contract's POST /parse is");
+}
+
 void lp_rec_routes(srv_routes *t, lp_rec *rec)
 {
     for (size_t i = 0; rec && i < t->n; i++) {
@@ -172,6 +202,12 @@ void lp_rec_routes(srv_routes *t, lp_rec *rec)
             rt->ctx = rec;
         } else if (!strcmp(rt->pattern, "/api/v2/parse/upload")) {
             rt->fn = on_v2;
+            rt->ctx = rec;
+        } else if (!rec->synthetic && !strcmp(rt->pattern, "/api/v2/parse")) {
+            rt->fn = on_v2_create;
+            rt->ctx = rec;
+        } else if (!rec->synthetic && !strcmp(rt->pattern, "/parse")) {
+            rt->fn = on_legacy;
             rt->ctx = rec;
         }
     }

@@ -147,6 +147,17 @@ static void on_embeddings(srv_req *r, void *rec)
     serve(r, rec, OA_REC_EMBEDDINGS);
 }
 
+/* Azure's paths are not recorded: without --fallback synthetic they say
+ * so rather than answer synthetically unnoticed. */
+static void on_azure(srv_req *r, void *rec)
+{
+    (void)rec;
+    oa_error(r, 404, "Azure OpenAI's paths are not recorded: record and replay the /v1 paths, or answer these "
+                     "synthetically with --fallback synthetic.", "invalid_request_error", NULL, "recording_not_found");
+    log_msg(LOG_WARN, "record: no recording for %s %s (Azure paths are not recorded)", srv_req_method(r),
+            srv_req_path(r));
+}
+
 void oa_rec_routes(srv_routes *t, oa_rec *rec)
 {
     static const struct {
@@ -163,6 +174,10 @@ void oa_rec_routes(srv_routes *t, oa_rec *rec)
                 t->v[i].fn = mine[k].fn;
                 t->v[i].ctx = rec;
             }
+        }
+        if (!rec->synthetic && !strcmp(t->v[i].method, "POST") && !strncmp(t->v[i].pattern, "/openai/", 8)) {
+            t->v[i].fn = on_azure;
+            t->v[i].ctx = rec;
         }
     }
     if (rec)

@@ -167,6 +167,13 @@ describe('mock_openai record then replay', () => {
       assert.match(replay.stderr(), /record: no recording .*chat-[0-9a-f]{16}\.json for POST \/v1\/chat\/completions/);
     });
 
+    it('what is never recorded is a 404 too, not a silent synthetic answer: Azure\'s paths', async () => {
+      const res = await fetch(`${replay.url}/openai/deployments/gpt-4o-mini/chat/completions?api-version=2024-10-21`,
+        { method: 'POST', headers: { 'api-key': 'k', 'content-type': 'application/json' }, body: JSON.stringify(chatBody) });
+      assert.equal(res.status, 404);
+      assert.match(JSON.stringify(await res.json()), /Azure OpenAI's paths are not recorded/);
+    });
+
     it('faults apply on top of a replay', async () => {
       const cut = await post(`${replay.url}/v1/chat/completions`, { ...chatBody, stream: true },
         { 'x-mock-fault': 'kind=stream_error;after_chunks=2' });
@@ -208,6 +215,9 @@ describe('mock_openai record then replay', () => {
       const res = await post(`${s.url}/v1/chat/completions`, { ...chatBody, temperature: 0.9 });
       assert.equal(res.status, 200);
       assert.match(JSON.parse(res.text).choices[0].message.content, /^Mock reply to:/);
+      const azure = await fetch(`${s.url}/openai/deployments/gpt-4o-mini/chat/completions?api-version=2024-10-21`,
+        { method: 'POST', headers: { 'api-key': 'k', 'content-type': 'application/json' }, body: JSON.stringify(chatBody) });
+      assert.equal(azure.status, 200);
     } finally { await s.stop(); }
   });
 
@@ -401,6 +411,17 @@ describe('mock_llamaparse record then replay', () => {
       const other = await upload(replay.url, 'claims.csv', { page_separator: '<other-break>' }, { 'x-test-id': 'lp-test' });
       assert.equal(other.status, 404);
       assert.match(other.json.detail, /^No recording for this upload \(file 'claims.csv'\): .*lp-test\/[0-9a-f]{64}\.[0-9a-f]{16}\.json does not exist/);
+      // Never recorded: a document by URL, a parse by file_id or URL, the old /parse.
+      const byUrl = new FormData();
+      byUrl.append('input_url', 'https://example.com/a.pdf');
+      const u = await fetch(`${replay.url}/api/v1/parsing/upload`, { method: 'POST', headers: { authorization: `Bearer ${KEY_LP}` }, body: byUrl });
+      assert.equal(u.status, 404);
+      assert.match((await u.json()).detail, /^No recording: a document given by URL is not recorded/);
+      const v2 = await fetch(`${replay.url}/api/v2/parse`, { method: 'POST', headers: { authorization: `Bearer ${KEY_LP}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ file_id: '00000000-0000-4000-8000-000000000009', tier: 'fast', version: 'latest' }) });
+      assert.equal(v2.status, 404);
+      const legacy = await fetch(`${replay.url}/parse`, { method: 'POST', headers: { authorization: `Bearer ${KEY_LP}`, 'content-type': 'application/json' }, body: '{}' });
+      assert.equal(legacy.status, 404);
       // Faults on top of the replay: a job fault on the replayed job, a status on the upload.
       const cancelled = await upload(replay.url, 'claims.csv', { page_separator: '<page-break>' }, { 'x-test-id': 'lp-test', 'x-mock-fault': 'job_status=CANCELLED' });
       assert.equal(cancelled.status, 200);
