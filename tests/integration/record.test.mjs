@@ -209,6 +209,25 @@ describe('mock_openai record then replay', () => {
     } finally { await s.stop(); }
   });
 
+  it('the environment works as the flags do (MOCK_RECORD_DIR, MOCK_FALLBACK)', async () => {
+    const s = await startServer('mock_openai', [], { MOCK_RECORD_DIR: dir });
+    const f = await startServer('mock_openai', [], { MOCK_RECORD_DIR: dir, MOCK_FALLBACK: 'synthetic' });
+    try {
+      assert.equal((await post(`${s.url}/v1/chat/completions`, chatBody)).text, recorded.chat.text);
+      assert.equal((await post(`${s.url}/v1/chat/completions`, { ...chatBody, n: 3 })).status, 404);
+      assert.equal((await post(`${f.url}/v1/chat/completions`, { ...chatBody, n: 3 })).status, 200);
+    } finally {
+      await s.stop();
+      await f.stop();
+    }
+  });
+
+  it('bad combinations are refused at start', async () => {
+    await assert.rejects(startServer('mock_openai', ['--upstream', 'http://127.0.0.1:1']), /--upstream needs --record DIR/);
+    await assert.rejects(startServer('mock_openai', ['--record', dir, '--fallback', 'maybe']), /invalid --fallback 'maybe'/);
+    await assert.rejects(startServer('mock_llamaparse', ['--record', dir, '--upstream', 'ftp://x']), /invalid --upstream 'ftp:\/\/x'/);
+  });
+
   it('--fallback synthetic answers what is not recorded', async () => {
     const s = await startServer('mock_openai', ['--record', dir, '--fallback', 'synthetic']);
     try {
