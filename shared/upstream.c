@@ -45,7 +45,7 @@ struct up_call {
 
 struct upstream {
     worker w;            /* its lock guards the queue */
-    up_call *queue;      /* unordered; due times are checked */
+    up_call *queue;      /* oldest first; each waits for its due time */
     up_call *flying;
     int in_flight;
     CURLM *multi;
@@ -387,8 +387,10 @@ bool upstream_send(upstream *u, up_call *c, const srv_req *r, up_done_fn done, v
     c->u = u;
     c->due_ms = worker_now_ms() + c->after_ms;
     worker_lock(&u->w);
-    c->next = u->queue;
-    u->queue = c;
+    up_call **at = &u->queue; /* last: calls go out in the order they came */
+    while (*at)
+        at = &(*at)->next;
+    *at = c;
     worker_unlock(&u->w);
     curl_multi_wakeup(u->multi);
     return true;
