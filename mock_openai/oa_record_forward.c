@@ -15,7 +15,9 @@
 #include "upstream.h"
 
 typedef struct pending {
-    srv_req *r;
+    srv_req *r;        /* not to be touched once a passed-through stream began */
+    srv_feed *feed;    /* a stream passed through as it comes, or NULL */
+    char path[128];
     oa_rec_family f;
     cJSON *body;
     char folder[4096];
@@ -32,7 +34,7 @@ static cJSON *whole_doc(const pending *p, const cJSON *norm, long status, const 
     bool stream = !strncmp(a->content_type, "text/event-stream", 17);
     cJSON *doc = cJSON_CreateObject(), *rec = cJSON_AddObjectToObject(doc, "recorded");
     bool ok = rec && cJSON_AddStringToObject(doc, "request_hash", key) &&
-              cJSON_AddStringToObject(rec, "endpoint", srv_req_path(p->r)) &&
+              cJSON_AddStringToObject(rec, "endpoint", p->path) &&
               cJSON_AddItemToObject(rec, "request", cJSON_Duplicate(norm, true)) &&
               cJSON_AddNumberToObject(rec, "status", (double)status) && cJSON_AddBoolToObject(rec, "stream", stream);
     cJSON *sorted = ok ? rec_sorted(doc) : NULL;
@@ -69,10 +71,40 @@ static void save(const pending *p, const up_answer *a)
     cJSON_Delete(doc);
 }
 
+/* A stream that succeeds goes to the client as it comes (unless a fault
+ * chose how the answer goes: then it is sent whole). */
+static bool stream_head(void *ctx, const up_answer *a)
+{
+    pending *p = ctx;
+    if (a->status < 200 || a->status >= 300 || strncmp(a->content_type, "text/event-stream", 17) != 0)
+        return false;
+    srv_resp_status(p->r, (int)a->status);
+    srv_resp_header(p->r, "content-type", a->content_type);
+    srv_resp_header(p->r, "cache-control", "no-cache");
+    if (!(p->feed = srv_resp_feed(p->r)))
+        return false;
+    srv_resp_finish(p->r);
+    p->r = NULL;
+    return true;
+}
+
+static void stream_piece(void *ctx, const char *data, size_t len)
+{
+    srv_feed_write(((pending *)ctx)->feed, data, len);
+}
+
 static void answered(void *ctx, up_answer *a)
 {
     pending *p = ctx;
     srv_req *r = p->r;
+    if (p->feed) {
+        if (a->status >= 200 && a->status < 300 && !a->error)
+            save(p, a);
+        srv_feed_end(p->feed, !a->error);
+        cJSON_Delete(p->body);
+        free(p);
+        return;
+    }
     if (a->status == 0) {
         char msg[600];
         snprintf(msg, sizeof msg, "The upstream could not be reached: %.500s", a->error ? a->error : "unknown error");
@@ -111,6 +143,9 @@ cJSON *oa_rec_forward(srv_req *r, oa_rec *rec, oa_rec_family f, cJSON *body, con
     p->r = r;
     p->f = f;
     p->body = body;
+    snprintf(p->path, sizeof p->path, "%s", srv_req_path(r));
+    if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(body, "stream")) && srv_resp_get_delivery(r) == SRV_DELIVER_NORMAL)
+        up_call_stream(c, stream_head, stream_piece);
     snprintf(p->folder, sizeof p->folder, "%s", folder);
     snprintf(p->name, sizeof p->name, "%s", name);
     srv_resp_defer(r); /* before the call can end */

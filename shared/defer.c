@@ -14,7 +14,7 @@ void srv_resp_finish(srv_req *r)
     MHD_resume_connection(r->conn);
 }
 
-bool srv_req_stopping(const srv_req *r)
+srv *srv_req_server(const srv_req *r)
 {
-    return srv_stopping(r->server);
+    return r->server;
 }

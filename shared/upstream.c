@@ -30,8 +30,11 @@ struct up_call {
     field *fields, *last_field;
     unsigned after_ms;
     uint64_t due_ms;
+    up_head_fn head;   /* up_call_stream: told when the answer starts, */
+    up_data_fn piece;  /* then given each piece */
+    bool started, streaming;
     /* while queued or flying */
-    const srv_req *req;
+    const srv *server; /* the server of the request waiting for it: its stop ends the call */
     up_done_fn done;
     void *ctx;
     CURL *easy;
@@ -148,15 +151,36 @@ bool up_call_file(up_call *c, const char *name, const char *filename, const char
            (len == 0 || buf_append(&f->data, data, len));
 }
 
+void up_call_stream(up_call *c, up_head_fn head, up_data_fn piece)
+{
+    c->head = head;
+    c->piece = piece;
+}
+
 void up_call_after(up_call *c, unsigned ms)
 {
     c->after_ms = ms;
+}
+
+/* The answer's first bytes: its status and type are known. */
+static void started(up_call *c)
+{
+    char *ct = NULL;
+    c->started = true;
+    curl_easy_getinfo(c->easy, CURLINFO_RESPONSE_CODE, &c->answer.status);
+    curl_easy_getinfo(c->easy, CURLINFO_CONTENT_TYPE, &ct);
+    snprintf(c->answer.content_type, sizeof c->answer.content_type, "%s", ct ? ct : "application/json");
+    c->streaming = c->head(c->ctx, &c->answer);
 }
 
 static size_t on_data(char *p, size_t size, size_t n, void *cls)
 {
     up_call *c = cls;
     size_t len = size * n;
+    if (c->head && !c->started)
+        started(c);
+    if (c->streaming)
+        c->piece(c->ctx, p, len);
     if (c->answer.body.len + len > UPSTREAM_MAX_ANSWER) {
         c->too_big = true;
         return 0;
@@ -168,7 +192,7 @@ static size_t on_data(char *p, size_t size, size_t n, void *cls)
  * up, so that srv_stop's wait for deferred answers ends in time. */
 static bool giving_up(const up_call *c)
 {
-    return worker_stopping(&c->u->w) || (c->req && srv_req_stopping(c->req));
+    return worker_stopping(&c->u->w) || (c->server && srv_stopping(c->server));
 }
 
 static int on_progress(void *cls, curl_off_t a, curl_off_t b, curl_off_t x, curl_off_t y)
@@ -381,7 +405,7 @@ const char *upstream_base(const upstream *u)
 
 bool upstream_send(upstream *u, up_call *c, const srv_req *r, up_done_fn done, void *ctx)
 {
-    c->req = r;
+    c->server = r ? srv_req_server(r) : NULL;
     c->done = done;
     c->ctx = ctx;
     c->u = u;

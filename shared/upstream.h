@@ -10,8 +10,9 @@
  *     srv_resp_defer(r);
  *     upstream_send(u, c, r, done, ctx);            // done(ctx, &answer) on the thread
  *
- * The answer is buffered whole (bounded), then handed over. A call tied to
- * a request gives up when its server stops (srv_req_stopping). */
+ * The answer is buffered whole (bounded), then handed over (and passed
+ * through as it comes with up_call_stream). A call tied to a request gives
+ * up when its server stops (srv_stopping). */
 #ifndef MW_UPSTREAM_H
 #define MW_UPSTREAM_H
 
@@ -52,12 +53,19 @@ bool up_call_body(up_call *c, const char *content_type, const char *body, size_t
 /* A multipart form instead of a body: fields, then one file part. */
 bool up_call_field(up_call *c, const char *name, const char *value);
 bool up_call_file(up_call *c, const char *field, const char *filename, const char *data, size_t len);
+/* Pass the answer through as it comes: head (on the upstream thread, once,
+ * at the first bytes, with a's status and content_type set) says whether
+ * to; each piece then goes to piece as it arrives. The whole answer is
+ * still kept and given to done. */
+typedef bool (*up_head_fn)(void *ctx, const up_answer *a);
+typedef void (*up_data_fn)(void *ctx, const char *data, size_t len);
+void up_call_stream(up_call *c, up_head_fn head, up_data_fn piece);
 /* Not before ms from now (polling a job). */
 void up_call_after(up_call *c, unsigned ms);
 
 /* Queue c (taken: freed after done). r, when not NULL, is the deferred
- * request the call works for: its server's stop ends the call. False (c
- * freed, done not called) when out of memory. */
+ * request the call works for: its server's stop ends the call (the request
+ * itself is not kept). False (c freed, done not called) when out of memory. */
 bool upstream_send(upstream *u, up_call *c, const srv_req *r, up_done_fn done, void *ctx);
 
 #endif

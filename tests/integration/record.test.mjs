@@ -344,6 +344,74 @@ describe('mock_openai record then replay', () => {
     } finally { await replay.stop(); }
   });
 
+  it('record mode passes a stream through as it comes (chunked), then saves it; a fault\'s delivery still wins', async () => {
+    const ev = (content, finish = null) => `data: ${JSON.stringify({ id: 'c2', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o-mini',
+      choices: [{ index: 0, delta: content === null ? {} : { content }, finish_reason: finish }] })}\n\n`;
+    const first = ev('Slow'), rest = ev(' answer') + ev(null, 'stop') + 'data: [DONE]\n\n';
+    const tiny = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.write(first);
+        setTimeout(() => res.end(rest), 700);
+      });
+    });
+    await new Promise((r) => tiny.listen(0, '127.0.0.1', r));
+    const d = tmpDir();
+    const body = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'slowly' }], stream: true };
+    const rec = await startServer('mock_openai', ['--record', d, '--upstream', `http://127.0.0.1:${tiny.address().port}`]);
+    try {
+      const t0 = Date.now();
+      const res = await fetch(`${rec.url}/v1/chat/completions`, { method: 'POST', headers: auth, body: JSON.stringify(body) });
+      assert.equal(res.status, 200);
+      assert.match(res.headers.get('content-type'), /^text\/event-stream/);
+      const reader = res.body.getReader();
+      const { value } = await reader.read();
+      assert.ok(Date.now() - t0 < 600, `the first event came after ${Date.now() - t0} ms`);
+      let text = new TextDecoder().decode(value);
+      for (let r; !(r = await reader.read()).done;) text += new TextDecoder().decode(r.value);
+      assert.equal(text, first + rest);
+      const [rule] = JSON.parse(fs.readFileSync(path.join(d, fs.readdirSync(d)[0]), 'utf8'));
+      assert.equal(rule.reply, 'Slow answer');
+      const cut = await post(`${rec.url}/v1/chat/completions`, { ...body, temperature: 1 }, { 'x-mock-fault': 'kind=truncate;truncate_bytes=10' })
+        .catch((e) => e);
+      assert.ok(cut instanceof Error || cut.text.length === 10, 'cut by the fault');
+    } finally {
+      await rec.stop();
+      tiny.close();
+    }
+  });
+
+  it('a stream passed through ends with the server: SIGTERM cuts an upstream that never finishes', async () => {
+    const open = new Set();
+    const tiny = http.createServer((req, res) => {
+      open.add(res);
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.write('data: {"choices":[{"index":0,"delta":{"content":"never"}}]}\n\n');
+      });
+    });
+    await new Promise((r) => tiny.listen(0, '127.0.0.1', r));
+    const d = tmpDir();
+    const rec = await startServer('mock_openai', ['--record', d, '--upstream', `http://127.0.0.1:${tiny.address().port}`, '--shutdown-grace-ms', '300']);
+    try {
+      const res = await fetch(`${rec.url}/v1/chat/completions`, { method: 'POST', headers: auth,
+        body: JSON.stringify({ ...chatBody, stream: true }) });
+      const reader = res.body.getReader();
+      assert.match(new TextDecoder().decode((await reader.read()).value), /never/);
+      const rest = (async () => { try { while (!(await reader.read()).done); return 'ended'; } catch { return 'cut'; } })();
+      const t0 = Date.now();
+      await rec.stop();
+      assert.ok(Date.now() - t0 < 5000);
+      assert.equal(await rest, 'cut', 'an unfinished stream is not passed on as complete');
+      assert.deepEqual(fs.readdirSync(d), [], 'and is not recorded');
+    } finally {
+      for (const r of open) r.destroy();
+      tiny.close();
+    }
+  });
+
   it('an upstream error passes through unrecorded; an unreachable upstream is a 502', async () => {
     const d = tmpDir();
     const rec = await startServer('mock_openai', ['--record', d, '--upstream', upstream.url]);

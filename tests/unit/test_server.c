@@ -93,7 +93,32 @@ static void deferred(srv_req *r, void *ctx)
     pthread_detach(t);
 }
 
+/* A fed body: two pieces 200 ms apart, sent as they come. */
+static void *feed_later(void *arg)
+{
+    srv_req *r = arg;
+    srv_feed *f = srv_resp_feed(r);
+    ck_assert_ptr_nonnull(f);
+    srv_resp_header(r, "content-type", "text/event-stream");
+    srv_resp_finish(r); /* r is not ours any more: only the feed is */
+    srv_feed_write(f, "first;", 6);
+    usleep(200 * 1000);
+    srv_feed_write(f, "second", 6);
+    srv_feed_end(f, true);
+    return NULL;
+}
+
+static void fed(srv_req *r, void *ctx)
+{
+    (void)ctx;
+    pthread_t t;
+    srv_resp_defer(r);
+    ck_assert_int_eq(pthread_create(&t, NULL, feed_later, r), 0);
+    pthread_detach(t);
+}
+
 static const srv_route routes[] = {
+    {"GET", "/fed", fed, NULL},
     {"GET", "/deferred", deferred, NULL},
     {"GET", "/deferred-cut", deferred, NULL},
     {"GET", "/fast", fast, NULL},
@@ -260,6 +285,33 @@ START_TEST(deferred_answers_hold_no_thread_and_keep_the_plan)
 }
 END_TEST
 
+/* A fed body goes out chunked, its first piece before the second is written. */
+START_TEST(fed_bodies_go_out_as_they_come)
+{
+    srv *s = start(1);
+    int fd = raw_connect(srv_port(s));
+    const char *req = "GET /fed HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    ck_assert(raw_send(fd, req, strlen(req)));
+    char first[1024] = "";
+    struct pollfd p = {fd, POLLIN, 0};
+    ck_assert_int_eq(poll(&p, 1, 150), 1); /* the first piece, well before the second */
+    ssize_t n = read(fd, first, sizeof first - 1);
+    ck_assert_int_gt(n, 0);
+    first[n] = '\0';
+    char rest[1024];
+    bool reset = false;
+    raw_read_all(fd, rest, sizeof rest, &reset);
+    close(fd);
+    char all[2048];
+    snprintf(all, sizeof all, "%s%s", first, rest);
+    ck_assert_ptr_nonnull(strcasestr(all, "transfer-encoding: chunked"));
+    ck_assert_ptr_nonnull(strstr(all, "6\r\nfirst;\r\n"));
+    ck_assert_ptr_nonnull(strstr(all, "6\r\nsecond\r\n0\r\n\r\n"));
+    ck_assert_ptr_null(strstr(first, "second"));
+    srv_stop(s, 1000);
+}
+END_TEST
+
 typedef struct {
     unsigned port;
     int status;
@@ -330,6 +382,7 @@ static Suite *suite(void)
     tcase_add_test(t, keep_alive_serves_several_requests);
     tcase_add_test(t, held_responses_hold_no_thread);
     tcase_add_test(t, deferred_answers_hold_no_thread_and_keep_the_plan);
+    tcase_add_test(t, fed_bodies_go_out_as_they_come);
     tcase_add_test(t, graceful_stop_finishes_in_flight);
     tcase_add_test(t, slow_request_head_is_cut_off);
     suite_add_tcase(s, t);
