@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "log.h"
 #include "lp_fixtures.h"
@@ -52,6 +53,9 @@ lp_rec *lp_rec_new(const lp_rec_config *cfg, const lp_ctx *c, char *err, size_t 
         free(rec);
         return NULL;
     }
+    struct stat st;
+    if (!rec->up && stat(cfg->dir, &st) != 0)
+        log_msg(LOG_WARN, "record: %s does not exist: every request will find no recording", cfg->dir);
     log_msg(LOG_INFO, "record: %s %s%s%s", rec->up ? "recording into" : "replaying from", cfg->dir,
             rec->up ? " from " : "", rec->up ? upstream_base(rec->up) : "");
     return rec;
@@ -127,9 +131,11 @@ static void missing(srv_req *r, const char *folder, const char *base, const char
 static void unrecorded(srv_req *r, const lp_rec *rec, srv_handler original, const char *what)
 {
     if (rec->synthetic) {
+        srv_resp_header(r, "x-mock-record", "synthetic");
         original(r, (void *)rec->c);
         return;
     }
+    srv_resp_header(r, "x-mock-record", "missing");
     char msg[300];
     snprintf(msg, sizeof msg, "No recording: %s not recorded (only file uploads are); answer it synthetically with "
              "--fallback synthetic.", what);
@@ -160,14 +166,19 @@ static void serve(srv_req *r, lp_rec *rec, srv_handler original)
     cJSON *doc = rec_read(folder, path);
     bool found = doc != NULL;
     cJSON_Delete(doc);
-    if (found)
+    /* x-mock-record says where the answer came from ("recorded": lp_record_flow.c). */
+    if (found && srv_resp_header(r, "x-mock-record", "replayed"))
         lp_rec_answer(r, rec, original, folder, base);
+    else if (found)
+        lp_detail(r, 500, "Out of memory.");
     else if (rec->up)
         lp_rec_forward(r, rec, original, folder, base, data, len, filename);
-    else if (rec->synthetic)
+    else if (rec->synthetic && srv_resp_header(r, "x-mock-record", "synthetic"))
         lp_rec_answer(r, rec, original, NULL, NULL);
-    else
+    else if (srv_resp_header(r, "x-mock-record", "missing"))
         missing(r, folder, base, filename);
+    else
+        lp_detail(r, 500, "Out of memory.");
 }
 
 static void on_v1(srv_req *r, void *rec)

@@ -101,6 +101,7 @@ static void on_result(void *ctx, up_answer *a)
         return;
     }
     log_msg(LOG_INFO, "record: saved %s/%s", f->folder, name);
+    srv_resp_header(f->r, "x-mock-record", "recorded");
     lp_rec_answer(f->r, f->rec, f->original, f->folder, f->base);
     end(f);
 }
@@ -147,6 +148,7 @@ static void on_upload(void *ctx, up_answer *a)
         snprintf(f->job, sizeof f->job, "%s", id->valuestring);
     cJSON_Delete(job);
     if (!f->job[0] || strchr(f->job, '/')) { /* the upstream's own refusal, as it came */
+        srv_resp_header(f->r, "x-mock-record", "upstream");
         srv_resp_status(f->r, (int)a->status);
         srv_resp_header(f->r, "content-type", a->content_type);
         if (a->body.len)

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "log.h"
 #include "oa_error.h"
@@ -52,6 +53,9 @@ oa_rec *oa_rec_new(const oa_rec_config *cfg, const oa_ctx *c, char *err, size_t 
         free(rec);
         return NULL;
     }
+    struct stat st;
+    if (!rec->up && stat(cfg->dir, &st) != 0)
+        log_msg(LOG_WARN, "record: %s does not exist: every request will find no recording", cfg->dir);
     log_msg(LOG_INFO, "record: %s %s%s%s", rec->up ? "recording into" : "replaying from", cfg->dir,
             rec->up ? " from " : "", rec->up ? upstream_base(rec->up) : "");
     return rec;
@@ -115,14 +119,20 @@ static void serve(srv_req *r, oa_rec *rec, oa_rec_family f)
         return;
     }
     cJSON *doc = rec_read(folder, name);
-    if (doc)
+    /* x-mock-record says where the answer came from (oa_record_forward.c
+     * sets "recorded" or "upstream"). */
+    if (doc && srv_resp_header(r, "x-mock-record", "replayed"))
         oa_rec_replay(r, rec, f, json, doc);
+    else if (doc)
+        oa_core_error(r, 500, "out of memory");
     else if (rec->up)
         json = oa_rec_forward(r, rec, f, json, folder, name); /* taken */
-    else if (rec->synthetic)
+    else if (rec->synthetic && srv_resp_header(r, "x-mock-record", "synthetic"))
         oa_rec_synthetic(r, rec, f);
-    else
+    else if (srv_resp_header(r, "x-mock-record", "missing"))
         missing(r, folder, name);
+    else
+        oa_core_error(r, 500, "out of memory");
     cJSON_Delete(doc);
     cJSON_Delete(json);
 }
@@ -152,6 +162,7 @@ static void on_embeddings(srv_req *r, void *rec)
 static void on_azure(srv_req *r, void *rec)
 {
     (void)rec;
+    srv_resp_header(r, "x-mock-record", "missing");
     oa_error(r, 404, "Azure OpenAI's paths are not recorded: record and replay the /v1 paths, or answer these "
                      "synthetically with --fallback synthetic.", "invalid_request_error", NULL, "recording_not_found");
     log_msg(LOG_WARN, "record: no recording for %s %s (Azure paths are not recorded)", srv_req_method(r),

@@ -81,6 +81,7 @@ static bool stream_head(void *ctx, const up_answer *a)
     srv_resp_status(p->r, (int)a->status);
     srv_resp_header(p->r, "content-type", a->content_type);
     srv_resp_header(p->r, "cache-control", "no-cache");
+    srv_resp_header(p->r, "x-mock-record", "recorded");
     if (!(p->feed = srv_resp_feed(p->r)))
         return false;
     srv_resp_finish(p->r);
@@ -111,8 +112,10 @@ static void answered(void *ctx, up_answer *a)
         oa_error(r, 502, msg, "server_error", NULL, "upstream_unreachable");
         log_msg(LOG_WARN, "record: %s %s: %s", srv_req_method(r), srv_req_path(r), msg);
     } else {
-        if (a->status >= 200 && a->status < 300)
+        bool success = a->status >= 200 && a->status < 300;
+        if (success)
             save(p, a);
+        srv_resp_header(r, "x-mock-record", success ? "recorded" : "upstream");
         srv_resp_status(r, (int)a->status);
         srv_resp_header(r, "content-type", a->content_type);
         if (a->body.len && !buf_append(srv_resp_body(r), a->body.data, a->body.len))

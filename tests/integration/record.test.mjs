@@ -22,7 +22,7 @@ function filesUnder(dir) {
 
 async function post(url, body, headers = {}) {
   const res = await fetch(url, { method: 'POST', headers: { ...auth, ...headers }, body: JSON.stringify(body) });
-  return { status: res.status, type: res.headers.get('content-type'), text: await res.text() };
+  return { status: res.status, type: res.headers.get('content-type'), rec: res.headers.get('x-mock-record'), text: await res.text() };
 }
 
 // The text (or tool call) a chat stream's deltas add up to.
@@ -60,6 +60,7 @@ describe('mock_openai record then replay', () => {
 
   it('the recorder passed the upstream answers on unchanged', async () => {
     assert.equal(recorded.chat.status, 200);
+    assert.deepEqual(Object.values(recorded).map((a) => a.rec), Object.values(recorded).map(() => 'recorded'));
     assert.equal(JSON.parse(recorded.chat.text).object, 'chat.completion');
     assert.match(recorded.stream.type, /^text\/event-stream/);
     assert.ok(streamed(recorded.stream.text).length > 10);
@@ -102,6 +103,7 @@ describe('mock_openai record then replay', () => {
     it('chat: byte for byte, whoever asks (user left out of the key)', async () => {
       const again = await post(`${replay.url}/v1/chat/completions`, { ...chatBody, user: 'another' });
       assert.equal(again.status, 200);
+      assert.equal(again.rec, 'replayed');
       assert.equal(again.text, recorded.chat.text);
     });
 
@@ -156,6 +158,7 @@ describe('mock_openai record then replay', () => {
     it('no recording: a 404 in OpenAI\'s envelope naming the missing file, and a log line', async () => {
       const miss = await post(`${replay.url}/v1/chat/completions`, { ...chatBody, temperature: 0.3 });
       assert.equal(miss.status, 404);
+      assert.equal(miss.rec, 'missing');
       const { error } = JSON.parse(miss.text);
       assert.equal(error.type, 'invalid_request_error');
       assert.equal(error.code, 'recording_not_found');
@@ -233,6 +236,7 @@ describe('mock_openai record then replay', () => {
     try {
       const res = await post(`${s.url}/v1/chat/completions`, { ...chatBody, temperature: 0.9 });
       assert.equal(res.status, 200);
+      assert.equal(res.rec, 'synthetic');
       assert.match(JSON.parse(res.text).choices[0].message.content, /^Mock reply to:/);
       const azure = await fetch(`${s.url}/openai/deployments/gpt-4o-mini/chat/completions?api-version=2024-10-21`,
         { method: 'POST', headers: { 'api-key': 'k', 'content-type': 'application/json' }, body: JSON.stringify(chatBody) });
@@ -419,6 +423,7 @@ describe('mock_openai record then replay', () => {
     try {
       const bad = await post(`${rec.url}/v1/chat/completions`, { ...chatBody, model: 'no-such-model' });
       assert.equal(bad.status, 404);
+      assert.equal(bad.rec, 'upstream');
       assert.equal(JSON.parse(bad.text).error.code, 'model_not_found');
       assert.deepEqual(fs.readdirSync(d), []);
       const down = await post(`${dead.url}/v1/chat/completions`, chatBody);
@@ -442,7 +447,7 @@ describe('mock_llamaparse record then replay', () => {
     form.append('file', new Blob([file]), name);
     for (const [k, v] of Object.entries(fields)) form.append(k, v);
     const res = await fetch(`${url}/api/v1/parsing/upload`, { method: 'POST', headers: { authorization: `Bearer ${KEY_LP}`, ...headers }, body: form });
-    return { status: res.status, json: await res.json() };
+    return { status: res.status, rec: res.headers.get('x-mock-record'), json: await res.json() };
   }
 
   async function result(url, id, kind) {
@@ -466,6 +471,7 @@ describe('mock_llamaparse record then replay', () => {
     try {
       first = await upload(rec.url, 'claims.csv', { page_separator: '<page-break>' }, { 'x-test-id': 'lp-test' });
       assert.equal(first.status, 200, JSON.stringify(first.json));
+      assert.equal(first.rec, 'recorded');
     } finally { await rec.stop(); }
     const { requests } = await (await fetch(`${upstream.url}/__control/requests`)).json();
     const up = requests.find((r) => r.path === '/api/v1/parsing/upload');
@@ -491,12 +497,14 @@ describe('mock_llamaparse record then replay', () => {
     try {
       const again = await upload(replay.url, 'claims.csv', { page_separator: '<page-break>' }, { 'x-test-id': 'lp-test' });
       assert.equal(again.status, 200);
+      assert.equal(again.rec, 'replayed');
       assert.deepEqual(await result(replay.url, again.json.id, 'markdown'), upMarkdown, 'the upstream\'s markdown');
       const recordedFirst = await result(replay.url, again.json.id, 'text');
       assert.equal(recordedFirst.text, fixture.pages.map((p) => p.text).join('<page-break>'));
       // Other options, or no test id: nothing recorded.
       const other = await upload(replay.url, 'claims.csv', { page_separator: '<other-break>' }, { 'x-test-id': 'lp-test' });
       assert.equal(other.status, 404);
+      assert.equal(other.rec, 'missing');
       assert.match(other.json.detail, /^No recording for this upload \(file 'claims.csv'\): .*lp-test\/[0-9a-f]{64}\.[0-9a-f]{16}\.json does not exist/);
       // Never recorded: a document by URL, a parse by file_id or URL, the old /parse.
       const byUrl = new FormData();
