@@ -26,7 +26,30 @@ static void pace_events(srv_req *r, const oa_ctx *c, const char *events)
     }
 }
 
-static void verbatim(srv_req *r, const oa_rec *rec, const cJSON *recorded)
+/* The chat stream faults on recorded events, as the chat engine applies
+ * them: stream_cut drops the connection after after_chunks events (3 by
+ * default), stream_error ends the stream there with an error event. */
+static void events_fault(srv_req *r, buf *b)
+{
+    const char *kind = srv_req_note(r, "kind"), *after = srv_req_note(r, "after_chunks");
+    if (!kind || (strcmp(kind, "stream_cut") != 0 && strcmp(kind, "stream_error") != 0))
+        return;
+    size_t at = 0;
+    for (long k = after ? strtol(after, NULL, 10) : 3; k > 0; k--) {
+        const char *e = strstr(b->data + at, "\n\n");
+        at = e ? (size_t)(e + 2 - b->data) : b->len;
+    }
+    if (!strcmp(kind, "stream_cut")) {
+        srv_resp_deliver(r, SRV_DELIVER_TRUNCATE, at ? at : 1);
+        return;
+    }
+    b->len = at;
+    b->data[at] = '\0';
+    buf_puts(b, "data: {\"error\":{\"message\":\"The server had an error while processing your request. Sorry "
+                "about that!\",\"type\":\"server_error\",\"param\":null,\"code\":null}}\n\n");
+}
+
+static void verbatim(srv_req *r, const oa_rec *rec, const cJSON *recorded, bool chat)
 {
     const cJSON *status = cJSON_GetObjectItemCaseSensitive(recorded, "status");
     const cJSON *answer = cJSON_GetObjectItemCaseSensitive(recorded, "upstream_answer");
@@ -40,6 +63,8 @@ static void verbatim(srv_req *r, const oa_rec *rec, const cJSON *recorded)
         srv_resp_header(r, "content-type", "text/event-stream; charset=utf-8");
         srv_resp_header(r, "cache-control", "no-cache");
         buf_puts(srv_resp_body(r), events->valuestring);
+        if (chat && srv_resp_body(r)->data)
+            events_fault(r, srv_resp_body(r));
         pace_events(r, rec->c, events->valuestring);
         return;
     }
@@ -80,16 +105,16 @@ void oa_rec_replay(srv_req *r, const oa_rec *rec, oa_rec_family f, const cJSON *
     const cJSON *rule = cJSON_IsArray(doc) ? doc->child : doc; /* chat: a --replies file of one rule */
     const cJSON *recorded = cJSON_GetObjectItemCaseSensitive(rule, "recorded");
     if (f != OA_REC_CHAT) {
-        verbatim(r, rec, recorded);
+        verbatim(r, rec, recorded, false);
         return;
     }
     bool stream = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(body, "stream"));
     const cJSON *model = cJSON_GetObjectItemCaseSensitive(body, "model");
     bool known = cJSON_IsString(model) && oa_model_find(rec->c, model->valuestring);
     if (!stream && cJSON_GetObjectItemCaseSensitive(recorded, "upstream_answer"))
-        verbatim(r, rec, recorded);
+        verbatim(r, rec, recorded, true);
     else if (stream && !known && cJSON_IsString(cJSON_GetObjectItemCaseSensitive(recorded, "upstream_events")))
-        verbatim(r, rec, recorded); /* a model the engine would refuse: the stream as it came */
+        verbatim(r, rec, recorded, true); /* a model the engine would refuse: the stream as it came */
     else
         scripted_chat(r, rec, rule);
 }

@@ -345,6 +345,9 @@ describe('mock_openai record then replay', () => {
     const replay = await startServer('mock_openai', ['--record', d]);
     try {
       assert.equal((await post(`${replay.url}/v1/chat/completions`, body)).text, sse);
+      const failed = await post(`${replay.url}/v1/chat/completions`, body, { 'x-mock-fault': 'kind=stream_error;after_chunks=2' });
+      assert.equal(failed.text, ev({ role: 'assistant', content: '' }) + ev({ content: 'Hel' }) +
+        'data: {"error":{"message":"The server had an error while processing your request. Sorry about that!","type":"server_error","param":null,"code":null}}\n\n');
     } finally { await replay.stop(); }
   });
 
