@@ -1,166 +1,14 @@
 /* The upstream caller: see upstream.h. One thread drives every transfer
  * through curl_multi; calls wait in a queue (with their not-before time)
  * and at most MAX_IN_FLIGHT fly at once. */
-#include "upstream.h"
-
-#include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
-#include "worker.h"
+#include "upstream_internal.h"
 
 #define MAX_IN_FLIGHT 32
 #define IDLE_POLL_MS 200
-
-typedef struct field {
-    char *name, *value;          /* a plain field */
-    char *filename;              /* a file part when not NULL */
-    buf data;
-    struct field *next;
-} field;
-
-struct up_call {
-    char method[16];
-    char *path;
-    struct curl_slist *headers;
-    buf body;
-    bool has_body;
-    field *fields, *last_field;
-    unsigned after_ms;
-    uint64_t due_ms;
-    up_head_fn head;   /* up_call_stream: told when the answer starts, */
-    up_data_fn piece;  /* then given each piece */
-    bool started, streaming;
-    /* while queued or flying */
-    const srv *server; /* the server of the request waiting for it: its stop ends the call */
-    up_done_fn done;
-    void *ctx;
-    CURL *easy;
-    curl_mime *mime;
-    up_answer answer;
-    char err[CURL_ERROR_SIZE];
-    bool too_big;
-    upstream *u;
-    struct up_call *next;
-};
-
-struct upstream {
-    worker w;            /* its lock guards the queue */
-    up_call *queue;      /* oldest first; each waits for its due time */
-    up_call *flying;
-    int in_flight;
-    CURLM *multi;
-    char *base;
-    char *key;
-    long timeout_ms;
-};
-
-up_call *up_call_new(const char *method, const char *path)
-{
-    up_call *c = calloc(1, sizeof *c);
-    if (!c || !(c->path = strdup(path))) {
-        free(c);
-        return NULL;
-    }
-    snprintf(c->method, sizeof c->method, "%s", method);
-    return c;
-}
-
-void up_call_free(up_call *c)
-{
-    if (!c)
-        return;
-    while (c->fields) {
-        field *f = c->fields;
-        c->fields = f->next;
-        free(f->name);
-        free(f->value);
-        free(f->filename);
-        buf_free(&f->data);
-        free(f);
-    }
-    curl_slist_free_all(c->headers);
-    buf_free(&c->body);
-    buf_free(&c->answer.body);
-    free(c->path);
-    free(c);
-}
-
-bool up_call_header(up_call *c, const char *name, const char *value)
-{
-    char line[8192];
-    int n = snprintf(line, sizeof line, "%s: %s", name, value);
-    if (n < 0 || (size_t)n >= sizeof line)
-        return false;
-    struct curl_slist *l = curl_slist_append(c->headers, line);
-    if (!l)
-        return false;
-    c->headers = l;
-    return true;
-}
-
-bool up_call_auth(up_call *c, const upstream *u, const srv_req *r)
-{
-    if (u->key) {
-        char bearer[4200];
-        snprintf(bearer, sizeof bearer, "Bearer %.4000s", u->key);
-        return up_call_header(c, "Authorization", bearer) && up_call_header(c, "api-key", u->key);
-    }
-    static const char *const names[] = {"authorization", "api-key", "x-api-key"};
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        const char *v = srv_req_header(r, names[i]);
-        if (v && !up_call_header(c, names[i], v))
-            return false;
-    }
-    return true;
-}
-
-bool up_call_body(up_call *c, const char *content_type, const char *body, size_t len)
-{
-    c->has_body = true;
-    return up_call_header(c, "Content-Type", content_type) && (len == 0 || buf_append(&c->body, body, len));
-}
-
-static field *add_field(up_call *c, const char *name)
-{
-    field *f = calloc(1, sizeof *f);
-    if (!f || !(f->name = strdup(name))) {
-        free(f);
-        return NULL;
-    }
-    if (c->last_field)
-        c->last_field->next = f;
-    else
-        c->fields = f;
-    c->last_field = f;
-    return f;
-}
-
-bool up_call_field(up_call *c, const char *name, const char *value)
-{
-    field *f = add_field(c, name);
-    return f && (f->value = strdup(value));
-}
-
-bool up_call_file(up_call *c, const char *name, const char *filename, const char *data, size_t len)
-{
-    field *f = add_field(c, name);
-    return f && (f->filename = strdup(filename && *filename ? filename : "file")) &&
-           (len == 0 || buf_append(&f->data, data, len));
-}
-
-void up_call_stream(up_call *c, up_head_fn head, up_data_fn piece)
-{
-    c->head = head;
-    c->piece = piece;
-}
-
-void up_call_after(up_call *c, unsigned ms)
-{
-    c->after_ms = ms;
-}
 
 /* The answer's first bytes: its status and type are known. */
 static void started(up_call *c)
@@ -216,7 +64,7 @@ static bool build_form(up_call *c)
         return true;
     if (!(c->mime = curl_mime_init(c->easy)))
         return false;
-    for (field *f = c->fields; f; f = f->next) {
+    for (up_field *f = c->fields; f; f = f->next) {
         curl_mimepart *p = curl_mime_addpart(c->mime);
         if (!p || curl_mime_name(p, f->name) != CURLE_OK)
             return false;
