@@ -51,6 +51,8 @@ bool lp_v1_validate(srv_req *r, const struct cJSON *fields);
 bool lp_upload_form(srv_req *r);
 /* A plain field's (last) value, or NULL. */
 const char *lp_upload_field(srv_req *r, const char *name);
+/* The plain fields (cJSON object; a repeated name is an array), or NULL. */
+const struct cJSON *lp_upload_fields(srv_req *r);
 /* The first file part: false when the form has none. */
 bool lp_upload_file(srv_req *r, const char **data, size_t *len, const char **filename);
 

@@ -8,6 +8,7 @@
 #include "lp_fetch.h"
 #include "lp_files.h"
 #include "lp_images.h"
+#include "lp_record.h"
 #include "lp_v2.h"
 #include "lp_webhook.h"
 
@@ -18,6 +19,8 @@ typedef struct lp_server {
     lp_ctx ctx;
     long max_jobs, ttl_s;
     long fetch_timeout_ms;
+    lp_rec_config rec_cfg; /* --record and its companions (lp_record.h) */
+    lp_rec *rec;
     long max_files, file_ttl_s;
     size_t max_file_bytes;
     lp_hooks_config hooks;
@@ -153,6 +156,7 @@ static size_t options(mock_server *m, cli_opt *out, size_t cap)
         {"file-ttl", "MOCK_FILE_TTL", CLI_INT, &l->file_ttl_s, "seconds a file is kept (its expires_at)", 1, 31536000},
         {"webhook-queue", "MOCK_WEBHOOK_QUEUE", CLI_INT, &hooks->queue_max,
          "webhooks waiting to be sent; more are dropped and listed at /__control/webhooks", 1, 1000000},
+        LP_REC_OPTIONS(l->rec_cfg),
     };
     return MOCK_SERVER_OPTIONS(out, cap, opts);
 }
@@ -162,8 +166,9 @@ static size_t options(mock_server *m, cli_opt *out, size_t cap)
  * its metrics, and the routes. */
 static int build(mock_server *m, char *err, size_t errlen)
 {
-    (void)err, (void)errlen; /* only memory can fail here */
     lp_server *l = (lp_server *)m;
+    if (!(l->rec = lp_rec_new(&l->rec_cfg, &l->ctx, err, errlen)) && *err)
+        return 2;
     lp_ctx *ctx = &l->ctx;
     ctx->ctl = m->ctl;
     ctx->store = lp_store_new((size_t)l->max_jobs, (uint64_t)l->ttl_s * 1000u);
@@ -177,12 +182,14 @@ static int build(mock_server *m, char *err, size_t errlen)
               metrics_add_writer(m->m, lp_hooks_metrics, ctx->hooks);
     if (ok)
         routes(l);
+    lp_rec_routes(&l->base.routes, l->rec);
     return ok ? 0 : 1;
 }
 
 static void free_own(mock_server *m)
 {
     lp_server *l = (lp_server *)m;
+    lp_rec_free(l->rec); /* its calls answer through the store */
     lp_fetcher_stop(l->ctx.fetcher); /* before the store its callback writes to */
     lp_hooks_stop(l->ctx.hooks);
     lp_store_free(l->ctx.store);

@@ -10,6 +10,7 @@
 #include "json.h"
 #include "lp_ctx.h"
 #include "lp_fixtures.h"
+#include "lp_record.h"
 #include "multipart.h"
 #include "timer.h"
 
@@ -294,6 +295,12 @@ const char *lp_upload_field(srv_req *r, const char *name)
     return u && u->fields ? field_str(u, name) : NULL;
 }
 
+const cJSON *lp_upload_fields(srv_req *r)
+{
+    const upload *u = srv_req_state(r);
+    return u ? u->fields : NULL;
+}
+
 bool lp_upload_file(srv_req *r, const char **data, size_t *len, const char **filename)
 {
     const upload *u = srv_req_state(r);
@@ -367,6 +374,7 @@ lp_job *lp_upload_job(srv_req *r, const lp_ctx *c)
         lp_detail(r, 500, "Out of memory while parsing the upload.");
         return NULL;
     }
+    lp_rec_apply(r, j); /* a recorded document instead of our parse (lp_record.c) */
     lp_job_faults_apply(r, j);
     if (!j->fetching)
         lp_job_schedule(j, j->created_ms, (uint64_t)c->job_delay_ms, (uint64_t)c->job_ms_per_page);

@@ -11,6 +11,7 @@
 #include "oa_azure.h"
 #include "oa_handlers.h"
 #include "oa_ratelimit.h"
+#include "oa_record.h"
 #include "oa_tokens.h"
 #include "reqid.h"
 
@@ -287,6 +288,7 @@ void oa_handle_chat(srv_req *r, void *ctx)
         oa_error_send(r, &e);
     } else if (oa_ratelimit_take(c->rl, r, q.model->id, q.prompt_tokens)) {
         oa_replies_apply(c->replies, &q);
+        oa_rec_script(r, &q); /* a replayed recording's reply (oa_record.c) */
         char id[40];
         oa_chat_new_id(id);
         buf *b = srv_resp_body(r);

@@ -8,11 +8,13 @@
 
 #include "file.h"
 #include "oa_chat.h"
+#include "oa_record.h"
 
 typedef struct reply_rule {
     regex_t re;
     char *text;        /* the reply, or NULL for a tool call */
     char *tool, *args; /* the tool call */
+    char *hash;        /* "request_hash": only this exact request (a recording's key), or NULL */
 } reply_rule;
 
 struct oa_replies {
@@ -29,6 +31,7 @@ void oa_replies_free(oa_replies *r)
         free(r->rules[i].text);
         free(r->rules[i].tool);
         free(r->rules[i].args);
+        free(r->rules[i].hash);
     }
     free(r->rules);
     free(r);
@@ -51,8 +54,12 @@ static bool load_rule(reply_rule *rr, const cJSON *item, size_t i, char *err, si
         rr->tool = strdup(name->valuestring);
         rr->args = args ? cJSON_PrintUnformatted(args) : strdup("{}");
     }
-    if (rr->text || (rr->tool && rr->args))
+    const cJSON *hash = cJSON_GetObjectItemCaseSensitive(item, "request_hash");
+    rr->hash = cJSON_IsString(hash) ? strdup(hash->valuestring) : NULL;
+    if ((rr->text || (rr->tool && rr->args)) && (rr->hash || !cJSON_IsString(hash)))
         return true;
+    free(rr->text);
+    free(rr->hash);
     regfree(&rr->re);
     free(rr->tool);
     free(rr->args);
@@ -91,7 +98,8 @@ oa_replies *oa_replies_load(const char *path, char *err, size_t errlen)
 void oa_replies_apply(const oa_replies *r, oa_chat_req *q)
 {
     for (size_t i = 0; r && i < r->n; i++) {
-        if (regexec(&r->rules[i].re, q->last_user, 0, NULL, 0) != 0)
+        if (regexec(&r->rules[i].re, q->last_user, 0, NULL, 0) != 0 ||
+            (r->rules[i].hash && !oa_rec_hash_matches(r->rules[i].hash, q->json)))
             continue;
         q->scripted = r->rules[i].text;
         q->scripted_tool = r->rules[i].tool;

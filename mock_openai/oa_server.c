@@ -12,6 +12,7 @@
 #include "oa_error.h"
 #include "oa_handlers.h"
 #include "oa_ratelimit.h"
+#include "oa_record.h"
 
 /* The server's own parts; the common ones are in base. */
 typedef struct oa_server {
@@ -25,6 +26,8 @@ typedef struct oa_server {
     bool quota_exhausted;
     const char *replies_file;
     oa_replies *replies;
+    oa_rec_config rec_cfg; /* --record and its companions (oa_record.h) */
+    oa_rec *rec;
 } oa_server;
 
 /* The old mock's knobs, as rules on the embeddings path: seconds of delay
@@ -100,6 +103,7 @@ static size_t options(mock_server *m, cli_opt *out, size_t cap)
          "embeddings: keep the encoded vectors of this many recent inputs (0 = off)", 0, 65536},
         {"quota-exhausted", "MOCK_QUOTA_EXHAUSTED", CLI_BOOL, &o->quota_exhausted,
          "answer every embeddings and chat call with 429 insufficient_quota", 0, 0},
+        OA_REC_OPTIONS(o->rec_cfg),
     };
     return MOCK_SERVER_OPTIONS(out, cap, opts);
 }
@@ -138,7 +142,11 @@ static int build(mock_server *m, char *err, size_t errlen)
     if (!o->ctx.rl || (o->embed_cache > 0 && !o->ctx.embed_cache) ||
         !control_on_reset(m->ctl, oa_ratelimit_reset, o->ctx.rl))
         return 1;
+    o->rec = oa_rec_new(&o->rec_cfg, &o->ctx, err, errlen);
+    if (!o->rec && *err)
+        return 2;
     routes(o);
+    oa_rec_routes(&o->base.routes, o->rec);
     return 0;
 }
 
@@ -148,6 +156,7 @@ static void free_own(mock_server *m)
     oa_ratelimit_free(o->ctx.rl);
     oa_embed_cache_free(o->ctx.embed_cache);
     oa_replies_free(o->replies);
+    oa_rec_free(o->rec);
     cli_list_free(&o->models);
     cli_list_free(&o->deployments);
 }

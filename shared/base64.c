@@ -65,3 +65,38 @@ size_t base64_encode_f32le(char *dst, const float *v, size_t count)
     o += base64_encode(o, block, rest * 4);
     return (size_t)(o - dst);
 }
+
+static int sextet(char c)
+{
+    const char *at = c ? strchr(alphabet, c) : NULL;
+    return at ? (int)(at - alphabet) : -1;
+}
+
+long base64_decode_f32le(const char *src, size_t len, float *dst, size_t cap)
+{
+    size_t pad = len >= 2 && src[len - 1] == '=' ? (src[len - 2] == '=' ? 2 : 1) : 0;
+    if (len % 4 || (len / 4 * 3 - pad) % 4 || (len / 4 * 3 - pad) / 4 > cap)
+        return -1;
+    unsigned char b[4];
+    size_t have = 0, out = 0;
+    uint32_t acc = 0;
+    int nbits = 0;
+    for (size_t i = 0; i < len - pad; i++) {
+        int v = sextet(src[i]);
+        if (v < 0)
+            return -1;
+        acc = (acc << 6) | (uint32_t)v;
+        nbits += 6;
+        if (nbits < 8)
+            continue;
+        nbits -= 8;
+        b[have++] = (unsigned char)(acc >> nbits);
+        acc &= (1u << nbits) - 1;
+        if (have == 4) { /* little-endian whatever the host */
+            uint32_t u = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+            memcpy(&dst[out++], &u, sizeof u);
+            have = 0;
+        }
+    }
+    return (long)out;
+}

@@ -17,4 +17,9 @@ size_t base64_encode(char *dst, const void *src, size_t n);
  * byte order: what OpenAI's encoding_format "base64" carries. */
 size_t base64_encode_f32le(char *dst, const float *v, size_t count);
 
+/* Decode float32 little-endian base64 (what base64_encode_f32le writes)
+ * into at most cap floats; the number decoded, or -1 when src is not
+ * padded base64 of whole floats. Recordings keep their vectors so. */
+long base64_decode_f32le(const char *src, size_t len, float *dst, size_t cap);
+
 #endif

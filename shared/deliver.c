@@ -138,6 +138,8 @@ struct MHD_Response *deliver_response(srv_req *r)
         return NULL;
     size_t len = r->resp.len;
     unsigned long param = r->plan.param;
+    if (r->feed)
+        return feed_response(r);
     switch (r->plan.delivery) {
     case SRV_DELIVER_NORMAL:
         return plain_response(r);

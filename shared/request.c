@@ -36,6 +36,7 @@ void req_free(srv_req *r)
         return;
     if (r->app_state_free)
         r->app_state_free(r->app_state);
+    feed_release(r->feed); /* never sent (the client left first) */
     buf_free(&r->body);
     buf_free(&r->headers);
     resp_share_drop(r);

@@ -101,6 +101,8 @@ static void build(srv_req *r)
     switch (r->routed) {
     case ROUTE_FOUND:
         r->match.route->fn(r, r->match.route->ctx);
+        if (r->deferred)
+            return; /* another thread owns the answer now: see answer_deferred */
         if (!r->plan.fault_delivery)
             r->plan.pace_ms += hang_ms(r); /* a handler's own hang */
         return;
@@ -301,6 +303,17 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
     }
     if (r->state == REQ_DECIDED) {
         build(r);
+        if (r->deferred) {
+            r->deferred = false;
+            r->state = REQ_DEFERRED; /* srv_resp_finish resumes the connection */
+            return MHD_YES;
+        }
+        if (hold(r, r->plan.pace_ms))
+            return MHD_YES;
+    } else if (r->state == REQ_DEFERRED) {
+        r->state = REQ_BUILT;
+        if (!r->plan.fault_delivery)
+            r->plan.pace_ms += hang_ms(r);
         if (hold(r, r->plan.pace_ms))
             return MHD_YES;
     }

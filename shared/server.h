@@ -132,6 +132,35 @@ void srv_resp_error(srv_req *r, int status, const char *message);
  * any delay a fault put before the handler. Calls add up. */
 void srv_resp_delay(srv_req *r, unsigned ms);
 
+/* A handler whose answer comes later, from another thread (a call to an
+ * upstream server): srv_resp_defer suspends the connection, holding no
+ * thread, and the handler returns; the thread that owns the work writes
+ * the answer with the builders above, then calls srv_resp_finish once. The
+ * answer then goes out as the plan says: a fault's delivery, the handler's
+ * pacing. Between the two calls only that thread may touch r (read the
+ * request's headers before deferring). A request waiting so counts against
+ * --max-connections like a held one; deferred work must end when
+ * srv_stopping turns true, for srv_stop waits for it. */
+void srv_resp_defer(srv_req *r);
+void srv_resp_finish(srv_req *r);
+srv *srv_req_server(const srv_req *r);
+/* Has srv_stop begun? */
+bool srv_stopping(const srv *s);
+
+/* A deferred answer whose body comes in pieces while it is sent (an
+ * upstream's event stream passed through as it arrives): call
+ * srv_resp_feed before srv_resp_finish, then srv_feed_write as pieces come
+ * and srv_feed_end once, all from the thread that deferred. The body goes
+ * out chunked. The request may be gone as soon as srv_resp_finish returns:
+ * only the feed may be used after it (srv_feed_end frees it). NULL (and the
+ * answer is built whole, as usual) when a fault chose how the answer goes,
+ * or out of memory. */
+typedef struct srv_feed srv_feed;
+srv_feed *srv_resp_feed(srv_req *r);
+bool srv_feed_write(srv_feed *f, const char *data, size_t len);
+/* complete false: the body ends cut (the client sees the transfer fail). */
+void srv_feed_end(srv_feed *f, bool complete);
+
 /* How the response goes over the wire; each mode is a way real servers and
  * networks fail, as fault injection needs them (param in brackets):
  *   SRV_DELIVER_RESET     no response: the TCP connection is reset (RST)

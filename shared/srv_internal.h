@@ -43,9 +43,10 @@ struct srv {
 /* Where a request stands. The phases of on_access, in order:
  *   read    the head is in, the body arrives (REQ_READING)
  *   decide  fault rules pick the plan; a fault's delay holds here (REQ_DECIDED)
- *   build   the handler writes the answer; its own pacing holds here (REQ_BUILT)
+ *   build   the handler writes the answer; its own pacing holds here (REQ_BUILT);
+ *           a handler that answers later (srv_resp_defer) waits in REQ_DEFERRED
  *   send    the answer goes out as the plan says (REQ_SENT) */
-typedef enum { REQ_READING, REQ_DECIDED, REQ_BUILT, REQ_SENT } req_state;
+typedef enum { REQ_READING, REQ_DECIDED, REQ_DEFERRED, REQ_BUILT, REQ_SENT } req_state;
 
 /* The response plan: how and when the answer goes out. Merge rules:
  * a fault's delay holds before the handler runs (so a held request costs
@@ -72,6 +73,8 @@ struct srv_req {
     req_state state;
     bool body_too_large;
     bool client_gone;      /* the client left while the request was held */
+    bool deferred;         /* the handler called srv_resp_defer (the MHD thread's own flag) */
+    struct srv_feed *feed; /* srv_resp_feed: the body comes while it is sent (deliver_feed.c) */
     uint64_t hold_until;   /* the end of the current hold (timer_now_ms) */
     buf body;
     router_match_t match;
@@ -99,8 +102,7 @@ struct srv_req {
 
 uint64_t req_now_ns(void);
 
-/* Has srv_stop begun? Holds are then skipped and drips unpaced. */
-bool srv_stopping(const srv *s);
+/* srv_stopping (server.h): holds are then skipped and drips unpaced. */
 
 /* A request record for conn (NULL in the fuzz harnesses, which fake the
  * lookups), answering errors through on_error (NULL: {"error": msg}).
@@ -112,6 +114,11 @@ void req_free(srv_req *r);
  * or NULL when the connection is to be dropped instead (a reset, the end
  * of a hang, or no memory). deliver.c. */
 struct MHD_Response *deliver_response(srv_req *r);
+
+/* The chunked response of a fed body (takes r->feed), and dropping a feed
+ * that was never sent (deliver_feed.c). */
+struct MHD_Response *feed_response(srv_req *r);
+void feed_release(void *f);
 
 /* Request-head deadlines (conn_watch.c): the connection notification
  * callback, "a head is due" / "a request is being served", and the sweep

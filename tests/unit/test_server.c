@@ -51,6 +51,10 @@ static _Atomic uint64_t built_at;
 static bool plan_fault(srv_req *r, void *ctx)
 {
     (void)ctx;
+    if (strcmp(srv_req_path(r), "/deferred-cut") == 0) {
+        srv_fault_deliver(r, SRV_DELIVER_TRUNCATE, 3);
+        return true;
+    }
     if (strcmp(srv_req_path(r), "/plan") != 0)
         return true;
     srv_fault_delay(r, 300);
@@ -68,7 +72,55 @@ static void planned(srv_req *r, void *ctx)
     ck_assert_int_eq(srv_resp_get_delivery(r), SRV_DELIVER_TRUNCATE);
 }
 
+/* A handler that answers later, from a thread of its own (as a call to an
+ * upstream does): 300 ms of work, then 200 ms of its own pacing. */
+static void *finish_later(void *arg)
+{
+    srv_req *r = arg;
+    usleep(300 * 1000);
+    srv_resp_text(r, 200, "text/plain", "later");
+    srv_resp_delay(r, 200);
+    srv_resp_finish(r);
+    return NULL;
+}
+
+static void deferred(srv_req *r, void *ctx)
+{
+    (void)ctx;
+    pthread_t t;
+    srv_resp_defer(r);
+    ck_assert_int_eq(pthread_create(&t, NULL, finish_later, r), 0);
+    pthread_detach(t);
+}
+
+/* A fed body: two pieces 200 ms apart, sent as they come. */
+static void *feed_later(void *arg)
+{
+    srv_req *r = arg;
+    srv_feed *f = srv_resp_feed(r);
+    ck_assert_ptr_nonnull(f);
+    srv_resp_header(r, "content-type", "text/event-stream");
+    srv_resp_finish(r); /* r is not ours any more: only the feed is */
+    srv_feed_write(f, "first;", 6);
+    usleep(200 * 1000);
+    srv_feed_write(f, "second", 6);
+    srv_feed_end(f, true);
+    return NULL;
+}
+
+static void fed(srv_req *r, void *ctx)
+{
+    (void)ctx;
+    pthread_t t;
+    srv_resp_defer(r);
+    ck_assert_int_eq(pthread_create(&t, NULL, feed_later, r), 0);
+    pthread_detach(t);
+}
+
 static const srv_route routes[] = {
+    {"GET", "/fed", fed, NULL},
+    {"GET", "/deferred", deferred, NULL},
+    {"GET", "/deferred-cut", deferred, NULL},
     {"GET", "/fast", fast, NULL},
     {"GET", "/slow", slow, NULL},
     {"POST", "/echo", echo_len, NULL},
@@ -202,6 +254,64 @@ START_TEST(held_responses_hold_no_thread)
 }
 END_TEST
 
+/* A deferred answer holds no thread (one thread serves /fast meanwhile),
+ * goes out once finished, after the pacing its finisher asked for, and as
+ * a fault's delivery says. */
+START_TEST(deferred_answers_hold_no_thread_and_keep_the_plan)
+{
+    srv *s = start(1);
+    uint64_t t0 = timer_now_ms();
+    int a = raw_connect(srv_port(s)), b = raw_connect(srv_port(s));
+    const char *req = "GET /deferred HTTP/1.1\r\nHost: x\r\n\r\n";
+    const char *cut = "GET /deferred-cut HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    ck_assert(raw_send(a, req, strlen(req)));
+    ck_assert(raw_send(b, cut, strlen(cut)));
+    usleep(50 * 1000);
+    char resp[4096];
+    ck_assert_int_eq(raw_request(srv_port(s), "GET /fast HTTP/1.1\r\nHost: x\r\n\r\n", resp, sizeof resp), 200);
+    ck_assert_uint_lt(timer_now_ms() - t0, 250);
+    ck_assert_int_eq(raw_read_response(a, resp, sizeof resp), 200);
+    ck_assert_uint_ge(timer_now_ms() - t0, 500);
+    ck_assert_str_eq(raw_body(resp), "later");
+    /* keep-alive: the connection serves its next request */
+    ck_assert(raw_send(a, req, strlen(req)));
+    ck_assert_int_eq(raw_read_response(a, resp, sizeof resp), 200);
+    bool reset = false;
+    raw_read_all(b, resp, sizeof resp, &reset);
+    ck_assert_str_eq(raw_body(resp), "lat");
+    close(a);
+    close(b);
+    srv_stop(s, 1000);
+}
+END_TEST
+
+/* A fed body goes out chunked, its first piece before the second is written. */
+START_TEST(fed_bodies_go_out_as_they_come)
+{
+    srv *s = start(1);
+    int fd = raw_connect(srv_port(s));
+    const char *req = "GET /fed HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    ck_assert(raw_send(fd, req, strlen(req)));
+    char first[1024] = "";
+    struct pollfd p = {fd, POLLIN, 0};
+    ck_assert_int_eq(poll(&p, 1, 150), 1); /* the first piece, well before the second */
+    ssize_t n = read(fd, first, sizeof first - 1);
+    ck_assert_int_gt(n, 0);
+    first[n] = '\0';
+    char rest[1024];
+    bool reset = false;
+    raw_read_all(fd, rest, sizeof rest, &reset);
+    close(fd);
+    char all[2048];
+    snprintf(all, sizeof all, "%s%s", first, rest);
+    ck_assert_ptr_nonnull(strcasestr(all, "transfer-encoding: chunked"));
+    ck_assert_ptr_nonnull(strstr(all, "6\r\nfirst;\r\n"));
+    ck_assert_ptr_nonnull(strstr(all, "6\r\nsecond\r\n0\r\n\r\n"));
+    ck_assert_ptr_null(strstr(first, "second"));
+    srv_stop(s, 1000);
+}
+END_TEST
+
 typedef struct {
     unsigned port;
     int status;
@@ -271,6 +381,8 @@ static Suite *suite(void)
     tcase_add_test(t, body_limit_gives_413);
     tcase_add_test(t, keep_alive_serves_several_requests);
     tcase_add_test(t, held_responses_hold_no_thread);
+    tcase_add_test(t, deferred_answers_hold_no_thread_and_keep_the_plan);
+    tcase_add_test(t, fed_bodies_go_out_as_they_come);
     tcase_add_test(t, graceful_stop_finishes_in_flight);
     tcase_add_test(t, slow_request_head_is_cut_off);
     suite_add_tcase(s, t);
