@@ -1,6 +1,7 @@
 /* POST /v1/chat/completions: one JSON answer, or server-sent events paced
  * by --ttft-ms and --tokens-per-s on the timer (no thread is held). */
 #include <cJSON.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "oa_handlers.h"
 #include "oa_ratelimit.h"
 #include "oa_tokens.h"
+#include "oa_tool_policy.h"
 
 typedef struct chat_out {
     const oa_chat_req *q;
@@ -19,30 +21,6 @@ typedef struct chat_out {
     size_t completion_tokens;
     bool azure; /* Azure's content filter annotations too */
 } chat_out;
-
-static bool calls_tool(const oa_chat_req *q)
-{
-    return q->tool || q->scripted_tool;
-}
-
-static const char *tool_name(const oa_chat_req *q)
-{
-    if (q->scripted_tool)
-        return q->scripted_tool;
-    const cJSON *n = cJSON_GetObjectItemCaseSensitive(q->tool, "name");
-    return cJSON_IsString(n) ? n->valuestring : "tool";
-}
-
-/* "tool_calls":[{...}] for choice i with its arguments. */
-static void tool_calls(buf *b, const chat_out *o, long i, const buf *args, bool stream)
-{
-    buf_printf(b, "\"tool_calls\":[{%s\"id\":\"call_%.20s%02ld\",\"type\":\"function\",\"function\":{\"name\":",
-               stream ? "\"index\":0," : "", o->id + 9, i);
-    buf_json_str(b, tool_name(o->q), strlen(tool_name(o->q)));
-    buf_puts(b, ",\"arguments\":");
-    buf_json_str(b, args->data ? args->data : "", args->len);
-    buf_puts(b, "}}]");
-}
 
 static void usage(buf *b, const chat_out *o)
 {
@@ -61,9 +39,9 @@ static void write_json(buf *b, chat_out *o)
         oa_chat_reply(o->q, i, &reply, &finish);
         o->completion_tokens += oa_tokens_count(o->q->model, reply.data ? reply.data : "", reply.len);
         buf_printf(b, "%s{\"index\":%ld,\"message\":{\"role\":\"assistant\",\"content\":", i ? "," : "", i);
-        if (calls_tool(o->q)) {
+        if (oa_tool_calls_count(o->q)) {
             buf_puts(b, "null,\"refusal\":null,\"annotations\":[],");
-            tool_calls(b, o, i, &reply, false);
+            o->completion_tokens += oa_tool_calls_json(b, o->q, i, false, SIZE_MAX);
         } else {
             buf_json_str(b, reply.data ? reply.data : "", reply.len);
             buf_puts(b, ",\"refusal\":null,\"annotations\":[]");
@@ -140,17 +118,19 @@ static size_t write_stream(buf *b, chat_out *o)
         const char *finish;
         oa_chat_reply(o->q, i, &reply, &finish);
         o->completion_tokens += oa_tokens_count(o->q->model, reply.data ? reply.data : "", reply.len);
-        chunk(b, o, i, calls_tool(o->q) ? "{\"role\":\"assistant\",\"content\":null,\"refusal\":null}"
-                                        : "{\"role\":\"assistant\",\"content\":\"\",\"refusal\":null}", NULL);
-        if (calls_tool(o->q)) {
+        size_t ncalls = oa_tool_calls_count(o->q);
+        chunk(b, o, i, ncalls ? "{\"role\":\"assistant\",\"content\":null,\"refusal\":null}"
+                              : "{\"role\":\"assistant\",\"content\":\"\",\"refusal\":null}", NULL);
+        for (size_t k = 0; k < ncalls; k++) { /* one delta per call */
             buf delta = BUF_INIT;
             buf_puts(&delta, "{");
-            tool_calls(&delta, o, i, &reply, true);
+            o->completion_tokens += oa_tool_calls_json(&delta, o->q, i, true, k);
             buf_puts(&delta, "}");
             chunk(b, o, i, delta.data, NULL);
             buf_free(&delta);
             events++;
-        } else {
+        }
+        if (!ncalls) {
             events += content_chunks(b, o, i, &reply);
         }
         chunk(b, o, i, "{}", finish);

@@ -7,6 +7,7 @@
 #include "oa_schema.h"
 #include "rng.h"
 #include "oa_tokens.h"
+#include "oa_tool_policy.h"
 
 static const char *const words[] = {
     "the", "plan", "covers", "this", "request", "in", "full", "detail", "and", "answers", "with", "care",
@@ -73,20 +74,14 @@ void oa_chat_reply(const oa_chat_req *q, long i, buf *out, const char **finish)
 {
     uint64_t s = q->seed + (uint64_t)i * 0x632be59bd9b4e019ULL;
     *finish = "stop";
-    if (q->scripted_tool) {
-        buf_puts(out, q->scripted_args);
-        *finish = "tool_calls";
+    if (oa_tool_calls_count(q)) {
+        *finish = "tool_calls"; /* the calls are written by oa_tool_calls_json */
     } else if (q->scripted) {
         buf_puts(out, q->scripted);
         if (out->data)
             cut_at_stop(out, q->stop);
         if (cut_to(out, q->model, q->max_tokens))
             *finish = "length";
-    } else if (q->tool) {
-        const cJSON *params = cJSON_GetObjectItemCaseSensitive(q->tool, "parameters");
-        if (!cJSON_IsObject(params) || !oa_schema_generate(params, s, q->last_user, out))
-            buf_puts(out, "{}"); /* no parameters (or no memory): no arguments */
-        *finish = "tool_calls";
     } else if (q->schema || q->hint) {
         if (!oa_schema_generate(q->schema ? q->schema : q->hint, s, q->last_user, out))
             buf_puts(out, "{}");
@@ -98,8 +93,12 @@ void oa_chat_reply(const oa_chat_req *q, long i, buf *out, const char **finish)
         buf_puts(out, "}");
         buf_free(&text);
     } else {
-        text_reply(q, &s, out);
-        cut_at_stop(out, q->stop);
+        if (q->after_tool)
+            oa_tool_answer(q, out);
+        else
+            text_reply(q, &s, out);
+        if (out->data)
+            cut_at_stop(out, q->stop);
         if (cut_to(out, q->model, q->max_tokens))
             *finish = "length";
     }

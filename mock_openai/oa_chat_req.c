@@ -10,6 +10,7 @@
 #include "oa_embed_req.h"
 #include "oa_schema.h"
 #include "oa_tokens.h"
+#include "oa_tool_policy.h"
 
 #define IRE "invalid_request_error"
 
@@ -143,33 +144,14 @@ static bool strict_tools(const cJSON *tools, oa_err *e)
     return true;
 }
 
-/* tool_choice naming a function, or "required": the tool to call. */
+/* Strict tools' checks, then the tool policy (oa_tool_policy.h) decides
+ * the calls; it reads the last user message. */
 static bool read_tools(const cJSON *root, oa_chat_req *q, oa_err *e)
 {
-    const cJSON *tools = cJSON_GetObjectItemCaseSensitive(root, "tools");
-    const cJSON *choice = cJSON_GetObjectItemCaseSensitive(root, "tool_choice");
-    const char *want = NULL;
-    if (cJSON_IsObject(choice)) {
-        const cJSON *name = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(choice, "function"), "name");
-        want = cJSON_IsString(name) ? name->valuestring : NULL;
-    }
-    bool required = cJSON_IsString(choice) && !strcmp(choice->valuestring, "required");
-    if (!strict_tools(tools, e))
+    if (!strict_tools(cJSON_GetObjectItemCaseSensitive(root, "tools"), e))
         return false;
-    if (!want && !required)
-        return true;
-    for (const cJSON *t = cJSON_IsArray(tools) ? tools->child : NULL; t; t = t->next) {
-        const cJSON *f = cJSON_GetObjectItemCaseSensitive(t, "function");
-        const cJSON *name = cJSON_GetObjectItemCaseSensitive(f, "name");
-        if (cJSON_IsString(name) && (!want || !strcmp(name->valuestring, want))) {
-            q->tool = f;
-            return true;
-        }
-    }
-    return oa_fail(e, 400, IRE, "tool_choice", "invalid_value",
-                   want ? "Invalid value for 'tool_choice': function '%.60s' is not in 'tools'."
-                        : "Invalid value for 'tool_choice': 'required' needs at least one function in 'tools'.%s",
-                   want ? want : "");
+    q->last_user = last_user_text(cJSON_GetObjectItemCaseSensitive(root, "messages"));
+    return oa_tool_policy(root, q, e);
 }
 
 /* json_object: some message must say "json" (any case); the last message
