@@ -73,17 +73,24 @@ static void add_call(oa_chat_req *q, const cJSON *f)
 /* "required": one call, by the preference order in oa_tool_policy.h. */
 static void pick_required(oa_chat_req *q, const cJSON *tools)
 {
-    const cJSON *pick[4] = {NULL, NULL, NULL, NULL}; /* uncalled+shared, uncalled, shared, first */
+    enum { UNCALLED_SHARED, UNCALLED_FINAL, UNCALLED, SHARED, FIRST, NPICKS };
+    const cJSON *pick[NPICKS] = {NULL};
     for (const cJSON *t = tools->child; t; t = t->next) {
         const cJSON *f = cJSON_GetObjectItemCaseSensitive(t, "function");
         if (!cJSON_IsObject(f))
             continue;
         bool uncalled = !called_ever(q, f), shared = oa_tool_matches(f, q->last_user);
-        const cJSON **slot = uncalled && shared ? &pick[0] : uncalled ? &pick[1] : shared ? &pick[2] : &pick[3];
-        if (!*slot)
-            *slot = f;
+        int slot = uncalled && shared                 ? UNCALLED_SHARED
+                   : uncalled && oa_tool_is_final(f) ? UNCALLED_FINAL
+                   : uncalled                        ? UNCALLED
+                   : shared                          ? SHARED
+                                                     : FIRST;
+        if (!pick[slot])
+            pick[slot] = f;
+        if (!pick[FIRST])
+            pick[FIRST] = f;
     }
-    for (size_t i = 0; i < 4; i++)
+    for (size_t i = 0; i < NPICKS; i++)
         if (pick[i]) {
             add_call(q, pick[i]);
             return;

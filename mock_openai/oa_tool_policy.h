@@ -3,9 +3,11 @@
  *
  * - tool_choice "none" (the default without tools): never a call.
  * - a named function: that function, every turn.
- * - "required": one call; a tool not yet called in the conversation,
- *   one whose words the last user message shares first, else the first
- *   tool not yet called, else the first sharing words, else the first.
+ * - "required": one call, to the first tool in this order: not yet called
+ *   in the conversation and sharing words with the last user message (see
+ *   auto); not yet called and saying it gives the final answer (answer,
+ *   final, response, output, extract, structured: LangChain's toolStrategy
+ *   tool); not yet called; sharing words; the first tool.
  * - "auto" (the default with tools): after a tool result (the last
  *   message is a tool message), text that quotes the results; else one
  *   call per tool sharing a word with the last user message (its name cut
@@ -35,6 +37,11 @@ bool oa_tool_called_since_user(const oa_chat_req *q, const char *name);
 
 /* Whether the text shares a word with the tool's name or description. */
 bool oa_tool_matches(const void *function, const char *text);
+
+/* Whether the tool says it gives the final answer (answer, final,
+ * respond, response, output, extract, structured in its name or
+ * description). */
+bool oa_tool_is_final(const void *function);
 
 /* The answer after tool results: the results quoted. */
 void oa_tool_answer(const oa_chat_req *q, buf *out);

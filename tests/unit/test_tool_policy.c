@@ -62,14 +62,15 @@ static const char *cases[][2] = {
      "\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":"
      "\"get_weather\",\"arguments\":\"{}\"}}]},{\"role\":\"tool\",\"tool_call_id\":\"call_1\",\"content\":\"18C and sunny\"}]," TOOLS "}",
      ""},
-    /* required: one tool not yet called, one the user talks about first */
+    /* required: one tool not yet called, one the user talks about first,
+     * then one that gives the final answer */
     {"{\"model\":\"gpt-4o\",\"tool_choice\":\"required\",\"messages\":[{\"role\":\"user\",\"content\":\"What is the "
      "weather?\"}]," TOOLS "}",
      "get_weather"},
     {"{\"model\":\"gpt-4o\",\"tool_choice\":\"required\",\"messages\":[{\"role\":\"user\",\"content\":\"What is the weather in "
      "Paris?\"},{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"call_1\",\"type\":\"function\",\"function\":"
      "{\"name\":\"get_weather\",\"arguments\":\"{}\"}}]},{\"role\":\"tool\",\"tool_call_id\":\"call_1\",\"content\":\"18C\"}]," TOOLS "}",
-     "lookupLocalTime"},
+     "extract-1"},
     /* named: that one */
     {"{\"model\":\"gpt-4o\",\"tool_choice\":{\"type\":\"function\",\"function\":{\"name\":\"extract-1\"}},\"messages\":[{"
      "\"role\":\"user\",\"content\":\"weather\"}]," TOOLS "}",
