@@ -9,6 +9,7 @@
 #include "oa_chat.h"
 #include "oa_embed_req.h"
 #include "oa_schema.h"
+#include "oa_logprobs.h"
 #include "oa_tokens.h"
 #include "oa_tool_policy.h"
 
@@ -253,7 +254,7 @@ bool oa_chat_parse(const oa_ctx *c, const char *body, size_t len, oa_chat_req *q
     if (!check_messages(msgs, q, e) || !read_int(root, "max_tokens", 1, 1000000, &mt, e) ||
         !read_int(root, "max_completion_tokens", 1, 1000000, &mct, e) || !read_int(root, "n", 1, 128, &q->n, e) ||
         !read_int(root, "seed", -9223372036854775807L, 9223372036854775807L, &seed, e) || !read_tools(root, q, e) ||
-        !read_format(root, q, e))
+        !read_format(root, q, e) || !oa_logprobs_read(root, &q->logprobs, &q->top_logprobs, e))
         return false;
     if ((long)q->prompt_tokens > q->model->context)
         return oa_fail(e, 400, IRE, "messages", "context_length_exceeded",
