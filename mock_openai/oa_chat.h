@@ -54,6 +54,14 @@ void oa_chat_req_free(oa_chat_req *q);
  * "tool_calls". */
 void oa_chat_reply(const oa_chat_req *q, long i, buf *out, const char **finish);
 
+/* A seeded sentence of 10 to 21 words ("Clear steps for your ... care."),
+ * the words every reply is made of; advances *s. */
+void oa_reply_sentence(uint64_t *s, buf *out);
+
+/* Cut a reply at its first stop sequence (stop: a cJSON string or list),
+ * then after max_tokens tokens (0: no limit); true when max_tokens cut it. */
+bool oa_reply_cut(buf *out, const oa_model *model, const void *stop, long max_tokens);
+
 /* --replies FILE: [{"match": "<regex on the last user message>", "reply": "text"}
  * or {"match": ..., "tool_call": {"name": ..., "arguments": {...}}}], first
  * match wins. NULL with a message for a bad file or pattern. */

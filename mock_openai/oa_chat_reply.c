@@ -16,6 +16,19 @@ static const char *const words[] = {
 };
 #define NWORDS (sizeof words / sizeof words[0])
 
+void oa_reply_sentence(uint64_t *s, buf *out)
+{
+    size_t len = 10 + rng_next(s) % 12;
+    for (size_t i = 0; i < len; i++) {
+        const char *w = words[rng_next(s) % NWORDS];
+        if (i == 0)
+            buf_printf(out, "%c%s", w[0] - 32, w + 1);
+        else
+            buf_printf(out, " %s", w);
+    }
+    buf_puts(out, ".");
+}
+
 /* "Mock reply to: <the first words of the question>." and a seeded sentence. */
 static void text_reply(const oa_chat_req *q, uint64_t *s, buf *out)
 {
@@ -28,15 +41,7 @@ static void text_reply(const oa_chat_req *q, uint64_t *s, buf *out)
     buf_puts(out, "Mock reply to: ");
     buf_append(out, u, n);
     buf_puts(out, n ? ". " : "your message. ");
-    size_t len = 10 + rng_next(s) % 12;
-    for (size_t i = 0; i < len; i++) {
-        const char *w = words[rng_next(s) % NWORDS];
-        if (i == 0)
-            buf_printf(out, "%c%s", w[0] - 32, w + 1);
-        else
-            buf_printf(out, " %s", w);
-    }
-    buf_puts(out, ".");
+    oa_reply_sentence(s, out);
 }
 
 /* Cut text after exactly max_tokens tokens of the model's encoding, as the
@@ -68,6 +73,13 @@ static bool cut_at_stop(buf *out, const cJSON *stop)
     out->len = cut;
     out->data[cut] = '\0';
     return true;
+}
+
+bool oa_reply_cut(buf *out, const oa_model *model, const void *stop, long max_tokens)
+{
+    if (out->data)
+        cut_at_stop(out, stop);
+    return cut_to(out, model, max_tokens);
 }
 
 void oa_chat_reply(const oa_chat_req *q, long i, buf *out, const char **finish)

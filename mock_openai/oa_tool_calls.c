@@ -7,6 +7,7 @@
 #include "oa_schema.h"
 #include "oa_tokens.h"
 #include "oa_tool_policy.h"
+#include "rng.h"
 
 #define QUOTE_MAX 400 /* bytes of each tool result the answer quotes */
 
@@ -36,13 +37,10 @@ void oa_tool_call_id(const oa_chat_req *q, long choice, size_t k, char out[32])
 {
     static const char digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     uint64_t in[3] = {q->seed, (uint64_t)choice, (uint64_t)k};
-    XXH128_hash_t h = XXH3_128bits(in, sizeof in);
+    uint64_t h = XXH3_64bits(in, sizeof in);
     memcpy(out, "call_", 5);
-    for (int i = 0; i < 24; i++) {
-        uint64_t *half = i < 12 ? &h.low64 : &h.high64;
-        out[5 + i] = digits[*half % 62];
-        *half /= 62;
-    }
+    for (int i = 0; i < 24; i++)
+        out[5 + i] = digits[rng_next(&h) % 62];
     out[29] = '\0';
 }
 
