@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "oa_azure.h"
+#include "oa_completions.h"
 
 static bool add_deployment(oa_ctx *c, const char *spec, char *err, size_t errlen)
 {

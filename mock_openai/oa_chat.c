@@ -10,9 +10,12 @@
 #include "oa_chat.h"
 #include "oa_azure.h"
 #include "oa_handlers.h"
+#include "oa_logprobs.h"
 #include "oa_ratelimit.h"
 #include "oa_record.h"
+#include "oa_stream.h"
 #include "oa_tokens.h"
+#include "oa_tool_policy.h"
 #include "reqid.h"
 
 typedef struct chat_out {
@@ -32,30 +35,6 @@ static void model_field(buf *b, const chat_out *o)
     buf_json_str(b, snap, strlen(snap));
 }
 
-static bool calls_tool(const oa_chat_req *q)
-{
-    return q->tool || q->scripted_tool;
-}
-
-static const char *tool_name(const oa_chat_req *q)
-{
-    if (q->scripted_tool)
-        return q->scripted_tool;
-    const cJSON *n = cJSON_GetObjectItemCaseSensitive(q->tool, "name");
-    return cJSON_IsString(n) ? n->valuestring : "tool";
-}
-
-/* "tool_calls":[{...}] for choice i with its arguments. */
-static void tool_calls(buf *b, const chat_out *o, long i, const buf *args, bool stream)
-{
-    buf_printf(b, "\"tool_calls\":[{%s\"id\":\"call_%.20s%02ld\",\"type\":\"function\",\"function\":{\"name\":",
-               stream ? "\"index\":0," : "", o->id + 9, i);
-    buf_json_str(b, tool_name(o->q), strlen(tool_name(o->q)));
-    buf_puts(b, ",\"arguments\":");
-    buf_json_str(b, args->data ? args->data : "", args->len);
-    buf_puts(b, "}}]");
-}
-
 /* Reasoning tokens are spent by each choice and counted as completion tokens. */
 static void usage(buf *b, const chat_out *o)
 {
@@ -66,6 +45,19 @@ static void usage(buf *b, const chat_out *o)
                   "\"completion_tokens_details\":{\"reasoning_tokens\":%zu,\"audio_tokens\":0,"
                   "\"accepted_prediction_tokens\":0,\"rejected_prediction_tokens\":0}}",
                o->q->prompt_tokens, completion, o->q->prompt_tokens + completion, reasoning);
+}
+
+/* A choice's logprobs: null unless asked for a text reply. */
+static void logprobs(buf *b, const chat_out *o, long i, const buf *reply)
+{
+    oa_lp_tokens toks;
+    if (!o->q->logprobs || oa_tool_calls_count(o->q) ||
+        !oa_lp_split(o->q->model, reply->data ? reply->data : "", reply->len, &toks)) {
+        buf_puts(b, "null");
+        return;
+    }
+    oa_logprobs_chat(b, o->q->seed + (uint64_t)i, o->q->top_logprobs, reply->data, &toks, 0, toks.n);
+    oa_lp_tokens_free(&toks);
 }
 
 static void write_json(buf *b, chat_out *o)
@@ -79,14 +71,16 @@ static void write_json(buf *b, chat_out *o)
         oa_chat_reply(o->q, i, &reply, &finish);
         o->completion_tokens += oa_tokens_count(o->q->model, reply.data ? reply.data : "", reply.len);
         buf_printf(b, "%s{\"index\":%ld,\"message\":{\"role\":\"assistant\",\"content\":", i ? "," : "", i);
-        if (calls_tool(o->q)) {
+        if (oa_tool_calls_count(o->q)) {
             buf_puts(b, "null,\"refusal\":null,\"annotations\":[],");
-            tool_calls(b, o, i, &reply, false);
+            o->completion_tokens += oa_tool_calls_json(b, o->q, i);
         } else {
             buf_json_str(b, reply.data ? reply.data : "", reply.len);
             buf_puts(b, ",\"refusal\":null,\"annotations\":[]");
         }
-        buf_printf(b, "},\"logprobs\":null,\"finish_reason\":\"%s\"", finish);
+        buf_puts(b, "},\"logprobs\":");
+        logprobs(b, o, i, &reply);
+        buf_printf(b, ",\"finish_reason\":\"%s\"", finish);
         if (o->azure) {
             buf_puts(b, ",\"content_filter_results\":");
             oa_azure_filter_results(b, false);
@@ -103,14 +97,15 @@ static void write_json(buf *b, chat_out *o)
     buf_printf(b, ",\"service_tier\":\"default\",\"system_fingerprint\":\"%s\"}", o->fingerprint);
 }
 
-/* One "data: {chunk}\n\n" event; delta is the JSON of the delta object. */
-static void chunk(buf *b, const chat_out *o, long i, const char *delta, const char *finish)
+/* One "data: {chunk}\n\n" event; delta is the JSON of the delta object,
+ * logprobs that of its logprobs (NULL: null). */
+static void chunk_lp(buf *b, const chat_out *o, long i, const char *delta, const char *finish, const char *logprobs)
 {
     buf_printf(b, "data: {\"id\":\"%s\",\"object\":\"chat.completion.chunk\",\"created\":%ld,", o->id, o->created);
     model_field(b, o);
     buf_printf(b, ",\"service_tier\":\"default\",\"system_fingerprint\":\"%s\",\"choices\":[{\"index\":%ld,\"delta\":%s,"
-                  "\"logprobs\":null,\"finish_reason\":",
-               o->fingerprint, i, delta);
+                  "\"logprobs\":%s,\"finish_reason\":",
+               o->fingerprint, i, delta, logprobs ? logprobs : "null");
     buf_puts(b, finish ? "\"" : "null");
     if (finish)
         buf_printf(b, "%s\"", finish);
@@ -125,23 +120,38 @@ static void chunk(buf *b, const chat_out *o, long i, const char *delta, const ch
     buf_puts(b, o->q->include_usage ? ",\"usage\":null}\n\n" : "}\n\n");
 }
 
-/* Content deltas a word at a time (with its leading space): one token each. */
+static void chunk(buf *b, const chat_out *o, long i, const char *delta, const char *finish)
+{
+    chunk_lp(b, o, i, delta, finish, NULL);
+}
+
+/* Content deltas a word at a time (with its leading space), each with
+ * the logprobs of the tokens starting in it when asked. */
 static size_t content_chunks(buf *b, const chat_out *o, long i, const buf *text)
 {
-    size_t count = 0;
+    size_t count = 0, tok = 0;
+    oa_lp_tokens toks = {0, NULL};
+    bool lp = o->q->logprobs && oa_lp_split(o->q->model, text->data ? text->data : "", text->len, &toks);
     for (size_t p = 0; p < text->len;) {
         size_t q = p + 1;
         while (q < text->len && text->data[q] != ' ')
             q++;
-        buf delta = BUF_INIT;
+        buf delta = BUF_INIT, probs = BUF_INIT;
         buf_puts(&delta, "{\"content\":");
         buf_json_str(&delta, text->data + p, q - p);
         buf_puts(&delta, "}");
-        chunk(b, o, i, delta.data, NULL);
+        size_t from = tok;
+        while (lp && tok < toks.n && oa_lp_start(&toks, tok) < q)
+            tok++;
+        if (lp)
+            oa_logprobs_chat(&probs, o->q->seed + (uint64_t)i, o->q->top_logprobs, text->data, &toks, from, tok);
+        chunk_lp(b, o, i, delta.data, NULL, probs.data);
         buf_free(&delta);
+        buf_free(&probs);
         count++;
         p = q;
     }
+    oa_lp_tokens_free(&toks);
     return count;
 }
 
@@ -158,17 +168,17 @@ static size_t write_stream(buf *b, chat_out *o)
         const char *finish;
         oa_chat_reply(o->q, i, &reply, &finish);
         o->completion_tokens += oa_tokens_count(o->q->model, reply.data ? reply.data : "", reply.len);
-        chunk(b, o, i, calls_tool(o->q) ? "{\"role\":\"assistant\",\"content\":null,\"refusal\":null}"
-                                        : "{\"role\":\"assistant\",\"content\":\"\",\"refusal\":null}", NULL);
-        if (calls_tool(o->q)) {
-            buf delta = BUF_INIT;
-            buf_puts(&delta, "{");
-            tool_calls(&delta, o, i, &reply, true);
-            buf_puts(&delta, "}");
-            chunk(b, o, i, delta.data, NULL);
-            buf_free(&delta);
-            events++;
-        } else {
+        size_t ncalls = oa_tool_calls_count(o->q);
+        chunk(b, o, i, ncalls ? "{\"role\":\"assistant\",\"content\":null,\"refusal\":null}"
+                              : "{\"role\":\"assistant\",\"content\":\"\",\"refusal\":null}", NULL);
+        for (size_t k = 0; k < ncalls; k++) { /* the call's id and name, then its arguments in pieces */
+            buf deltas = BUF_INIT;
+            o->completion_tokens += oa_tool_call_deltas(o->q, i, k, &deltas);
+            for (size_t at = 0; at < deltas.len; at += strlen(deltas.data + at) + 1, events++)
+                chunk(b, o, i, deltas.data + at, NULL);
+            buf_free(&deltas);
+        }
+        if (!ncalls) {
             events += content_chunks(b, o, i, &reply);
         }
         chunk(b, o, i, "{}", finish);
@@ -185,19 +195,6 @@ static size_t write_stream(buf *b, chat_out *o)
     return events;
 }
 
-/* Where the nth event ("data: ...\n\n") of the stream ends. */
-static size_t event_end(const buf *b, long n)
-{
-    size_t at = 0;
-    for (long k = 0; k < n; k++) {
-        const char *e = strstr(b->data + at, "\n\n");
-        if (!e)
-            return b->len;
-        at = (size_t)(e + 2 - b->data);
-    }
-    return at;
-}
-
 /* A content_filter fault on a stream: Azure stops the text where its
  * filter caught it, with finish_reason "content_filter", then [DONE]. */
 static void filtered_end(buf *b, const chat_out *o)
@@ -211,37 +208,9 @@ static void filtered_end(buf *b, const chat_out *o)
     buf_puts(b, "}]}\n\ndata: [DONE]\n\n");
 }
 
-/* Stream faults (rule kinds of this server): stream_cut drops the
- * connection after after_chunks events; stream_error sends an error event
- * there and ends the stream without [DONE]; content_filter ends it there
- * as Azure's filter does. */
-static void stream_fault(srv_req *r, buf *b, const chat_out *o)
+static void filtered(buf *b, const void *o)
 {
-    const char *kind = srv_req_note(r, "kind"), *after = srv_req_note(r, "after_chunks");
-    if (!kind)
-        return;
-    size_t at = event_end(b, after ? strtol(after, NULL, 10) : 3);
-    if (!strcmp(kind, "stream_cut")) {
-        srv_resp_deliver(r, SRV_DELIVER_TRUNCATE, at ? at : 1);
-    } else if (!strcmp(kind, "stream_error")) {
-        b->len = at;
-        buf_puts(b, "data: {\"error\":{\"message\":\"The server had an error while processing your request. Sorry "
-                    "about that!\",\"type\":\"server_error\",\"param\":null,\"code\":null}}\n\n");
-    } else if (!strcmp(kind, "content_filter")) {
-        b->len = at;
-        filtered_end(b, o);
-    }
-}
-
-/* --tokens-per-s drips a stream at that many content events a second,
- * unless the answer already goes another way (a cut stream; a fault's
- * delivery wins anyway). */
-static void pace(srv_req *r, const oa_ctx *c, size_t bytes, size_t events)
-{
-    if (c->tokens_per_s > 0 && events > 0 && srv_resp_get_delivery(r) == SRV_DELIVER_NORMAL) {
-        unsigned long rate = (unsigned long)((double)bytes * (double)c->tokens_per_s / (double)events);
-        srv_resp_deliver(r, SRV_DELIVER_DRIP, rate ? rate : 1);
-    }
+    filtered_end(b, o);
 }
 
 /* The fields every answer of q shares. */
@@ -302,8 +271,8 @@ void oa_handle_chat(srv_req *r, void *ctx)
             srv_resp_header(r, "content-type", "text/event-stream; charset=utf-8");
             srv_resp_header(r, "cache-control", "no-cache");
             size_t events = write_stream(b, &o);
-            stream_fault(r, b, &o);
-            pace(r, c, b->len, events);
+            oa_stream_fault(r, b, filtered, &o);
+            oa_stream_pace(r, c, b->len, events);
         } else {
             write_json(b, &o);
         }

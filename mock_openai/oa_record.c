@@ -83,7 +83,7 @@ void oa_rec_synthetic(srv_req *r, const oa_rec *rec, oa_rec_family f)
         oa_handle_embeddings(r, ctx);
         return;
     case OA_REC_COMPLETIONS:
-        oa_core_error(r, 404, "Invalid URL (POST /v1/completions)");
+        oa_handle_completions(r, ctx);
         return;
     }
 }
@@ -178,6 +178,7 @@ void oa_rec_routes(srv_routes *t, oa_rec *rec)
         {"/v1/chat/completions", on_chat},
         {"/v1/responses", on_responses},
         {"/v1/embeddings", on_embeddings},
+        {"/v1/completions", on_completions},
     };
     for (size_t i = 0; rec && i < t->n; i++) {
         for (size_t k = 0; k < sizeof mine / sizeof mine[0]; k++) {
@@ -191,8 +192,6 @@ void oa_rec_routes(srv_routes *t, oa_rec *rec)
             t->v[i].ctx = rec;
         }
     }
-    if (rec)
-        srv_routes_add(t, (srv_route){"POST", "/v1/completions", on_completions, rec});
 }
 
 void oa_rec_script(srv_req *r, oa_chat_req *q)

@@ -115,6 +115,7 @@ static void routes(oa_server *o)
         {"GET", "/health", oa_handle_health, ctx, NULL, SRV_ROUTE_UNJOURNALED},
         {"POST", "/v1/embeddings", oa_handle_embeddings, ctx},
         {"POST", "/v1/chat/completions", oa_handle_chat, ctx},
+        {"POST", "/v1/completions", oa_handle_completions, ctx},
         {"POST", "/v1/responses", oa_handle_responses, ctx},
         {"GET", "/v1/models", oa_handle_models_list, ctx},
         {"GET", "/v1/models/{id}", oa_handle_model_get, ctx},

@@ -60,10 +60,15 @@ describe('catalogue and chat fields', () => {
   });
 
   test('not chat models: embeddings and legacy completion models are 404 on chat', async () => {
-    for (const model of ['text-embedding-3-small', 'davinci-002', 'gpt-3.5-turbo-instruct']) {
-      const res = await post(s, { model, messages: ASK });
-      assert.equal(res.status, 404, model);
-      assert.equal((await res.json()).error.code, 'model_not_found');
+    const res = await post(s, { model: 'text-embedding-3-small', messages: ASK });
+    assert.equal(res.status, 404);
+    assert.equal((await res.json()).error.code, 'model_not_found');
+    for (const model of ['davinci-002', 'gpt-3.5-turbo-instruct']) {
+      const r = await post(s, { model, messages: ASK });
+      assert.equal(r.status, 404, model);
+      const { error } = await r.json();
+      assert.equal(error.param, 'model');
+      assert.match(error.message, /^This is not a chat model .* Did you mean to use v1\/completions\?$/);
     }
   });
 
