@@ -10,6 +10,7 @@
 #include "oa_azure.h"
 #include "oa_handlers.h"
 #include "oa_ratelimit.h"
+#include "oa_stream.h"
 #include "oa_tokens.h"
 
 typedef struct chat_out {
@@ -167,19 +168,6 @@ static size_t write_stream(buf *b, chat_out *o)
     return events;
 }
 
-/* Where the nth event ("data: ...\n\n") of the stream ends. */
-static size_t event_end(const buf *b, long n)
-{
-    size_t at = 0;
-    for (long k = 0; k < n; k++) {
-        const char *e = strstr(b->data + at, "\n\n");
-        if (!e)
-            return b->len;
-        at = (size_t)(e + 2 - b->data);
-    }
-    return at;
-}
-
 /* A content_filter fault on a stream: Azure stops the text where its
  * filter caught it, with finish_reason "content_filter", then [DONE]. */
 static void filtered_end(buf *b, const chat_out *o)
@@ -193,37 +181,16 @@ static void filtered_end(buf *b, const chat_out *o)
     buf_puts(b, "}]}\n\ndata: [DONE]\n\n");
 }
 
-/* Stream faults (rule kinds of this server): stream_cut drops the
- * connection after after_chunks events; stream_error sends an error event
- * there and ends the stream without [DONE]; content_filter ends it there
- * as Azure's filter does. */
-static void stream_fault(srv_req *r, buf *b, const chat_out *o)
+/* The end of a faulted stream (oa_stream.h): stream_error sends an error
+ * event and ends the stream without [DONE]; content_filter ends it as
+ * Azure's filter does. */
+static void fault_end(buf *b, const char *kind, void *ctx)
 {
-    const char *kind = srv_req_note(r, "kind"), *after = srv_req_note(r, "after_chunks");
-    if (!kind)
-        return;
-    size_t at = event_end(b, after ? strtol(after, NULL, 10) : 3);
-    if (!strcmp(kind, "stream_cut")) {
-        srv_resp_deliver(r, SRV_DELIVER_TRUNCATE, at ? at : 1);
-    } else if (!strcmp(kind, "stream_error")) {
-        b->len = at;
+    if (!strcmp(kind, "stream_error"))
         buf_puts(b, "data: {\"error\":{\"message\":\"The server had an error while processing your request. Sorry "
                     "about that!\",\"type\":\"server_error\",\"param\":null,\"code\":null}}\n\n");
-    } else if (!strcmp(kind, "content_filter")) {
-        b->len = at;
-        filtered_end(b, o);
-    }
-}
-
-/* --tokens-per-s drips a stream at that many content events a second,
- * unless the answer already goes another way (a cut stream; a fault's
- * delivery wins anyway). */
-static void pace(srv_req *r, const oa_ctx *c, size_t bytes, size_t events)
-{
-    if (c->tokens_per_s > 0 && events > 0 && srv_resp_get_delivery(r) == SRV_DELIVER_NORMAL) {
-        unsigned long rate = (unsigned long)((double)bytes * (double)c->tokens_per_s / (double)events);
-        srv_resp_deliver(r, SRV_DELIVER_DRIP, rate ? rate : 1);
-    }
+    else if (!strcmp(kind, "content_filter"))
+        filtered_end(b, ctx);
 }
 
 void oa_chat_json(buf *b, const oa_chat_req *q, const char *id, long created)
@@ -267,8 +234,8 @@ void oa_handle_chat(srv_req *r, void *ctx)
             srv_resp_header(r, "content-type", "text/event-stream; charset=utf-8");
             srv_resp_header(r, "cache-control", "no-cache");
             size_t events = write_stream(b, &o);
-            stream_fault(r, b, &o);
-            pace(r, c, b->len, events);
+            oa_stream_fault(r, b, fault_end, &o);
+            oa_stream_pace(r, c, b->len, events);
         } else {
             write_json(b, &o);
         }
