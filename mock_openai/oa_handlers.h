@@ -18,6 +18,10 @@ void oa_handle_model_get(srv_req *r, void *ctx);
 void oa_handle_embeddings(srv_req *r, void *ctx);
 void oa_handle_chat(srv_req *r, void *ctx);
 void oa_handle_responses(srv_req *r, void *ctx);
+void oa_handle_response_get(srv_req *r, void *ctx);
+void oa_handle_response_delete(srv_req *r, void *ctx);
+void oa_handle_response_cancel(srv_req *r, void *ctx);
+void oa_handle_response_input_items(srv_req *r, void *ctx);
 void oa_handle_ratelimit_get(srv_req *r, void *ctx);
 void oa_handle_ratelimit_set(srv_req *r, void *ctx);
 

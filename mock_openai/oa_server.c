@@ -11,6 +11,8 @@
 #include "oa_error.h"
 #include "oa_handlers.h"
 #include "oa_ratelimit.h"
+#include "oa_resp.h"
+#include "oa_resp_store.h"
 
 /* The server's own parts; the common ones are in base. */
 typedef struct oa_server {
@@ -23,6 +25,7 @@ typedef struct oa_server {
     bool quota_exhausted;
     const char *replies_file;
     oa_replies *replies;
+    long max_responses, response_ttl_s; /* the Responses store */
 } oa_server;
 
 /* The old mock's knobs, as rules on the embeddings path: seconds of delay
@@ -69,7 +72,7 @@ static bool fault_fields(faults *f)
 {
     return faults_add_kind(f, "stream_cut") && faults_add_kind(f, "stream_error") &&
            faults_add_kind(f, "content_filter") &&
-           faults_add_field(f, "after_chunks", check_chunks);
+           faults_add_field(f, "after_chunks", check_chunks) && oa_resp_fault_fields(f);
 }
 
 static size_t options(mock_server *m, cli_opt *out, size_t cap)
@@ -95,6 +98,11 @@ static size_t options(mock_server *m, cli_opt *out, size_t cap)
          "embeddings: keep the encoded vectors of this many recent inputs (0 = off)", 0, 65536},
         {"quota-exhausted", "MOCK_QUOTA_EXHAUSTED", CLI_BOOL, &o->quota_exhausted,
          "answer every embeddings and chat call with 429 insufficient_quota", 0, 0},
+        {"max-responses", "MOCK_MAX_RESPONSES", CLI_INT, &o->max_responses,
+         "responses: stored responses kept (when full the oldest goes)", 1, 10000000},
+        {"response-ttl", "MOCK_RESPONSE_TTL", CLI_INT, &o->response_ttl_s, "responses: seconds a stored response is kept", 1, 31536000},
+        {"background-ms", "MOCK_BACKGROUND_MS", CLI_INT, &ctx->background_ms,
+         "responses: time a background response takes (a third queued, then in progress)", 0, 86400000},
     };
     return MOCK_SERVER_OPTIONS(out, cap, opts);
 }
@@ -107,6 +115,10 @@ static void routes(oa_server *o)
         {"POST", "/v1/embeddings", oa_handle_embeddings, ctx},
         {"POST", "/v1/chat/completions", oa_handle_chat, ctx},
         {"POST", "/v1/responses", oa_handle_responses, ctx},
+        {"GET", "/v1/responses/{id}", oa_handle_response_get, ctx},
+        {"DELETE", "/v1/responses/{id}", oa_handle_response_delete, ctx},
+        {"GET", "/v1/responses/{id}/input_items", oa_handle_response_input_items, ctx},
+        {"POST", "/v1/responses/{id}/cancel", oa_handle_response_cancel, ctx},
         {"GET", "/v1/models", oa_handle_models_list, ctx},
         {"GET", "/v1/models/{id}", oa_handle_model_get, ctx},
         {"GET", "/__control/ratelimit", oa_handle_ratelimit_get, ctx, NULL, SRV_ROUTE_CONTROL},
@@ -130,8 +142,10 @@ static int build(mock_server *m, char *err, size_t errlen)
     o->ctx.replies = o->replies;
     o->ctx.rl = oa_ratelimit_new(o->rpm, o->tpm, o->quota_exhausted);
     o->ctx.embed_cache = o->embed_cache > 0 ? oa_embed_cache_new((size_t)o->embed_cache) : NULL;
-    if (!o->ctx.rl || (o->embed_cache > 0 && !o->ctx.embed_cache) ||
-        !control_on_reset(m->ctl, oa_ratelimit_reset, o->ctx.rl))
+    o->ctx.resp_store = oa_resp_store_new((size_t)o->max_responses, (uint64_t)o->response_ttl_s * 1000);
+    if (!o->ctx.rl || (o->embed_cache > 0 && !o->ctx.embed_cache) || !o->ctx.resp_store ||
+        !control_on_reset(m->ctl, oa_ratelimit_reset, o->ctx.rl) ||
+        !control_on_reset(m->ctl, oa_resp_store_clear, o->ctx.resp_store))
         return 1;
     routes(o);
     return 0;
@@ -142,6 +156,7 @@ static void free_own(mock_server *m)
     oa_server *o = (oa_server *)m;
     oa_ratelimit_free(o->ctx.rl);
     oa_embed_cache_free(o->ctx.embed_cache);
+    oa_resp_store_free(o->ctx.resp_store);
     oa_replies_free(o->replies);
     cli_list_free(&o->models);
     cli_list_free(&o->deployments);
@@ -149,7 +164,11 @@ static void free_own(mock_server *m)
 
 static void defaults(mock_server *m)
 {
-    ((oa_server *)m)->embed_cache = OA_EMBED_CACHE_DEFAULT; /* the rest starts at zero */
+    oa_server *o = (oa_server *)m;
+    o->embed_cache = OA_EMBED_CACHE_DEFAULT; /* the rest starts at zero */
+    o->max_responses = 10000;
+    o->response_ttl_s = 3600;
+    o->ctx.background_ms = 2000;
 }
 
 /* OpenAI's headers on every response. */

@@ -1,0 +1,95 @@
+/* oa_resp: the Responses API (/v1/responses...). A request is translated
+ * into a chat completions request and answered by the chat engine
+ * (oa_chat.h); its result becomes Responses output items. Internal to the
+ * oa_resp_*.c files:
+ *   oa_resp_input.c    input items: checked, normalised, item references
+ *                      resolved; then turned into chat messages
+ *   oa_resp_chat.c     the chat request (tools, tool_choice, text.format,
+ *                      reasoning, limits) and its errors in Responses words
+ *   oa_resp_engine.c   the chat engine's reply as text or function calls
+ *   oa_resp_output.c   output items and the response object
+ *   oa_resp_events.c   the server-sent events of a response object
+ *   oa_resp_store.c    stored responses (store, previous_response_id)
+ *   oa_resp_get.c      retrieve, delete, input_items, cancel
+ *   oa_responses.c     POST /v1/responses */
+#ifndef OA_RESP_H
+#define OA_RESP_H
+
+#include <cJSON.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "oa_chat.h"
+#include "oa_ctx.h"
+#include "oa_error.h"
+#include "faults.h"
+
+#define IRE "invalid_request_error"
+
+/* A new random id: prefix and 48 hex digits (ids are not content). */
+void oa_resp_id(char *out, size_t n, const char *prefix);
+
+/* --- input items --- */
+struct oa_resp_store;
+/* input (a string or an array of items) as normalised items, each with an
+ * id, item references resolved from the store; NULL with e set. */
+cJSON *oa_resp_input_items(const cJSON *input, struct oa_resp_store *s, oa_err *e);
+/* Append the chat messages for normalised items to msgs. */
+void oa_resp_input_messages(const cJSON *items, cJSON *msgs);
+
+/* --- the chat request --- */
+typedef struct oa_resp_tools {
+    bool web_search, file_search; /* built-in tools offered (and not excluded) */
+    bool forced_builtin;          /* tool_choice names one of them */
+    bool none;                    /* tool_choice "none" */
+} oa_resp_tools;
+/* The chat body for this request and its conversation; NULL with e set. */
+char *oa_resp_chat_body(const cJSON *root, const cJSON *conversation, oa_resp_tools *t, oa_err *e);
+/* The chat engine's error for a Responses request, in the Responses API's
+ * words and parameter paths. */
+void oa_resp_chat_error(oa_err *e);
+
+/* --- the engine's answer --- */
+#define OA_RESP_MAX_CALLS 8
+typedef struct oa_resp_call {
+    char name[128];
+    buf args;
+} oa_resp_call;
+typedef struct oa_resp_gen {
+    buf text;               /* the message's text when no function is called */
+    oa_resp_call calls[OA_RESP_MAX_CALLS];
+    size_t ncalls;
+    const char *finish;     /* "stop", "length", "tool_calls" */
+} oa_resp_gen;
+void oa_resp_engine_run(const oa_chat_req *q, oa_resp_gen *g);
+void oa_resp_gen_free(oa_resp_gen *g);
+/* Reasoning models (o-series, gpt-5): a reasoning item comes first. */
+bool oa_resp_reasoning_model(const char *model);
+
+/* --- output items and the response object --- */
+typedef struct oa_resp_result {
+    const oa_chat_req *q;
+    const oa_resp_gen *gen;
+    const oa_resp_tools *tools;
+    const char *status_fault; /* a response_status fault: "failed", "stuck", or NULL */
+} oa_resp_result;
+/* The complete response object for the request root (status completed,
+ * incomplete or failed); NULL when out of memory. */
+cJSON *oa_resp_object(const cJSON *root, const char *id, const oa_resp_result *res);
+
+/* --- events --- */
+/* The events of a finished response object, each numbered; events whose
+ * number is <= after are left out (-1: none); start_only: only the first
+ * two (a response still running). Returns the number of delta events
+ * written (the stream's tokens). */
+size_t oa_resp_events(buf *b, const cJSON *resp, long after, bool start_only);
+/* The end of a faulted Responses stream (oa_stream_end_fn). */
+void oa_resp_fault_end(buf *b, const char *kind, void *ctx);
+
+/* --- faults on responses --- */
+/* response_status: failed (status failed with an error) or stuck (a
+ * background response that never ends). */
+bool oa_resp_fault_fields(faults *f);
+
+#endif

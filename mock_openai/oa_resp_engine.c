@@ -1,0 +1,42 @@
+/* The chat engine's reply for a Responses request: the message text, or
+ * the function calls it makes. The one place that knows how the chat
+ * engine says it calls a tool. */
+#include <stdio.h>
+#include <string.h>
+
+#include "oa_resp.h"
+
+static const char *tool_name(const oa_chat_req *q)
+{
+    if (q->scripted_tool)
+        return q->scripted_tool;
+    const cJSON *n = cJSON_GetObjectItemCaseSensitive(q->tool, "name");
+    return cJSON_IsString(n) ? n->valuestring : "tool";
+}
+
+void oa_resp_engine_run(const oa_chat_req *q, oa_resp_gen *g)
+{
+    memset(g, 0, sizeof *g);
+    buf reply = BUF_INIT;
+    oa_chat_reply(q, 0, &reply, &g->finish);
+    if (!strcmp(g->finish, "tool_calls")) {
+        snprintf(g->calls[0].name, sizeof g->calls[0].name, "%s", tool_name(q));
+        g->calls[0].args = reply;
+        g->ncalls = 1;
+    } else {
+        g->text = reply;
+    }
+}
+
+void oa_resp_gen_free(oa_resp_gen *g)
+{
+    buf_free(&g->text);
+    for (size_t i = 0; i < g->ncalls; i++)
+        buf_free(&g->calls[i].args);
+    g->ncalls = 0;
+}
+
+bool oa_resp_reasoning_model(const char *model)
+{
+    return (model[0] == 'o' && model[1] >= '1' && model[1] <= '9') || !strncmp(model, "gpt-5", 5);
+}

@@ -1,0 +1,358 @@
+/* Responses input: a string or a list of items, checked in the Responses
+ * API's words (param paths input[i]...), normalised (every item typed and
+ * given an id), item references resolved; then chat messages. */
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "oa_embed_req.h"
+#include "oa_resp.h"
+#include "oa_resp_store.h"
+#include "timer.h"
+
+void oa_resp_id(char *out, size_t n, const char *prefix)
+{
+    unsigned char b[24];
+    if (getrandom(b, sizeof b, 0) != (ssize_t)sizeof b) { /* ids are not content: the clock will do */
+        uint64_t t = timer_now_ms() ^ (uint64_t)(uintptr_t)out;
+        for (size_t i = 0; i < sizeof b; i++)
+            b[i] = (unsigned char)(t >> (8 * (i % 8))) ^ (unsigned char)(i * 37);
+    }
+    size_t at = (size_t)snprintf(out, n, "%s", prefix);
+    for (size_t i = 0; i < sizeof b && at + 2 < n; i++, at += 2)
+        snprintf(out + at, n - at, "%02x", b[i]);
+}
+
+static bool is_one_of(const char *v, const char *const *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(v, list[i]))
+            return true;
+    return false;
+}
+
+static const char *str_of(const cJSON *o, const char *k)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static bool missing(oa_err *e, const char *path, const char *field)
+{
+    char p[96];
+    snprintf(p, sizeof p, "%s.%s", path, field);
+    return oa_fail(e, 400, IRE, p, "missing_required_parameter", "Missing required parameter: '%s'.", p);
+}
+
+static bool not_a_string(oa_err *e, const char *path, const char *field, const cJSON *v)
+{
+    char p[96];
+    snprintf(p, sizeof p, "%s.%s", path, field);
+    return oa_fail(e, 400, IRE, p, "invalid_type", "Invalid type for '%s': expected a string, but got %s instead.", p,
+                   oa_json_type_name(v));
+}
+
+/* One content part of a message: the types its role may send. */
+static bool check_part(const cJSON *part, const char *path, bool assistant, oa_err *e)
+{
+    static const char *const in[] = {"input_text", "input_image", "input_file"};
+    static const char *const out[] = {"output_text", "refusal"};
+    const char *type = str_of(part, "type");
+    char p[96];
+    snprintf(p, sizeof p, "%s.type", path);
+    if (!cJSON_IsObject(part))
+        return oa_fail(e, 400, IRE, path, "invalid_type", "Invalid type for '%s': expected an object, but got %s instead.",
+                       path, oa_json_type_name(part));
+    if (!type)
+        return missing(e, path, "type");
+    if (assistant ? !is_one_of(type, out, 2) : !is_one_of(type, in, 3)) {
+        if (!is_one_of(type, in, 3) && !is_one_of(type, out, 2))
+            return oa_fail(e, 400, IRE, p, "invalid_value",
+                           "Invalid value: '%.60s'. Supported values are: 'input_text', 'input_image', 'output_text', "
+                           "'refusal', 'input_file', 'computer_screenshot', and 'summary_text'.", type);
+        return oa_fail(e, 400, IRE, p, "invalid_value", "Invalid value: '%.60s'. Supported values are: %s.", type,
+                       assistant ? "'output_text' and 'refusal'" : "'input_text', 'input_image', and 'input_file'");
+    }
+    const char *field = !strcmp(type, "refusal") ? "refusal" : strstr(type, "text") ? "text" : NULL;
+    const cJSON *v = field ? cJSON_GetObjectItemCaseSensitive(part, field) : NULL;
+    if (field && !v)
+        return missing(e, path, field);
+    if (field && !cJSON_IsString(v))
+        return not_a_string(e, path, field, v);
+    return true;
+}
+
+/* A message item: {role, content} (type "message" optional). */
+static cJSON *message_item(const cJSON *m, const char *path, oa_err *e)
+{
+    static const char *const roles[] = {"user", "assistant", "system", "developer"};
+    const cJSON *role = cJSON_GetObjectItemCaseSensitive(m, "role");
+    const cJSON *content = cJSON_GetObjectItemCaseSensitive(m, "content");
+    char p[96];
+    if (!role)
+        return missing(e, path, "role"), NULL;
+    snprintf(p, sizeof p, "%s.role", path);
+    if (!cJSON_IsString(role) || !is_one_of(role->valuestring, roles, 4))
+        return oa_fail(e, 400, IRE, p, "invalid_value",
+                       "Invalid value: '%.60s'. Supported values are: 'assistant', 'system', 'developer', and 'user'.",
+                       cJSON_IsString(role) ? role->valuestring : "null"), NULL;
+    if (!content)
+        return missing(e, path, "content"), NULL;
+    bool assistant = !strcmp(role->valuestring, "assistant");
+    snprintf(p, sizeof p, "%s.content", path);
+    if (!cJSON_IsString(content) && !cJSON_IsArray(content))
+        return oa_fail(e, 400, IRE, p, "invalid_type",
+                       "Invalid type for '%s': expected one of a string or array of input items, but got %s instead.",
+                       p, oa_json_type_name(content)), NULL;
+    int k = 0;
+    for (const cJSON *part = cJSON_IsArray(content) ? content->child : NULL; part; part = part->next, k++) {
+        char pp[64];
+        snprintf(pp, sizeof pp, "%s.content[%d]", path, k);
+        if (!check_part(part, pp, assistant, e))
+            return NULL;
+    }
+    cJSON *item = cJSON_CreateObject();
+    const char *id = str_of(m, "id");
+    char fresh[64];
+    oa_resp_id(fresh, sizeof fresh, "msg_");
+    cJSON_AddStringToObject(item, "id", id ? id : fresh);
+    cJSON_AddStringToObject(item, "type", "message");
+    cJSON_AddStringToObject(item, "role", role->valuestring);
+    if (cJSON_IsString(content)) { /* a string is one text part */
+        cJSON *parts = cJSON_AddArrayToObject(item, "content"), *one = cJSON_CreateObject();
+        cJSON_AddStringToObject(one, "type", assistant ? "output_text" : "input_text");
+        cJSON_AddStringToObject(one, "text", content->valuestring);
+        if (assistant)
+            cJSON_AddItemToObject(one, "annotations", cJSON_CreateArray());
+        cJSON_AddItemToArray(parts, one);
+    } else {
+        cJSON_AddItemToObject(item, "content", cJSON_Duplicate(content, true));
+    }
+    cJSON_AddStringToObject(item, "status", "completed");
+    return item;
+}
+
+static cJSON *function_call_item(const cJSON *m, const char *path, oa_err *e)
+{
+    static const char *const need[] = {"call_id", "name", "arguments"};
+    for (size_t i = 0; i < 3; i++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(m, need[i]);
+        if (!v)
+            return missing(e, path, need[i]), NULL;
+        if (!cJSON_IsString(v))
+            return not_a_string(e, path, need[i], v), NULL;
+    }
+    cJSON *item = cJSON_Duplicate(m, true);
+    char fresh[64];
+    if (!str_of(item, "id")) {
+        oa_resp_id(fresh, sizeof fresh, "fc_");
+        cJSON_AddStringToObject(item, "id", fresh);
+    }
+    if (!cJSON_GetObjectItemCaseSensitive(item, "status"))
+        cJSON_AddStringToObject(item, "status", "completed");
+    return item;
+}
+
+static cJSON *call_output_item(const cJSON *m, const char *path, oa_err *e)
+{
+    const cJSON *call = cJSON_GetObjectItemCaseSensitive(m, "call_id");
+    const cJSON *out = cJSON_GetObjectItemCaseSensitive(m, "output");
+    if (!call)
+        return missing(e, path, "call_id"), NULL;
+    if (!cJSON_IsString(call))
+        return not_a_string(e, path, "call_id", call), NULL;
+    if (!out)
+        return missing(e, path, "output"), NULL;
+    if (!cJSON_IsString(out) && !cJSON_IsArray(out))
+        return not_a_string(e, path, "output", out), NULL;
+    cJSON *item = cJSON_Duplicate(m, true);
+    char fresh[64];
+    if (!str_of(item, "id")) {
+        oa_resp_id(fresh, sizeof fresh, "fco_");
+        cJSON_AddStringToObject(item, "id", fresh);
+    }
+    if (!cJSON_GetObjectItemCaseSensitive(item, "status"))
+        cJSON_AddStringToObject(item, "status", "completed");
+    return item;
+}
+
+static cJSON *reference_item(const cJSON *m, const char *path, oa_resp_store *s, oa_err *e)
+{
+    const char *id = str_of(m, "id");
+    if (!id)
+        return missing(e, path, "id"), NULL;
+    cJSON *item = s ? oa_resp_store_item(s, id) : NULL;
+    if (!item)
+        oa_fail(e, 404, IRE, "input", NULL, "Item with id '%.80s' not found.", id);
+    return item;
+}
+
+static cJSON *one_item(const cJSON *m, int i, oa_resp_store *s, oa_err *e)
+{
+    static const char *const types[] = {"message", "function_call", "function_call_output", "item_reference",
+                                        "reasoning", "web_search_call", "file_search_call"};
+    char path[32];
+    snprintf(path, sizeof path, "input[%d]", i);
+    if (!cJSON_IsObject(m))
+        return oa_fail(e, 400, IRE, path, "invalid_type", "Invalid type for '%s': expected an object, but got %s instead.",
+                       path, oa_json_type_name(m)), NULL;
+    const cJSON *type = cJSON_GetObjectItemCaseSensitive(m, "type");
+    if (!type || cJSON_IsNull(type))
+        return message_item(m, path, e); /* an easy input message: a role and content */
+    if (!cJSON_IsString(type) || !is_one_of(type->valuestring, types, 7)) {
+        char p[96];
+        snprintf(p, sizeof p, "%s.type", path);
+        return oa_fail(e, 400, IRE, p, "invalid_value",
+                       "Invalid value: '%.60s'. Supported values are: 'message', 'function_call', "
+                       "'function_call_output', 'item_reference', 'reasoning', 'web_search_call', and "
+                       "'file_search_call'.", cJSON_IsString(type) ? type->valuestring : "null"), NULL;
+    }
+    const char *t = type->valuestring;
+    if (!strcmp(t, "message"))
+        return message_item(m, path, e);
+    if (!strcmp(t, "function_call"))
+        return function_call_item(m, path, e);
+    if (!strcmp(t, "function_call_output"))
+        return call_output_item(m, path, e);
+    if (!strcmp(t, "item_reference"))
+        return reference_item(m, path, s, e);
+    return cJSON_Duplicate(m, true); /* reasoning, search calls passed back: kept as sent */
+}
+
+cJSON *oa_resp_input_items(const cJSON *input, oa_resp_store *s, oa_err *e)
+{
+    cJSON *items = cJSON_CreateArray();
+    if (!items)
+        return oa_fail(e, 500, "server_error", NULL, NULL, "Out of memory."), NULL;
+    if (cJSON_IsString(input)) {
+        cJSON *m = cJSON_CreateObject();
+        cJSON_AddStringToObject(m, "role", "user");
+        cJSON_AddStringToObject(m, "content", input->valuestring);
+        cJSON *item = message_item(m, "input", e);
+        cJSON_Delete(m);
+        cJSON_AddItemToArray(items, item);
+        return items;
+    }
+    int i = 0;
+    for (const cJSON *m = input->child; m; m = m->next, i++) {
+        cJSON *item = one_item(m, i, s, e);
+        if (!item) {
+            cJSON_Delete(items);
+            return NULL;
+        }
+        cJSON_AddItemToArray(items, item);
+    }
+    return items;
+}
+
+/* --- chat messages --- */
+
+/* The text parts of a content array (or a string), joined. */
+static void join_text(const cJSON *content, buf *out)
+{
+    if (cJSON_IsString(content)) {
+        buf_puts(out, content->valuestring);
+        return;
+    }
+    for (const cJSON *p = cJSON_IsArray(content) ? content->child : NULL; p; p = p->next) {
+        const char *t = str_of(p, "text");
+        if (t)
+            buf_puts(out, t);
+    }
+}
+
+static cJSON *text_message(const char *role, const cJSON *content)
+{
+    buf text = BUF_INIT;
+    join_text(content, &text);
+    cJSON *m = cJSON_CreateObject();
+    cJSON_AddStringToObject(m, "role", role);
+    cJSON_AddStringToObject(m, "content", text.data ? text.data : "");
+    buf_free(&text);
+    return m;
+}
+
+/* A user message keeps its parts: text, images and files as chat has them. */
+static cJSON *user_message(const cJSON *content)
+{
+    cJSON *m = cJSON_CreateObject(), *parts = cJSON_CreateArray();
+    cJSON_AddStringToObject(m, "role", "user");
+    for (const cJSON *p = content->child; p; p = p->next) {
+        const char *type = str_of(p, "type");
+        cJSON *c = cJSON_CreateObject();
+        if (!strcmp(type, "input_image")) {
+            const char *url = str_of(p, "image_url");
+            cJSON_AddStringToObject(c, "type", "image_url");
+            cJSON_AddStringToObject(cJSON_AddObjectToObject(c, "image_url"), "url",
+                                    url ? url : "data:image/png;base64,");
+        } else if (!strcmp(type, "input_file")) {
+            cJSON *f = cJSON_CreateObject();
+            static const char *const keys[] = {"file_id", "file_data", "filename"};
+            for (size_t k = 0; k < 3; k++)
+                if (str_of(p, keys[k]))
+                    cJSON_AddStringToObject(f, keys[k], str_of(p, keys[k]));
+            cJSON_AddStringToObject(c, "type", "file");
+            cJSON_AddItemToObject(c, "file", f);
+        } else {
+            cJSON_AddStringToObject(c, "type", "text");
+            cJSON_AddStringToObject(c, "text", str_of(p, "text") ? str_of(p, "text") : "");
+        }
+        cJSON_AddItemToArray(parts, c);
+    }
+    cJSON_AddItemToObject(m, "content", parts);
+    return m;
+}
+
+/* A function call joins the assistant message just before it (text and
+ * calls in one turn, as chat has them), or starts one. */
+static void add_call(cJSON *msgs, const cJSON *item)
+{
+    cJSON *last = cJSON_GetArrayItem(msgs, cJSON_GetArraySize(msgs) - 1);
+    const char *role = str_of(last, "role");
+    cJSON *calls = cJSON_GetObjectItemCaseSensitive(last, "tool_calls");
+    if (!role || strcmp(role, "assistant")) {
+        last = cJSON_CreateObject();
+        cJSON_AddStringToObject(last, "role", "assistant");
+        cJSON_AddNullToObject(last, "content");
+        cJSON_AddItemToArray(msgs, last);
+        calls = NULL;
+    }
+    if (!calls)
+        calls = cJSON_AddArrayToObject(last, "tool_calls");
+    cJSON *c = cJSON_CreateObject(), *f = cJSON_CreateObject();
+    cJSON_AddStringToObject(c, "id", str_of(item, "call_id"));
+    cJSON_AddStringToObject(c, "type", "function");
+    cJSON_AddStringToObject(f, "name", str_of(item, "name"));
+    cJSON_AddStringToObject(f, "arguments", str_of(item, "arguments"));
+    cJSON_AddItemToObject(c, "function", f);
+    cJSON_AddItemToArray(calls, c);
+}
+
+void oa_resp_input_messages(const cJSON *items, cJSON *msgs)
+{
+    for (const cJSON *it = items->child; it; it = it->next) {
+        const char *type = str_of(it, "type");
+        const cJSON *content = cJSON_GetObjectItemCaseSensitive(it, "content");
+        if (!type)
+            continue;
+        if (!strcmp(type, "message")) {
+            const char *role = str_of(it, "role");
+            if (!strcmp(role, "user") && cJSON_IsArray(content)) {
+                cJSON_AddItemToArray(msgs, user_message(content));
+            } else {
+                cJSON *m = text_message(role, content);
+                for (const cJSON *p = cJSON_IsArray(content) ? content->child : NULL; p; p = p->next)
+                    if (str_of(p, "refusal")) /* an assistant's refusal stays one */
+                        cJSON_AddStringToObject(m, "refusal", str_of(p, "refusal"));
+                cJSON_AddItemToArray(msgs, m);
+            }
+        } else if (!strcmp(type, "function_call")) {
+            add_call(msgs, it);
+        } else if (!strcmp(type, "function_call_output")) {
+            cJSON *m = text_message("tool", cJSON_GetObjectItemCaseSensitive(it, "output"));
+            cJSON_AddStringToObject(m, "tool_call_id", str_of(it, "call_id"));
+            cJSON_AddItemToArray(msgs, m);
+        }
+        /* reasoning, web_search_call, file_search_call: the model's own steps, no message */
+    }
+}
