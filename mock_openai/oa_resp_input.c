@@ -132,6 +132,22 @@ static cJSON *message_item(const cJSON *m, const char *path, oa_err *e)
     return item;
 }
 
+/* A copy of the item with its id first (given, or a new one with this
+ * prefix) and a status. */
+static cJSON *with_id(const cJSON *m, const char *prefix)
+{
+    cJSON *item = cJSON_CreateObject();
+    char fresh[64];
+    oa_resp_id(fresh, sizeof fresh, prefix);
+    cJSON_AddStringToObject(item, "id", str_of(m, "id") ? str_of(m, "id") : fresh);
+    for (const cJSON *f = m->child; f; f = f->next)
+        if (strcmp(f->string, "id"))
+            cJSON_AddItemToObject(item, f->string, cJSON_Duplicate(f, true));
+    if (!cJSON_GetObjectItemCaseSensitive(item, "status"))
+        cJSON_AddStringToObject(item, "status", "completed");
+    return item;
+}
+
 static cJSON *function_call_item(const cJSON *m, const char *path, oa_err *e)
 {
     static const char *const need[] = {"call_id", "name", "arguments"};
@@ -142,15 +158,7 @@ static cJSON *function_call_item(const cJSON *m, const char *path, oa_err *e)
         if (!cJSON_IsString(v))
             return not_a_string(e, path, need[i], v), NULL;
     }
-    cJSON *item = cJSON_Duplicate(m, true);
-    char fresh[64];
-    if (!str_of(item, "id")) {
-        oa_resp_id(fresh, sizeof fresh, "fc_");
-        cJSON_AddStringToObject(item, "id", fresh);
-    }
-    if (!cJSON_GetObjectItemCaseSensitive(item, "status"))
-        cJSON_AddStringToObject(item, "status", "completed");
-    return item;
+    return with_id(m, "fc_");
 }
 
 static cJSON *call_output_item(const cJSON *m, const char *path, oa_err *e)
@@ -165,15 +173,7 @@ static cJSON *call_output_item(const cJSON *m, const char *path, oa_err *e)
         return missing(e, path, "output"), NULL;
     if (!cJSON_IsString(out) && !cJSON_IsArray(out))
         return not_a_string(e, path, "output", out), NULL;
-    cJSON *item = cJSON_Duplicate(m, true);
-    char fresh[64];
-    if (!str_of(item, "id")) {
-        oa_resp_id(fresh, sizeof fresh, "fco_");
-        cJSON_AddStringToObject(item, "id", fresh);
-    }
-    if (!cJSON_GetObjectItemCaseSensitive(item, "status"))
-        cJSON_AddStringToObject(item, "status", "completed");
-    return item;
+    return with_id(m, "fco_");
 }
 
 static cJSON *reference_item(const cJSON *m, const char *path, oa_resp_store *s, oa_err *e)
