@@ -181,16 +181,9 @@ static void filtered_end(buf *b, const chat_out *o)
     buf_puts(b, "}]}\n\ndata: [DONE]\n\n");
 }
 
-/* The end of a faulted stream (oa_stream.h): stream_error sends an error
- * event and ends the stream without [DONE]; content_filter ends it as
- * Azure's filter does. */
-static void fault_end(buf *b, const char *kind, void *ctx)
+static void filtered(buf *b, const void *o)
 {
-    if (!strcmp(kind, "stream_error"))
-        buf_puts(b, "data: {\"error\":{\"message\":\"The server had an error while processing your request. Sorry "
-                    "about that!\",\"type\":\"server_error\",\"param\":null,\"code\":null}}\n\n");
-    else if (!strcmp(kind, "content_filter"))
-        filtered_end(b, ctx);
+    filtered_end(b, o);
 }
 
 void oa_chat_json(buf *b, const oa_chat_req *q, const char *id, long created)
@@ -234,7 +227,7 @@ void oa_handle_chat(srv_req *r, void *ctx)
             srv_resp_header(r, "content-type", "text/event-stream; charset=utf-8");
             srv_resp_header(r, "cache-control", "no-cache");
             size_t events = write_stream(b, &o);
-            oa_stream_fault(r, b, fault_end, &o);
+            oa_stream_fault(r, b, filtered, &o);
             oa_stream_pace(r, c, b->len, events);
         } else {
             write_json(b, &o);

@@ -84,8 +84,10 @@ cJSON *oa_resp_object(const cJSON *root, const char *id, const oa_resp_result *r
  * two (a response still running). Returns the number of delta events
  * written (the stream's tokens). */
 size_t oa_resp_events(buf *b, const cJSON *resp, long after, bool start_only);
-/* The end of a faulted Responses stream (oa_stream_end_fn). */
-void oa_resp_fault_end(buf *b, const char *kind, void *ctx);
+/* The request's stream fault on a Responses stream in b: stream_cut as on
+ * chat (oa_stream.h); stream_error ends it after after_chunks events with
+ * the Responses API's own error event. */
+void oa_resp_stream_fault(srv_req *r, buf *b);
 
 /* --- faults on responses --- */
 /* response_status: failed (status failed with an error) or stuck (a

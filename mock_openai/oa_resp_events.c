@@ -3,9 +3,11 @@
  * completed, incomplete or failed; every event numbered. Written from the
  * finished object, so a stored response replays the same events. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "oa_resp.h"
+#include "oa_stream.h"
 
 typedef struct ev {
     buf *b;
@@ -222,17 +224,29 @@ size_t oa_resp_events(buf *b, const cJSON *resp, long after, bool start_only)
     return e.deltas;
 }
 
-/* stream_error: the API's error event, then the stream ends. Other kinds
- * (content_filter is Azure chat's) end it the same way. */
-void oa_resp_fault_end(buf *b, const char *kind, void *ctx)
+/* Where the nth event ("...\n\n") of the stream ends. */
+static size_t event_end(const buf *b, long n, long *kept)
 {
-    (void)kind;
-    (void)ctx;
-    buf_puts(b, "event: error\ndata: {\"type\":\"error\",\"code\":\"server_error\",\"message\":\"The server had an "
-                "error while processing your request. Sorry about that!\",\"param\":null,\"sequence_number\":");
-    /* the number after the last event kept: count them */
-    long n = 0;
-    for (const char *p = b->data; p && (p = strstr(p, "\n\n")); p += 2)
-        n++;
-    buf_printf(b, "%ld}\n\n", n);
+    size_t at = 0;
+    for (*kept = 0; *kept < n; ++*kept) {
+        const char *e = strstr(b->data + at, "\n\n");
+        if (!e)
+            return b->len;
+        at = (size_t)(e + 2 - b->data);
+    }
+    return at;
+}
+
+void oa_resp_stream_fault(srv_req *r, buf *b)
+{
+    const char *kind = srv_req_note(r, "kind"), *after = srv_req_note(r, "after_chunks");
+    if (!kind || !b->data || strcmp(kind, "stream_error")) {
+        oa_stream_fault(r, b, NULL, NULL); /* stream_cut as on chat */
+        return;
+    }
+    long kept;
+    b->len = event_end(b, after ? strtol(after, NULL, 10) : 3, &kept);
+    buf_printf(b, "event: error\ndata: {\"type\":\"error\",\"code\":\"server_error\",\"message\":\"The server had "
+                  "an error while processing your request. Sorry about that!\",\"param\":null,\"sequence_number\":%ld}\n\n",
+               kept);
 }

@@ -166,7 +166,7 @@ static void answer(create *k, srv_req *r)
         srv_resp_header(r, "content-type", "text/event-stream; charset=utf-8");
         srv_resp_header(r, "cache-control", "no-cache");
         size_t events = oa_resp_events(b, resp, -1, false);
-        oa_stream_fault(r, b, oa_resp_fault_end, NULL);
+        oa_resp_stream_fault(r, b);
         oa_stream_pace(r, k->c, b->len, events);
     } else if (background) {
         uint64_t now = timer_now_ms();

@@ -1,14 +1,14 @@
-/* Stream faults and pacing, shared by chat completions and Responses. */
+/* Stream faults and pacing, shared by every streamed answer (oa_stream.h). */
 #include "oa_stream.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* Where the nth event ("...\n\n") of the stream ends. */
+/* Where the nth event ("data: ...\n\n") of the stream ends. */
 static size_t event_end(const buf *b, long n)
 {
     size_t at = 0;
-    for (long k = 0; k < n && b->data; k++) {
+    for (long k = 0; k < n; k++) {
         const char *e = strstr(b->data + at, "\n\n");
         if (!e)
             return b->len;
@@ -17,22 +17,25 @@ static size_t event_end(const buf *b, long n)
     return at;
 }
 
-void oa_stream_fault(srv_req *r, buf *b, oa_stream_end_fn end, void *ctx)
+void oa_stream_fault(srv_req *r, buf *b, void (*filtered)(buf *b, const void *arg), const void *arg)
 {
     const char *kind = srv_req_note(r, "kind"), *after = srv_req_note(r, "after_chunks");
-    if (!kind)
+    if (!kind || !b->data)
         return;
     size_t at = event_end(b, after ? strtol(after, NULL, 10) : 3);
     if (!strcmp(kind, "stream_cut")) {
         srv_resp_deliver(r, SRV_DELIVER_TRUNCATE, at ? at : 1);
-    } else {
+    } else if (!strcmp(kind, "stream_error")) {
         b->len = at;
-        if (b->data)
-            b->data[at] = '\0';
-        end(b, kind, ctx);
+        buf_puts(b, "data: {\"error\":{\"message\":\"The server had an error while processing your request. Sorry "
+                    "about that!\",\"type\":\"server_error\",\"param\":null,\"code\":null}}\n\n");
+    } else if (!strcmp(kind, "content_filter") && filtered) {
+        b->len = at;
+        filtered(b, arg);
     }
 }
 
+/* A cut stream, or a fault's own delivery, wins over the pace. */
 void oa_stream_pace(srv_req *r, const oa_ctx *c, size_t bytes, size_t events)
 {
     if (c->tokens_per_s > 0 && events > 0 && srv_resp_get_delivery(r) == SRV_DELIVER_NORMAL) {
