@@ -54,6 +54,7 @@ void oa_resp_chat_error(oa_err *e);
 #define OA_RESP_MAX_CALLS 8
 typedef struct oa_resp_call {
     char name[128];
+    char call_id[32]; /* "call_" and 24 characters */
     buf args;
 } oa_resp_call;
 typedef struct oa_resp_gen {

@@ -21,6 +21,9 @@ void oa_resp_engine_run(const oa_chat_req *q, oa_resp_gen *g)
     oa_chat_reply(q, 0, &reply, &g->finish);
     if (!strcmp(g->finish, "tool_calls")) {
         snprintf(g->calls[0].name, sizeof g->calls[0].name, "%s", tool_name(q));
+        char id[64];
+        oa_resp_id(id, sizeof id, "call_");
+        snprintf(g->calls[0].call_id, sizeof g->calls[0].call_id, "%.29s", id);
         g->calls[0].args = reply;
         g->ncalls = 1;
     } else {

@@ -217,15 +217,13 @@ static size_t call_items(cJSON *output, const oa_resp_gen *g, const oa_chat_req 
     size_t tokens = 0;
     for (size_t i = 0; i < g->ncalls; i++) {
         cJSON *item = cJSON_CreateObject();
-        char id[64], call[64];
+        char id[64];
         oa_resp_id(id, sizeof id, "fc_");
-        oa_resp_id(call, sizeof call, "call_");
-        call[29] = '\0'; /* call ids are shorter: call_ and 24 characters */
         cJSON_AddStringToObject(item, "id", id);
         cJSON_AddStringToObject(item, "type", "function_call");
         cJSON_AddStringToObject(item, "status", "completed");
         cJSON_AddStringToObject(item, "arguments", g->calls[i].args.data ? g->calls[i].args.data : "");
-        cJSON_AddStringToObject(item, "call_id", call);
+        cJSON_AddStringToObject(item, "call_id", g->calls[i].call_id);
         cJSON_AddStringToObject(item, "name", g->calls[i].name);
         cJSON_AddItemToArray(output, item);
         tokens += oa_tokens_count(q->model, g->calls[i].args.data ? g->calls[i].args.data : "", g->calls[i].args.len) +
