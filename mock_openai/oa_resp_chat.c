@@ -233,7 +233,8 @@ void oa_resp_chat_error(oa_err *e)
             snprintf(e->param, sizeof e->param, "input"); /* never chat's paths */
     }
     /* chat's parameter names in messages, in Responses terms */
-    static const char *const names[][2] = {{"'max_completion_tokens'", "'max_output_tokens'"},
+    static const char *const names[][2] = {{"response_format.json_schema", "text.format"},
+                                           {"'max_completion_tokens'", "'max_output_tokens'"},
                                            {"'reasoning_effort'", "'reasoning.effort'"},
                                            {"'response_format'", "'text.format'"}};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {

@@ -173,6 +173,8 @@ describe('/v1/responses', () => {
     assert.ok(Number.isInteger(json.minutes));
     assert.equal(r.text.format.type, 'json_schema');
     err(await post({ model: MODEL, input: 'A recipe', text: { format: { type: 'json_object' } } }), 400, 'text.format', /^Response input messages must contain the word 'json'/);
+    err(await post({ model: MODEL, input: 'A recipe', text: { format: { type: 'json_schema', schema } } }), 400, 'text.format.name',
+      /^Missing required parameter: 'text\.format\.name'\.$/, 'missing_required_parameter');
   });
 
   it('max_output_tokens: status incomplete with its reason', async () => {
