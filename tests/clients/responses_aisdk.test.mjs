@@ -87,6 +87,22 @@ describe('ai + @ai-sdk/openai, Responses provider', () => {
     assert.ok(last.input.some((i) => i.type === 'function_call_output'));
   });
 
+  it('store: false sends the items themselves, a tool loop streamed', async () => {
+    const weather = tool({ inputSchema: z.object({ city: z.string() }), execute: async ({ city }) => ({ city, temp_c: 21 }) });
+    const st = streamText({
+      model: openai(MODEL), prompt: 'What is the weather in Paris?', tools: { weather }, toolChoice: 'required',
+      stopWhen: stepCountIs(2), providerOptions: { openai: { store: false } },
+    });
+    for await (const part of st.fullStream) void part;
+    const steps = await st.steps;
+    assert.equal(steps.length, 2);
+    assert.ok(steps.every((x) => x.toolCalls.length === 1 && x.toolResults.length === 1));
+    const last = bodies.at(-1).body;
+    assert.equal(last.store, false);
+    assert.ok(last.input.some((i) => i.type === 'function_call'), 'the call itself, not a reference');
+    assert.ok(!last.input.some((i) => i.type === 'item_reference'));
+  });
+
   it('toolChoice naming a tool calls that one', async () => {
     const r = await generateText({
       model: openai(MODEL),

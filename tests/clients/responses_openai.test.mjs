@@ -112,6 +112,41 @@ for (const [name, OpenAI, zodTextFormat] of [['openai v6', OpenAI6, zodTextForma
       assert.equal((await client.responses.retrieve(c.id)).status, 'cancelled');
     });
 
+    it('streams: tool call arguments, a parsed text.format, a replay by retrieve with stream', async () => {
+      const st = client.responses.stream({ model: MODEL, input: 'What is the weather in Paris?', tools: [WEATHER], tool_choice: 'required' });
+      let args = '';
+      for await (const ev of st) if (ev.type === 'response.function_call_arguments.delta') args += ev.delta;
+      const final = await st.finalResponse();
+      assert.equal(final.output[0].arguments, args);
+      const Plan = z.object({ name: z.string(), copay: z.number() });
+      const parsed = await client.responses.stream({ model: MODEL, input: 'Describe the plan', text: { format: zodTextFormat(Plan, 'plan') } }).finalResponse();
+      assert.deepEqual(Plan.parse(parsed.output_parsed), parsed.output_parsed);
+      const replay = await client.responses.retrieve(final.id, { stream: true, starting_after: 2 });
+      const seq = [];
+      for await (const ev of replay) seq.push(ev.sequence_number);
+      assert.equal(seq[0], 3);
+      assert.equal(seq.length, seq.at(-1) - 2);
+    });
+
+    it('a stream_error fault: the error event (v7 raises it, v6 yields it and the stream ends); a stream_cut raises', async () => {
+      const seen = [];
+      const run = async () => {
+        const st = await client.responses.create({ model: MODEL, input: 'hi', stream: true }, { headers: { 'x-mock-fault': 'kind=stream_error;after_chunks=3' } });
+        for await (const ev of st) seen.push(ev);
+      };
+      if (name === 'openai v7') {
+        await assert.rejects(run, /server had an error/);
+      } else {
+        await run();
+        assert.deepEqual(seen.map((e) => e.type), ['response.created', 'response.in_progress', 'response.output_item.added', 'error']);
+        assert.match(seen.at(-1).message, /server had an error/);
+      }
+      await assert.rejects(async () => {
+        const st = await client.responses.create({ model: MODEL, input: 'hi', stream: true }, { headers: { 'x-mock-fault': 'kind=stream_cut;after_chunks=3' } });
+        for await (const ev of st) void ev;
+      });
+    });
+
     it('errors: an unknown previous response, a bad item', async () => {
       await assert.rejects(client.responses.create({ model: MODEL, input: 'x', previous_response_id: 'resp_missing' }),
         (e) => e.status === 404 && e.param === 'previous_response_id' && e.message.includes("Previous response with id 'resp_missing' not found."));
