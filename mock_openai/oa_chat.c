@@ -1,6 +1,7 @@
 /* POST /v1/chat/completions: one JSON answer, or server-sent events paced
  * by --ttft-ms and --tokens-per-s on the timer (no thread is held). */
 #include <cJSON.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,9 +10,11 @@
 #include "oa_chat.h"
 #include "oa_azure.h"
 #include "oa_handlers.h"
+#include "oa_logprobs.h"
 #include "oa_ratelimit.h"
 #include "oa_stream.h"
 #include "oa_tokens.h"
+#include "oa_tool_policy.h"
 
 typedef struct chat_out {
     const oa_chat_req *q;
@@ -21,34 +24,23 @@ typedef struct chat_out {
     bool azure; /* Azure's content filter annotations too */
 } chat_out;
 
-static bool calls_tool(const oa_chat_req *q)
-{
-    return q->tool || q->scripted_tool;
-}
-
-static const char *tool_name(const oa_chat_req *q)
-{
-    if (q->scripted_tool)
-        return q->scripted_tool;
-    const cJSON *n = cJSON_GetObjectItemCaseSensitive(q->tool, "name");
-    return cJSON_IsString(n) ? n->valuestring : "tool";
-}
-
-/* "tool_calls":[{...}] for choice i with its arguments. */
-static void tool_calls(buf *b, const chat_out *o, long i, const buf *args, bool stream)
-{
-    buf_printf(b, "\"tool_calls\":[{%s\"id\":\"call_%.20s%02ld\",\"type\":\"function\",\"function\":{\"name\":",
-               stream ? "\"index\":0," : "", o->id + 9, i);
-    buf_json_str(b, tool_name(o->q), strlen(tool_name(o->q)));
-    buf_puts(b, ",\"arguments\":");
-    buf_json_str(b, args->data ? args->data : "", args->len);
-    buf_puts(b, "}}]");
-}
-
 static void usage(buf *b, const chat_out *o)
 {
     buf_printf(b, "\"usage\":{\"prompt_tokens\":%zu,\"completion_tokens\":%zu,\"total_tokens\":%zu}",
                o->q->prompt_tokens, o->completion_tokens, o->q->prompt_tokens + o->completion_tokens);
+}
+
+/* A choice's logprobs: null unless asked for a text reply. */
+static void logprobs(buf *b, const chat_out *o, long i, const buf *reply)
+{
+    oa_lp_tokens toks;
+    if (!o->q->logprobs || oa_tool_calls_count(o->q) ||
+        !oa_lp_split(o->q->model, reply->data ? reply->data : "", reply->len, &toks)) {
+        buf_puts(b, "null");
+        return;
+    }
+    oa_logprobs_chat(b, o->q->seed + (uint64_t)i, o->q->top_logprobs, reply->data, &toks, 0, toks.n);
+    oa_lp_tokens_free(&toks);
 }
 
 static void write_json(buf *b, chat_out *o)
@@ -62,14 +54,16 @@ static void write_json(buf *b, chat_out *o)
         oa_chat_reply(o->q, i, &reply, &finish);
         o->completion_tokens += oa_tokens_count(o->q->model, reply.data ? reply.data : "", reply.len);
         buf_printf(b, "%s{\"index\":%ld,\"message\":{\"role\":\"assistant\",\"content\":", i ? "," : "", i);
-        if (calls_tool(o->q)) {
+        if (oa_tool_calls_count(o->q)) {
             buf_puts(b, "null,\"refusal\":null,\"annotations\":[],");
-            tool_calls(b, o, i, &reply, false);
+            o->completion_tokens += oa_tool_calls_json(b, o->q, i, false, SIZE_MAX);
         } else {
             buf_json_str(b, reply.data ? reply.data : "", reply.len);
             buf_puts(b, ",\"refusal\":null,\"annotations\":[]");
         }
-        buf_printf(b, "},\"logprobs\":null,\"finish_reason\":\"%s\"", finish);
+        buf_puts(b, "},\"logprobs\":");
+        logprobs(b, o, i, &reply);
+        buf_printf(b, ",\"finish_reason\":\"%s\"", finish);
         if (o->azure) {
             buf_puts(b, ",\"content_filter_results\":");
             oa_azure_filter_results(b, false);
@@ -86,14 +80,15 @@ static void write_json(buf *b, chat_out *o)
     buf_puts(b, ",\"service_tier\":\"default\",\"system_fingerprint\":null}");
 }
 
-/* One "data: {chunk}\n\n" event; delta is the JSON of the delta object. */
-static void chunk(buf *b, const chat_out *o, long i, const char *delta, const char *finish)
+/* One "data: {chunk}\n\n" event; delta is the JSON of the delta object,
+ * logprobs that of its logprobs (NULL: null). */
+static void chunk_lp(buf *b, const chat_out *o, long i, const char *delta, const char *finish, const char *logprobs)
 {
     buf_printf(b, "data: {\"id\":\"%s\",\"object\":\"chat.completion.chunk\",\"created\":%ld,\"model\":", o->id, o->created);
     buf_json_str(b, o->q->model->id, strlen(o->q->model->id));
     buf_printf(b, ",\"service_tier\":\"default\",\"system_fingerprint\":null,\"choices\":[{\"index\":%ld,\"delta\":%s,"
-                  "\"logprobs\":null,\"finish_reason\":",
-               i, delta);
+                  "\"logprobs\":%s,\"finish_reason\":",
+               i, delta, logprobs ? logprobs : "null");
     buf_puts(b, finish ? "\"" : "null");
     if (finish)
         buf_printf(b, "%s\"", finish);
@@ -108,23 +103,38 @@ static void chunk(buf *b, const chat_out *o, long i, const char *delta, const ch
     buf_puts(b, o->q->include_usage ? ",\"usage\":null}\n\n" : "}\n\n");
 }
 
-/* Content deltas a word at a time (with its leading space): one token each. */
+static void chunk(buf *b, const chat_out *o, long i, const char *delta, const char *finish)
+{
+    chunk_lp(b, o, i, delta, finish, NULL);
+}
+
+/* Content deltas a word at a time (with its leading space), each with
+ * the logprobs of the tokens starting in it when asked. */
 static size_t content_chunks(buf *b, const chat_out *o, long i, const buf *text)
 {
-    size_t count = 0;
+    size_t count = 0, tok = 0;
+    oa_lp_tokens toks = {0, NULL};
+    bool lp = o->q->logprobs && oa_lp_split(o->q->model, text->data ? text->data : "", text->len, &toks);
     for (size_t p = 0; p < text->len;) {
         size_t q = p + 1;
         while (q < text->len && text->data[q] != ' ')
             q++;
-        buf delta = BUF_INIT;
+        buf delta = BUF_INIT, probs = BUF_INIT;
         buf_puts(&delta, "{\"content\":");
         buf_json_str(&delta, text->data + p, q - p);
         buf_puts(&delta, "}");
-        chunk(b, o, i, delta.data, NULL);
+        size_t from = tok;
+        while (lp && tok < toks.n && oa_lp_start(&toks, tok) < q)
+            tok++;
+        if (lp)
+            oa_logprobs_chat(&probs, o->q->seed + (uint64_t)i, o->q->top_logprobs, text->data, &toks, from, tok);
+        chunk_lp(b, o, i, delta.data, NULL, probs.data);
         buf_free(&delta);
+        buf_free(&probs);
         count++;
         p = q;
     }
+    oa_lp_tokens_free(&toks);
     return count;
 }
 
@@ -141,17 +151,19 @@ static size_t write_stream(buf *b, chat_out *o)
         const char *finish;
         oa_chat_reply(o->q, i, &reply, &finish);
         o->completion_tokens += oa_tokens_count(o->q->model, reply.data ? reply.data : "", reply.len);
-        chunk(b, o, i, calls_tool(o->q) ? "{\"role\":\"assistant\",\"content\":null,\"refusal\":null}"
-                                        : "{\"role\":\"assistant\",\"content\":\"\",\"refusal\":null}", NULL);
-        if (calls_tool(o->q)) {
+        size_t ncalls = oa_tool_calls_count(o->q);
+        chunk(b, o, i, ncalls ? "{\"role\":\"assistant\",\"content\":null,\"refusal\":null}"
+                              : "{\"role\":\"assistant\",\"content\":\"\",\"refusal\":null}", NULL);
+        for (size_t k = 0; k < ncalls; k++) { /* one delta per call */
             buf delta = BUF_INIT;
             buf_puts(&delta, "{");
-            tool_calls(&delta, o, i, &reply, true);
+            o->completion_tokens += oa_tool_calls_json(&delta, o->q, i, true, k);
             buf_puts(&delta, "}");
             chunk(b, o, i, delta.data, NULL);
             buf_free(&delta);
             events++;
-        } else {
+        }
+        if (!ncalls) {
             events += content_chunks(b, o, i, &reply);
         }
         chunk(b, o, i, "{}", finish);

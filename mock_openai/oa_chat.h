@@ -4,8 +4,7 @@
  * oa_chat_reply makes the reply the same request always gets: text derived
  * from the last user message (cut to max_tokens), JSON for response_format
  * (an instance of a json_schema's schema, see oa_schema.h; for json_object
- * the shape a message shows), or a tool call when tool_choice names a
- * function or requires one. */
+ * the shape a message shows), or tool calls as oa_tool_policy.h decides. */
 #ifndef OA_CHAT_H
 #define OA_CHAT_H
 
@@ -16,6 +15,8 @@
 #include "buf.h"
 #include "oa_ctx.h"
 #include "oa_error.h"
+
+#define OA_TOOL_CALLS_MAX 16
 
 typedef struct oa_chat_req {
     void *json;               /* the parsed body; the fields below point into it */
@@ -34,14 +35,32 @@ typedef struct oa_chat_req {
     const char *scripted;     /* a --replies text for this conversation, or NULL */
     const char *scripted_tool; /* a --replies tool call: its name... */
     const char *scripted_args; /* ...and its arguments (JSON text) */
+    /* The tool policy's decision (oa_tool_policy.h); tool is calls[0]. */
+    const void *calls[OA_TOOL_CALLS_MAX]; /* function objects (cJSON) the reply calls, in order */
+    size_t ncalls;
+    const void *messages;     /* the conversation (cJSON array) */
+    bool after_tool;          /* the last message is a tool result */
+    bool tools_off;           /* tool_choice "none": no call, scripted ones included */
+    /* logprobs / top_logprobs (oa_logprobs.h) */
+    bool logprobs;
+    long top_logprobs;
 } oa_chat_req;
 
 bool oa_chat_parse(const oa_ctx *c, const char *body, size_t len, oa_chat_req *q, oa_err *e);
 void oa_chat_req_free(oa_chat_req *q);
 
-/* Choice i's reply: the content text or the tool call's arguments (JSON).
- * *finish is "stop", "length" or "tool_calls". */
+/* Choice i's reply: the content text, or nothing when it calls tools
+ * (oa_tool_policy.h writes the calls). *finish is "stop", "length" or
+ * "tool_calls". */
 void oa_chat_reply(const oa_chat_req *q, long i, buf *out, const char **finish);
+
+/* A seeded sentence of 10 to 21 words ("Clear steps for your ... care."),
+ * the words every reply is made of; advances *s. */
+void oa_reply_sentence(uint64_t *s, buf *out);
+
+/* Cut a reply at its first stop sequence (stop: a cJSON string or list),
+ * then after max_tokens tokens (0: no limit); true when max_tokens cut it. */
+bool oa_reply_cut(buf *out, const oa_model *model, const void *stop, long max_tokens);
 
 /* --replies FILE: [{"match": "<regex on the last user message>", "reply": "text"}
  * or {"match": ..., "tool_call": {"name": ..., "arguments": {...}}}], first

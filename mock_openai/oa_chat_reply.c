@@ -7,6 +7,7 @@
 #include "oa_schema.h"
 #include "rng.h"
 #include "oa_tokens.h"
+#include "oa_tool_policy.h"
 
 static const char *const words[] = {
     "the", "plan", "covers", "this", "request", "in", "full", "detail", "and", "answers", "with", "care",
@@ -14,6 +15,19 @@ static const char *const words[] = {
     "are", "listed", "below", "for", "review", "mock", "response", "deterministic", "content",
 };
 #define NWORDS (sizeof words / sizeof words[0])
+
+void oa_reply_sentence(uint64_t *s, buf *out)
+{
+    size_t len = 10 + rng_next(s) % 12;
+    for (size_t i = 0; i < len; i++) {
+        const char *w = words[rng_next(s) % NWORDS];
+        if (i == 0)
+            buf_printf(out, "%c%s", w[0] - 32, w + 1);
+        else
+            buf_printf(out, " %s", w);
+    }
+    buf_puts(out, ".");
+}
 
 /* "Mock reply to: <the first words of the question>." and a seeded sentence. */
 static void text_reply(const oa_chat_req *q, uint64_t *s, buf *out)
@@ -27,15 +41,7 @@ static void text_reply(const oa_chat_req *q, uint64_t *s, buf *out)
     buf_puts(out, "Mock reply to: ");
     buf_append(out, u, n);
     buf_puts(out, n ? ". " : "your message. ");
-    size_t len = 10 + rng_next(s) % 12;
-    for (size_t i = 0; i < len; i++) {
-        const char *w = words[rng_next(s) % NWORDS];
-        if (i == 0)
-            buf_printf(out, "%c%s", w[0] - 32, w + 1);
-        else
-            buf_printf(out, " %s", w);
-    }
-    buf_puts(out, ".");
+    oa_reply_sentence(s, out);
 }
 
 /* Cut text after exactly max_tokens tokens of the model's encoding, as the
@@ -69,24 +75,25 @@ static bool cut_at_stop(buf *out, const cJSON *stop)
     return true;
 }
 
+bool oa_reply_cut(buf *out, const oa_model *model, const void *stop, long max_tokens)
+{
+    if (out->data)
+        cut_at_stop(out, stop);
+    return cut_to(out, model, max_tokens);
+}
+
 void oa_chat_reply(const oa_chat_req *q, long i, buf *out, const char **finish)
 {
     uint64_t s = q->seed + (uint64_t)i * 0x632be59bd9b4e019ULL;
     *finish = "stop";
-    if (q->scripted_tool) {
-        buf_puts(out, q->scripted_args);
-        *finish = "tool_calls";
+    if (oa_tool_calls_count(q)) {
+        *finish = "tool_calls"; /* the calls are written by oa_tool_calls_json */
     } else if (q->scripted) {
         buf_puts(out, q->scripted);
         if (out->data)
             cut_at_stop(out, q->stop);
         if (cut_to(out, q->model, q->max_tokens))
             *finish = "length";
-    } else if (q->tool) {
-        const cJSON *params = cJSON_GetObjectItemCaseSensitive(q->tool, "parameters");
-        if (!cJSON_IsObject(params) || !oa_schema_generate(params, s, q->last_user, out))
-            buf_puts(out, "{}"); /* no parameters (or no memory): no arguments */
-        *finish = "tool_calls";
     } else if (q->schema || q->hint) {
         if (!oa_schema_generate(q->schema ? q->schema : q->hint, s, q->last_user, out))
             buf_puts(out, "{}");
@@ -98,8 +105,12 @@ void oa_chat_reply(const oa_chat_req *q, long i, buf *out, const char **finish)
         buf_puts(out, "}");
         buf_free(&text);
     } else {
-        text_reply(q, &s, out);
-        cut_at_stop(out, q->stop);
+        if (q->after_tool)
+            oa_tool_answer(q, out);
+        else
+            text_reply(q, &s, out);
+        if (out->data)
+            cut_at_stop(out, q->stop);
         if (cut_to(out, q->model, q->max_tokens))
             *finish = "length";
     }

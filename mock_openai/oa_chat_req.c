@@ -7,9 +7,12 @@
 
 #include "json.h"
 #include "oa_chat.h"
+#include "oa_completions.h"
 #include "oa_embed_req.h"
 #include "oa_schema.h"
+#include "oa_logprobs.h"
 #include "oa_tokens.h"
+#include "oa_tool_policy.h"
 
 #define IRE "invalid_request_error"
 
@@ -143,33 +146,14 @@ static bool strict_tools(const cJSON *tools, oa_err *e)
     return true;
 }
 
-/* tool_choice naming a function, or "required": the tool to call. */
+/* Strict tools' checks, then the tool policy (oa_tool_policy.h) decides
+ * the calls; it reads the last user message. */
 static bool read_tools(const cJSON *root, oa_chat_req *q, oa_err *e)
 {
-    const cJSON *tools = cJSON_GetObjectItemCaseSensitive(root, "tools");
-    const cJSON *choice = cJSON_GetObjectItemCaseSensitive(root, "tool_choice");
-    const char *want = NULL;
-    if (cJSON_IsObject(choice)) {
-        const cJSON *name = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(choice, "function"), "name");
-        want = cJSON_IsString(name) ? name->valuestring : NULL;
-    }
-    bool required = cJSON_IsString(choice) && !strcmp(choice->valuestring, "required");
-    if (!strict_tools(tools, e))
+    if (!strict_tools(cJSON_GetObjectItemCaseSensitive(root, "tools"), e))
         return false;
-    if (!want && !required)
-        return true;
-    for (const cJSON *t = cJSON_IsArray(tools) ? tools->child : NULL; t; t = t->next) {
-        const cJSON *f = cJSON_GetObjectItemCaseSensitive(t, "function");
-        const cJSON *name = cJSON_GetObjectItemCaseSensitive(f, "name");
-        if (cJSON_IsString(name) && (!want || !strcmp(name->valuestring, want))) {
-            q->tool = f;
-            return true;
-        }
-    }
-    return oa_fail(e, 400, IRE, "tool_choice", "invalid_value",
-                   want ? "Invalid value for 'tool_choice': function '%.60s' is not in 'tools'."
-                        : "Invalid value for 'tool_choice': 'required' needs at least one function in 'tools'.%s",
-                   want ? want : "");
+    q->last_user = last_user_text(cJSON_GetObjectItemCaseSensitive(root, "messages"));
+    return oa_tool_policy(root, q, e);
 }
 
 /* json_object: some message must say "json" (any case); the last message
@@ -263,6 +247,10 @@ bool oa_chat_parse(const oa_ctx *c, const char *body, size_t len, oa_chat_req *q
     if (!cJSON_IsString(m))
         return oa_fail(e, 400, IRE, NULL, NULL, "you must provide a model parameter");
     q->model = oa_model_find(c, m->valuestring);
+    if (!q->model && oa_completion_model(m->valuestring))
+        return oa_fail(e, 404, IRE, "model", NULL,
+                       "This is not a chat model and thus not supported in the v1/chat/completions endpoint. Did you "
+                       "mean to use v1/completions?");
     if (!q->model || q->model->context == 0)
         return oa_fail(e, 404, IRE, NULL, "model_not_found",
                        "The model `%.300s` does not exist or you do not have access to it.", m->valuestring);
@@ -271,7 +259,7 @@ bool oa_chat_parse(const oa_ctx *c, const char *body, size_t len, oa_chat_req *q
     if (!check_messages(msgs, q, e) || !read_int(root, "max_tokens", 1, 1000000, &mt, e) ||
         !read_int(root, "max_completion_tokens", 1, 1000000, &mct, e) || !read_int(root, "n", 1, 128, &q->n, e) ||
         !read_int(root, "seed", -9223372036854775807L, 9223372036854775807L, &seed, e) || !read_tools(root, q, e) ||
-        !read_format(root, q, e))
+        !read_format(root, q, e) || !oa_logprobs_read(root, &q->logprobs, &q->top_logprobs, e))
         return false;
     if ((long)q->prompt_tokens > q->model->context)
         return oa_fail(e, 400, IRE, "messages", "context_length_exceeded",

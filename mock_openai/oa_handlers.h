@@ -17,6 +17,7 @@ void oa_handle_models_list(srv_req *r, void *ctx);
 void oa_handle_model_get(srv_req *r, void *ctx);
 void oa_handle_embeddings(srv_req *r, void *ctx);
 void oa_handle_chat(srv_req *r, void *ctx);
+void oa_handle_completions(srv_req *r, void *ctx);
 void oa_handle_responses(srv_req *r, void *ctx);
 void oa_handle_response_get(srv_req *r, void *ctx);
 void oa_handle_response_delete(srv_req *r, void *ctx);

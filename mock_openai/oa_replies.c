@@ -8,6 +8,7 @@
 
 #include "file.h"
 #include "oa_chat.h"
+#include "oa_tool_policy.h"
 
 typedef struct reply_rule {
     regex_t re;
@@ -92,6 +93,10 @@ void oa_replies_apply(const oa_replies *r, oa_chat_req *q)
 {
     for (size_t i = 0; r && i < r->n; i++) {
         if (regexec(&r->rules[i].re, q->last_user, 0, NULL, 0) != 0)
+            continue;
+        /* A tool call acts once on its turn: not with tool_choice "none",
+         * not again once its tool answered (the agent loop can end). */
+        if (r->rules[i].tool && (q->tools_off || oa_tool_called_since_user(q, r->rules[i].tool)))
             continue;
         q->scripted = r->rules[i].text;
         q->scripted_tool = r->rules[i].tool;

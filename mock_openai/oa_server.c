@@ -114,6 +114,7 @@ static void routes(oa_server *o)
         {"GET", "/health", oa_handle_health, ctx, NULL, SRV_ROUTE_UNJOURNALED},
         {"POST", "/v1/embeddings", oa_handle_embeddings, ctx},
         {"POST", "/v1/chat/completions", oa_handle_chat, ctx},
+        {"POST", "/v1/completions", oa_handle_completions, ctx},
         {"POST", "/v1/responses", oa_handle_responses, ctx},
         {"GET", "/v1/responses/{id}", oa_handle_response_get, ctx},
         {"DELETE", "/v1/responses/{id}", oa_handle_response_delete, ctx},

@@ -6,6 +6,7 @@
 
 #include "check_main.h"
 #include "oa_chat.h"
+#include "oa_tool_policy.h"
 
 static oa_ctx ctx;
 
@@ -183,15 +184,22 @@ START_TEST(forced_tool_call)
 {
     buf a = BUF_INIT;
     const char *finish;
-    reply("{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"tools\":[{\"type\":\"function\","
-          "\"function\":{\"name\":\"lookup\",\"parameters\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\"}},"
-          "\"required\":[\"id\"]}}}],\"tool_choice\":\"required\"}",
-          &a, &finish);
+    oa_chat_req q;
+    oa_err e;
+    ck_assert(parse("{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"tools\":[{\"type\":\"function\","
+                    "\"function\":{\"name\":\"lookup\",\"parameters\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\"}},"
+                    "\"required\":[\"id\"]}}}],\"tool_choice\":\"required\"}",
+                    &q, &e));
+    oa_chat_reply(&q, 0, &a, &finish);
     ck_assert_str_eq(finish, "tool_calls");
+    ck_assert_uint_eq(oa_tool_calls_count(&q), 1);
+    buf_clear(&a);
+    ck_assert_str_eq(oa_tool_call(&q, 0, 0, &a), "lookup");
     cJSON *j = cJSON_Parse(a.data);
     ck_assert(cJSON_IsString(cJSON_GetObjectItem(j, "id")));
     cJSON_Delete(j);
     buf_free(&a);
+    oa_chat_req_free(&q);
 }
 END_TEST
 
