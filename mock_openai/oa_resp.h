@@ -51,7 +51,7 @@ char *oa_resp_chat_body(const cJSON *root, const cJSON *conversation, oa_resp_to
 void oa_resp_chat_error(oa_err *e);
 
 /* --- the engine's answer --- */
-#define OA_RESP_MAX_CALLS 8
+#define OA_RESP_MAX_CALLS 16
 typedef struct oa_resp_call {
     char name[128];
     char call_id[32]; /* "call_" and 24 characters */

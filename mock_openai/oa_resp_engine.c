@@ -1,34 +1,31 @@
 /* The chat engine's reply for a Responses request: the message text, or
- * the function calls it makes. The one place that knows how the chat
- * engine says it calls a tool. */
+ * the function calls it makes (as the tool policy decides, oa_tool_policy.h,
+ * with its per-conversation call ids). The one place that knows how the
+ * chat engine says it calls a tool. */
 #include <stdio.h>
 #include <string.h>
 
 #include "oa_resp.h"
-
-static const char *tool_name(const oa_chat_req *q)
-{
-    if (q->scripted_tool)
-        return q->scripted_tool;
-    const cJSON *n = cJSON_GetObjectItemCaseSensitive(q->tool, "name");
-    return cJSON_IsString(n) ? n->valuestring : "tool";
-}
+#include "oa_tool_policy.h"
 
 void oa_resp_engine_run(const oa_chat_req *q, oa_resp_gen *g)
 {
     memset(g, 0, sizeof *g);
     buf reply = BUF_INIT;
     oa_chat_reply(q, 0, &reply, &g->finish);
-    if (!strcmp(g->finish, "tool_calls")) {
-        snprintf(g->calls[0].name, sizeof g->calls[0].name, "%s", tool_name(q));
-        char id[64];
-        oa_resp_id(id, sizeof id, "call_");
-        snprintf(g->calls[0].call_id, sizeof g->calls[0].call_id, "%.29s", id);
-        g->calls[0].args = reply;
-        g->ncalls = 1;
-    } else {
-        g->text = reply;
+    size_t n = oa_tool_calls_count(q);
+    if (n > OA_RESP_MAX_CALLS)
+        n = OA_RESP_MAX_CALLS;
+    for (size_t k = 0; k < n; k++) {
+        const char *name = oa_tool_call(q, 0, k, &g->calls[k].args);
+        snprintf(g->calls[k].name, sizeof g->calls[k].name, "%s", name ? name : "tool");
+        oa_tool_call_id(q, 0, k, g->calls[k].call_id);
     }
+    g->ncalls = n;
+    if (n)
+        buf_free(&reply);
+    else
+        g->text = reply;
 }
 
 void oa_resp_gen_free(oa_resp_gen *g)

@@ -103,6 +103,19 @@ describe('ai + @ai-sdk/openai, Responses provider', () => {
     assert.ok(!last.input.some((i) => i.type === 'item_reference'));
   });
 
+  it('toolChoice auto: the tool, then the answer in text; the loop ends in 2 steps', async () => {
+    const r = await generateText({
+      model: openai(MODEL),
+      prompt: 'What is the weather in Paris?',
+      tools: { weather: tool({ description: 'Current weather in a city', inputSchema: z.object({ city: z.string() }), execute: async ({ city }) => ({ city, temp_c: 21 }) }) },
+      stopWhen: stepCountIs(5),
+    });
+    assert.equal(r.steps.length, 2);
+    assert.equal(r.steps[0].finishReason, 'tool-calls');
+    assert.equal(r.steps[1].finishReason, 'stop');
+    assert.ok(r.text.length > 0);
+  });
+
   it('toolChoice naming a tool calls that one', async () => {
     const r = await generateText({
       model: openai(MODEL),
