@@ -3,7 +3,8 @@
  * (oa_chat.h); its result becomes Responses output items. Internal to the
  * oa_resp_*.c files:
  *   oa_resp_input.c    input items: checked, normalised, item references
- *                      resolved; then turned into chat messages
+ *                      resolved
+ *   oa_resp_messages.c the items as chat messages
  *   oa_resp_chat.c     the chat request (tools, tool_choice, text.format,
  *                      reasoning, limits) and its errors in Responses words
  *   oa_resp_engine.c   the chat engine's reply as text or function calls
