@@ -221,6 +221,17 @@ describe('/v1/responses', () => {
     err(await post({}, `/v1/responses/${plain.id}/cancel`), 400, null, /^Cannot cancel a synchronous response\.$/);
   });
 
+  it('many conversations at once: create, continue, read, delete in parallel', async () => {
+    await Promise.all(Array.from({ length: 24 }, async (_, i) => {
+      const a = (await post({ model: MODEL, input: `question ${i}` })).body;
+      const b = (await post({ model: MODEL, input: `follow-up ${i}`, previous_response_id: a.id })).body;
+      assert.match(b.output[0].content[0].text, new RegExp(`^Mock reply to: follow-up ${i}\\.`));
+      assert.equal((await get(`/v1/responses/${b.id}/input_items`)).body.data.length, 1);
+      assert.equal((await get(`/v1/responses/${a.id}`, 'DELETE')).status, 200);
+      assert.equal((await get(`/v1/responses/${b.id}`)).status, 200);
+    }));
+  });
+
   it('/__control/reset clears the store', async () => {
     const r = (await post({ model: MODEL, input: 'hi' })).body;
     assert.equal((await get(`/v1/responses/${r.id}`)).status, 200);
