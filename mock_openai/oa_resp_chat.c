@@ -64,6 +64,16 @@ static bool allowed_builtin(const cJSON *choice, const char *type)
     return false;
 }
 
+static bool known_hosted(const char *type)
+{
+    static const char *const hosted[] = {"computer_use_preview", "mcp", "code_interpreter", "image_generation",
+                                         "local_shell", "custom", "shell", "apply_patch"};
+    for (size_t i = 0; i < sizeof hosted / sizeof hosted[0]; i++)
+        if (!strcmp(type, hosted[i]))
+            return true;
+    return false;
+}
+
 /* Responses function tools ({type, name, description, parameters, strict})
  * as chat tools; built-in tools noted. */
 static bool add_tools(cJSON *chat, const cJSON *root, oa_resp_tools *t, oa_err *e)
@@ -105,7 +115,13 @@ static bool add_tools(cJSON *chat, const cJSON *root, oa_resp_tools *t, oa_err *
                 copy_field(f, keys[k], tool, keys[k]);
             cJSON_AddItemToObject(ct, "function", f);
             cJSON_AddItemToArray(out, ct);
-        } /* other hosted tools (mcp, code_interpreter, ...): offered, never called */
+        } else if (!known_hosted(type)) {
+            cJSON_Delete(out);
+            return oa_fail(e, 400, IRE, p, "invalid_value",
+                           "Invalid value: '%.60s'. Supported values are: 'function', 'file_search', 'computer_use_preview', "
+                           "'web_search', 'web_search_preview', 'mcp', 'code_interpreter', 'image_generation', "
+                           "'local_shell', and 'custom'.", type);
+        } /* the other hosted tools: offered, never called */
     }
     if (out->child)
         cJSON_AddItemToObject(chat, "tools", out);

@@ -57,9 +57,6 @@ static bool check_fields(const cJSON *root, oa_err *e)
         return oa_fail(e, 400, IRE, "max_output_tokens", "integer_below_min_value",
                        "Invalid 'max_output_tokens': integer below minimum value. Expected a value >= 16, but got %.0f "
                        "instead.", max->valuedouble);
-    if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "background")) &&
-        cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(root, "store")))
-        return oa_fail(e, 400, IRE, "background", NULL, "Background mode requires 'store' to be true.");
     return true;
 }
 
@@ -179,7 +176,7 @@ static void answer(create *k, srv_req *r)
         srv_resp_delay(r, (unsigned)k->c->ttft_ms);
         print(r, resp);
     }
-    if (stored)
+    if (stored || background) /* a background response is polled, store or not */
         store(k, r, resp, stuck);
     cJSON_Delete(resp);
 }

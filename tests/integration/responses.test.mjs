@@ -97,6 +97,8 @@ describe('/v1/responses', () => {
     err(await post({ model: MODEL, input: 'hi', previous_response_id: 'resp_x' }), 404, 'previous_response_id',
       /^Previous response with id 'resp_x' not found\.$/, 'previous_response_not_found');
     err(await post({ model: MODEL, input: 'hi', tool_choice: 'sometimes' }), 400, 'tool_choice', /^Invalid value: 'sometimes'/);
+    err(await post({ model: MODEL, input: 'hi', tools: [{ type: 'teleport' }] }), 400, 'tools[0].type', /^Invalid value: 'teleport'\. Supported values are: 'function'/, 'invalid_value');
+    err(await post({ model: MODEL, input: 'hi', tools: [{ type: 'function', parameters: {} }] }), 400, 'tools[0].name', /^Missing required parameter: 'tools\[0\]\.name'\.$/);
     const nf = await post({ model: 'gpt-nope', input: 'hi' });
     assert.equal(nf.status, 404);
     assert.equal(nf.body.error.code, 'model_not_found');
