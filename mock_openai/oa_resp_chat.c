@@ -200,13 +200,14 @@ char *oa_resp_chat_body(const cJSON *root, const cJSON *conversation, oa_resp_to
     copy_field(chat, "temperature", root, "temperature");
     copy_field(chat, "top_p", root, "top_p");
     copy_field(chat, "user", root, "user");
-    copy_field(chat, "parallel_tool_calls", root, "parallel_tool_calls");
     copy_field(chat, "reasoning_effort", cJSON_GetObjectItemCaseSensitive(root, "reasoning"), "effort");
     add_format(chat, root);
     if (!add_tools(chat, root, t, e) || !add_choice(chat, root, t, e)) {
         cJSON_Delete(chat);
         return NULL;
     }
+    if (cJSON_GetObjectItemCaseSensitive(chat, "tools")) /* chat takes it only with tools; Responses always */
+        copy_field(chat, "parallel_tool_calls", root, "parallel_tool_calls");
     char *text = cJSON_PrintUnformatted(chat);
     cJSON_Delete(chat);
     if (!text)
@@ -244,7 +245,8 @@ void oa_resp_chat_error(oa_err *e)
         if (f)
             memmove(f, f + 9, strlen(f + 9) + 1); /* tools[i].function.parameters -> tools[i].parameters */
     } else if (!reparam(e, "response_format.json_schema", "text.format") && !reparam(e, "response_format", "text.format") &&
-               !reparam(e, "max_completion_tokens", "max_output_tokens") && !reparam(e, "reasoning_effort", "reasoning.effort")) {
+               !reparam(e, "max_completion_tokens", "max_output_tokens") &&
+               !reparam(e, "max_tokens", "max_output_tokens") && !reparam(e, "reasoning_effort", "reasoning.effort")) {
         if (!strncmp(e->param, "messages", 8))
             snprintf(e->param, sizeof e->param, "input"); /* never chat's paths */
     }
