@@ -234,7 +234,12 @@ describe('/v1/responses', () => {
     }));
   });
 
-  it('/__control/reset clears the store', async () => {
+  it('/__control/reset clears the store, or one test\'s responses', async () => {
+    const mine = await (await fetch(`${s.url}/v1/responses`, { method: 'POST', headers: { ...AUTH, 'x-test-id': 't1' }, body: JSON.stringify({ model: MODEL, input: 'hi' }) })).json();
+    const theirs = await (await fetch(`${s.url}/v1/responses`, { method: 'POST', headers: { ...AUTH, 'x-test-id': 't2' }, body: JSON.stringify({ model: MODEL, input: 'hi' }) })).json();
+    assert.equal((await fetch(`${s.url}/__control/reset?test_id=t1`, { method: 'POST' })).status, 204);
+    assert.equal((await get(`/v1/responses/${mine.id}`)).status, 404);
+    assert.equal((await get(`/v1/responses/${theirs.id}`)).status, 200);
     const r = (await post({ model: MODEL, input: 'hi' })).body;
     assert.equal((await get(`/v1/responses/${r.id}`)).status, 200);
     assert.equal((await fetch(`${s.url}/__control/reset`, { method: 'POST' })).status, 204);
