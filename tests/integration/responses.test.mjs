@@ -260,3 +260,19 @@ describe('/v1/responses', () => {
     assert.equal(noResults.output[0].results, null);
   });
 });
+
+describe('/v1/responses store limits', () => {
+  it('--max-responses keeps the newest; --response-ttl forgets', async () => {
+    const s = await startServer('mock_openai', ['--max-responses', '2', '--response-ttl', '1']);
+    try {
+      const create = async (input) => (await (await fetch(`${s.url}/v1/responses`, { method: 'POST', headers: AUTH, body: JSON.stringify({ model: MODEL, input }) })).json()).id;
+      const status = async (id) => (await fetch(`${s.url}/v1/responses/${id}`, { headers: AUTH })).status;
+      const [a, b, c] = [await create('one'), await create('two'), await create('three')];
+      assert.deepEqual([await status(a), await status(b), await status(c)], [404, 200, 200]);
+      await new Promise((ok) => setTimeout(ok, 1100));
+      assert.equal(await status(c), 404);
+    } finally {
+      await s.stop();
+    }
+  });
+});
