@@ -3,7 +3,8 @@
  * (oa_chat.h); its result becomes Responses output items. Internal to the
  * oa_resp_*.c files:
  *   oa_resp_input.c    input items: checked, normalised, item references
- *                      resolved; then turned into chat messages
+ *                      resolved
+ *   oa_resp_messages.c the items as chat messages
  *   oa_resp_chat.c     the chat request (tools, tool_choice, text.format,
  *                      reasoning, limits) and its errors in Responses words
  *   oa_resp_engine.c   the chat engine's reply as text or function calls
@@ -65,8 +66,14 @@ typedef struct oa_resp_gen {
 } oa_resp_gen;
 void oa_resp_engine_run(const oa_chat_req *q, oa_resp_gen *g);
 void oa_resp_gen_free(oa_resp_gen *g);
-/* Reasoning models (o-series, gpt-5): a reasoning item comes first. */
-bool oa_resp_reasoning_model(const char *model);
+/* What the engine knows of the model: whether it reasons (then a
+ * reasoning item comes first), the name answers give it, and the hidden
+ * tokens a reply spends at an effort ("minimal", "low", ...). */
+bool oa_resp_reasoning_model(const oa_model *m);
+const char *oa_resp_model_name(const oa_model *m);
+size_t oa_resp_reasoning_tokens(const oa_chat_req *q, const char *effort);
+/* The effort in force when the request names none. */
+const char *oa_resp_default_effort(const oa_chat_req *q);
 
 /* --- output items and the response object --- */
 typedef struct oa_resp_result {

@@ -64,6 +64,16 @@ static bool allowed_builtin(const cJSON *choice, const char *type)
     return false;
 }
 
+static bool known_hosted(const char *type)
+{
+    static const char *const hosted[] = {"computer_use_preview", "mcp", "code_interpreter", "image_generation",
+                                         "local_shell", "custom", "shell", "apply_patch"};
+    for (size_t i = 0; i < sizeof hosted / sizeof hosted[0]; i++)
+        if (!strcmp(type, hosted[i]))
+            return true;
+    return false;
+}
+
 /* Responses function tools ({type, name, description, parameters, strict})
  * as chat tools; built-in tools noted. */
 static bool add_tools(cJSON *chat, const cJSON *root, oa_resp_tools *t, oa_err *e)
@@ -105,7 +115,13 @@ static bool add_tools(cJSON *chat, const cJSON *root, oa_resp_tools *t, oa_err *
                 copy_field(f, keys[k], tool, keys[k]);
             cJSON_AddItemToObject(ct, "function", f);
             cJSON_AddItemToArray(out, ct);
-        } /* other hosted tools (mcp, code_interpreter, ...): offered, never called */
+        } else if (!known_hosted(type)) {
+            cJSON_Delete(out);
+            return oa_fail(e, 400, IRE, p, "invalid_value",
+                           "Invalid value: '%.60s'. Supported values are: 'function', 'file_search', 'computer_use_preview', "
+                           "'web_search', 'web_search_preview', 'mcp', 'code_interpreter', 'image_generation', "
+                           "'local_shell', and 'custom'.", type);
+        } /* the other hosted tools: offered, never called */
     }
     if (out->child)
         cJSON_AddItemToObject(chat, "tools", out);
@@ -184,13 +200,14 @@ char *oa_resp_chat_body(const cJSON *root, const cJSON *conversation, oa_resp_to
     copy_field(chat, "temperature", root, "temperature");
     copy_field(chat, "top_p", root, "top_p");
     copy_field(chat, "user", root, "user");
-    copy_field(chat, "parallel_tool_calls", root, "parallel_tool_calls");
     copy_field(chat, "reasoning_effort", cJSON_GetObjectItemCaseSensitive(root, "reasoning"), "effort");
     add_format(chat, root);
     if (!add_tools(chat, root, t, e) || !add_choice(chat, root, t, e)) {
         cJSON_Delete(chat);
         return NULL;
     }
+    if (cJSON_GetObjectItemCaseSensitive(chat, "tools")) /* chat takes it only with tools; Responses always */
+        copy_field(chat, "parallel_tool_calls", root, "parallel_tool_calls");
     char *text = cJSON_PrintUnformatted(chat);
     cJSON_Delete(chat);
     if (!text)
@@ -228,7 +245,8 @@ void oa_resp_chat_error(oa_err *e)
         if (f)
             memmove(f, f + 9, strlen(f + 9) + 1); /* tools[i].function.parameters -> tools[i].parameters */
     } else if (!reparam(e, "response_format.json_schema", "text.format") && !reparam(e, "response_format", "text.format") &&
-               !reparam(e, "max_completion_tokens", "max_output_tokens") && !reparam(e, "reasoning_effort", "reasoning.effort")) {
+               !reparam(e, "max_completion_tokens", "max_output_tokens") &&
+               !reparam(e, "max_tokens", "max_output_tokens") && !reparam(e, "reasoning_effort", "reasoning.effort")) {
         if (!strncmp(e->param, "messages", 8))
             snprintf(e->param, sizeof e->param, "input"); /* never chat's paths */
     }

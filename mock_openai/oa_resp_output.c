@@ -50,7 +50,7 @@ static cJSON *tools_echo(const cJSON *root)
     return out;
 }
 
-static cJSON *reasoning_echo(const cJSON *root, bool reasoning_model)
+static cJSON *reasoning_echo(const cJSON *root, const oa_chat_req *q, bool reasoning_model)
 {
     const cJSON *r = get(root, "reasoning");
     cJSON *o = cJSON_CreateObject();
@@ -58,7 +58,7 @@ static cJSON *reasoning_echo(const cJSON *root, bool reasoning_model)
     if (effort)
         cJSON_AddItemToObject(o, "effort", cJSON_Duplicate(effort, true));
     else if (reasoning_model)
-        cJSON_AddStringToObject(o, "effort", "medium");
+        cJSON_AddStringToObject(o, "effort", oa_resp_default_effort(q));
     else
         cJSON_AddNullToObject(o, "effort");
     cJSON_AddItemToObject(o, "summary", summary ? cJSON_Duplicate(summary, true) : cJSON_CreateNull());
@@ -66,7 +66,7 @@ static cJSON *reasoning_echo(const cJSON *root, bool reasoning_model)
 }
 
 /* The settings part of the object, echoed from the request. */
-static void settings(cJSON *resp, const cJSON *root, bool reasoning_model)
+static void settings(cJSON *resp, const cJSON *root, const oa_chat_req *q, bool reasoning_model)
 {
     echo(resp, root, "instructions", cJSON_CreateNull());
     echo(resp, root, "max_output_tokens", cJSON_CreateNull());
@@ -74,7 +74,7 @@ static void settings(cJSON *resp, const cJSON *root, bool reasoning_model)
     echo(resp, root, "parallel_tool_calls", cJSON_CreateTrue());
     echo(resp, root, "previous_response_id", cJSON_CreateNull());
     echo(resp, root, "prompt_cache_key", cJSON_CreateNull());
-    cJSON_AddItemToObject(resp, "reasoning", reasoning_echo(root, reasoning_model));
+    cJSON_AddItemToObject(resp, "reasoning", reasoning_echo(root, q, reasoning_model));
     echo(resp, root, "safety_identifier", cJSON_CreateNull());
     cJSON_AddStringToObject(resp, "service_tier", "default");
     echo(resp, root, "store", cJSON_CreateTrue());
@@ -101,9 +101,8 @@ static size_t reasoning_item(cJSON *output, const cJSON *root, const oa_chat_req
 {
     const cJSON *r = get(root, "reasoning");
     const cJSON *effort = get(r, "effort");
-    const char *ef = cJSON_IsString(effort) ? effort->valuestring : "medium";
-    size_t base = !strcmp(ef, "minimal") ? 0 : !strcmp(ef, "low") ? 64 : !strcmp(ef, "high") ? 512 : 192;
-    size_t tokens = base ? base + q->seed % 64 : 0;
+    const char *ef = cJSON_IsString(effort) ? effort->valuestring : oa_resp_default_effort(q);
+    size_t tokens = oa_resp_reasoning_tokens(q, ef);
     cJSON *item = cJSON_CreateObject();
     char id[64];
     oa_resp_id(id, sizeof id, "rs_");
@@ -247,7 +246,7 @@ cJSON *oa_resp_object(const cJSON *root, const char *id, const oa_resp_result *r
     const oa_chat_req *q = res->q;
     bool failed = res->status_fault && !strcmp(res->status_fault, "failed");
     bool cut = !failed && !strcmp(res->gen->finish, "length");
-    bool reasoning_model = oa_resp_reasoning_model(q->model->id);
+    bool reasoning_model = oa_resp_reasoning_model(q->model);
     cJSON *resp = cJSON_CreateObject();
     if (!resp)
         return NULL;
@@ -267,7 +266,7 @@ cJSON *oa_resp_object(const cJSON *root, const char *id, const oa_resp_result *r
         cJSON_AddStringToObject(cJSON_AddObjectToObject(resp, "incomplete_details"), "reason", "max_output_tokens");
     else
         cJSON_AddNullToObject(resp, "incomplete_details");
-    cJSON_AddStringToObject(resp, "model", q->model->id);
+    cJSON_AddStringToObject(resp, "model", oa_resp_model_name(q->model));
     cJSON *output = cJSON_AddArrayToObject(resp, "output");
     size_t reasoning = 0, out = 0;
     if (!failed) {
@@ -280,7 +279,7 @@ cJSON *oa_resp_object(const cJSON *root, const char *id, const oa_resp_result *r
             out = message_item(output, res);
         }
     }
-    settings(resp, root, reasoning_model);
+    settings(resp, root, q, reasoning_model);
     usage(resp, q->prompt_tokens, out, reasoning);
     return resp;
 }

@@ -57,9 +57,6 @@ static bool check_fields(const cJSON *root, oa_err *e)
         return oa_fail(e, 400, IRE, "max_output_tokens", "integer_below_min_value",
                        "Invalid 'max_output_tokens': integer below minimum value. Expected a value >= 16, but got %.0f "
                        "instead.", max->valuedouble);
-    if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "background")) &&
-        cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(root, "store")))
-        return oa_fail(e, 400, IRE, "background", NULL, "Background mode requires 'store' to be true.");
     return true;
 }
 
@@ -108,13 +105,14 @@ static bool parse(create *k, oa_err *e)
     return ok;
 }
 
-/* Keep it: the request's items, and the whole conversation for the next turn. */
-static void store(create *k, srv_req *r, const cJSON *resp, bool stuck)
+/* The record to keep: the request's items, and the whole conversation for
+ * the next turn; NULL when out of memory. Takes the items and conversation. */
+static oa_resp_rec *record(create *k, srv_req *r, const cJSON *resp, bool stuck)
 {
     oa_resp_rec *rec = calloc(1, sizeof *rec);
     const char *test = srv_req_header(r, "x-test-id");
     if (!rec)
-        return;
+        return NULL;
     snprintf(rec->id, sizeof rec->id, "%s", k->id);
     rec->created_ms = rec->done_ms = timer_now_ms();
     rec->background = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(k->root, "background"));
@@ -130,9 +128,9 @@ static void store(create *k, srv_req *r, const cJSON *resp, bool stuck)
         cJSON_AddItemToArray(rec->history, cJSON_Duplicate(it, true));
     if (!rec->response || (test && !rec->test_id)) {
         oa_resp_rec_free(rec);
-        return;
+        return NULL;
     }
-    oa_resp_store_add(k->c->resp_store, rec);
+    return rec;
 }
 
 static void print(srv_req *r, const cJSON *o)
@@ -159,7 +157,7 @@ static void answer(create *k, srv_req *r)
     bool background = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(k->root, "background"));
     bool stored = !cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(k->root, "store"));
     bool stuck = fault && !strcmp(fault, "stuck");
-    srv_resp_header(r, "openai-model", k->q.model->id);
+    srv_resp_header(r, "openai-model", oa_resp_model_name(k->q.model));
     if (is_stream(k->root)) {
         buf *b = srv_resp_body(r);
         srv_resp_delay(r, (unsigned)k->c->ttft_ms);
@@ -168,19 +166,18 @@ static void answer(create *k, srv_req *r)
         size_t events = oa_resp_events(b, resp, -1, false);
         oa_resp_stream_fault(r, b);
         oa_stream_pace(r, k->c, b->len, events);
-    } else if (background) {
-        uint64_t now = timer_now_ms();
-        oa_resp_rec view = {.created_ms = now, .done_ms = stuck ? UINT64_MAX : now + (uint64_t)k->c->background_ms,
-                            .background = true, .response = resp};
-        cJSON *v = oa_resp_rec_view(&view, now);
-        print(r, v ? v : resp);
-        cJSON_Delete(v);
-    } else {
+    } else if (!background) {
         srv_resp_delay(r, (unsigned)k->c->ttft_ms);
         print(r, resp);
     }
-    if (stored)
-        store(k, r, resp, stuck);
+    oa_resp_rec *rec = stored || background ? record(k, r, resp, stuck) : NULL;
+    if (background && !is_stream(k->root)) { /* answered at once, as it is now: queued */
+        cJSON *v = rec ? oa_resp_rec_view(rec, rec->created_ms) : NULL;
+        print(r, v ? v : resp);
+        cJSON_Delete(v);
+    }
+    if (rec) /* a background response is polled, store or not */
+        oa_resp_store_add(k->c->resp_store, rec);
     cJSON_Delete(resp);
 }
 

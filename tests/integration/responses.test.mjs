@@ -97,6 +97,8 @@ describe('/v1/responses', () => {
     err(await post({ model: MODEL, input: 'hi', previous_response_id: 'resp_x' }), 404, 'previous_response_id',
       /^Previous response with id 'resp_x' not found\.$/, 'previous_response_not_found');
     err(await post({ model: MODEL, input: 'hi', tool_choice: 'sometimes' }), 400, 'tool_choice', /^Invalid value: 'sometimes'/);
+    err(await post({ model: MODEL, input: 'hi', tools: [{ type: 'teleport' }] }), 400, 'tools[0].type', /^Invalid value: 'teleport'\. Supported values are: 'function'/, 'invalid_value');
+    err(await post({ model: MODEL, input: 'hi', tools: [{ type: 'function', parameters: {} }] }), 400, 'tools[0].name', /^Missing required parameter: 'tools\[0\]\.name'\.$/);
     const nf = await post({ model: 'gpt-nope', input: 'hi' });
     assert.equal(nf.status, 404);
     assert.equal(nf.body.error.code, 'model_not_found');
@@ -221,7 +223,23 @@ describe('/v1/responses', () => {
     err(await post({}, `/v1/responses/${plain.id}/cancel`), 400, null, /^Cannot cancel a synchronous response\.$/);
   });
 
-  it('/__control/reset clears the store', async () => {
+  it('many conversations at once: create, continue, read, delete in parallel', async () => {
+    await Promise.all(Array.from({ length: 24 }, async (_, i) => {
+      const a = (await post({ model: MODEL, input: `question ${i}` })).body;
+      const b = (await post({ model: MODEL, input: `follow-up ${i}`, previous_response_id: a.id })).body;
+      assert.match(b.output[0].content[0].text, new RegExp(`^Mock reply to: follow-up ${i}\\.`));
+      assert.equal((await get(`/v1/responses/${b.id}/input_items`)).body.data.length, 1);
+      assert.equal((await get(`/v1/responses/${a.id}`, 'DELETE')).status, 200);
+      assert.equal((await get(`/v1/responses/${b.id}`)).status, 200);
+    }));
+  });
+
+  it('/__control/reset clears the store, or one test\'s responses', async () => {
+    const mine = await (await fetch(`${s.url}/v1/responses`, { method: 'POST', headers: { ...AUTH, 'x-test-id': 't1' }, body: JSON.stringify({ model: MODEL, input: 'hi' }) })).json();
+    const theirs = await (await fetch(`${s.url}/v1/responses`, { method: 'POST', headers: { ...AUTH, 'x-test-id': 't2' }, body: JSON.stringify({ model: MODEL, input: 'hi' }) })).json();
+    assert.equal((await fetch(`${s.url}/__control/reset?test_id=t1`, { method: 'POST' })).status, 204);
+    assert.equal((await get(`/v1/responses/${mine.id}`)).status, 404);
+    assert.equal((await get(`/v1/responses/${theirs.id}`)).status, 200);
     const r = (await post({ model: MODEL, input: 'hi' })).body;
     assert.equal((await get(`/v1/responses/${r.id}`)).status, 200);
     assert.equal((await fetch(`${s.url}/__control/reset`, { method: 'POST' })).status, 204);
@@ -240,5 +258,21 @@ describe('/v1/responses', () => {
     assert.equal(fs.output[0].results.length, 1);
     const noResults = (await post({ model: MODEL, input: 'Find the copay', tools: [{ type: 'file_search', vector_store_ids: ['vs_1'] }] })).body;
     assert.equal(noResults.output[0].results, null);
+  });
+});
+
+describe('/v1/responses store limits', () => {
+  it('--max-responses keeps the newest; --response-ttl forgets', async () => {
+    const s = await startServer('mock_openai', ['--max-responses', '2', '--response-ttl', '1']);
+    try {
+      const create = async (input) => (await (await fetch(`${s.url}/v1/responses`, { method: 'POST', headers: AUTH, body: JSON.stringify({ model: MODEL, input }) })).json()).id;
+      const status = async (id) => (await fetch(`${s.url}/v1/responses/${id}`, { headers: AUTH })).status;
+      const [a, b, c] = [await create('one'), await create('two'), await create('three')];
+      assert.deepEqual([await status(a), await status(b), await status(c)], [404, 200, 200]);
+      await new Promise((ok) => setTimeout(ok, 1100));
+      assert.equal(await status(c), 404);
+    } finally {
+      await s.stop();
+    }
   });
 });

@@ -161,6 +161,12 @@ describe('/v1/responses streams', () => {
     assert.equal(f.status, 'failed');
     assert.equal(f.error.code, 'server_error');
     assert.equal((await (await cancel(stuck.id)).json()).status, 'cancelled');
+    // store: false is allowed in background mode; it is still polled
+    const unstored = await post({ model: MODEL, input: 'x', background: true, store: false });
+    assert.equal(unstored.status, 'queued');
+    assert.equal(unstored.store, false);
+    await new Promise((ok) => setTimeout(ok, 700));
+    assert.equal((await get(unstored.id)).status, 'completed');
     const bad = await fetch(`${s.url}/__control/faults`, { method: 'POST', body: JSON.stringify({ path: '/v1/responses', response_status: 'sideways' }) });
     assert.equal(bad.status, 400);
   });
