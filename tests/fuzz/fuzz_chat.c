@@ -6,8 +6,8 @@
  * Beyond "no crash, no leak": an accepted request names a chat model, has
  * n in 1..128, max_tokens in 0..1e6 and prompt tokens within the model's
  * context; a reply's finish reason is stop, length or tool_calls; a reply
- * cut for length fits max_tokens; JSON replies (json_object, json_schema, a
- * tool call's arguments) and the whole answer are valid JSON; every SSE
+ * cut for length fits max_tokens; JSON replies (json_object, json_schema,
+ * each tool call's arguments) and the whole answer are valid JSON; every SSE
  * event is "data: <JSON>" and the stream ends with [DONE]. A refused body
  * gets a 400 or 404 with a message. */
 #include <string.h>
@@ -15,6 +15,7 @@
 #include "fuzz_common.h"
 #include "oa_chat.h"
 #include "oa_tokens.h"
+#include "oa_tool_policy.h"
 
 static oa_ctx ctx;
 static const char id[] = "chatcmpl-00112233445566778899aabb";
@@ -34,7 +35,13 @@ static void check_reply(const oa_chat_req *q, long i)
     const char *finish = NULL;
     oa_chat_reply(q, i, &out, &finish);
     FUZZ_CHECK(finish && (!strcmp(finish, "stop") || !strcmp(finish, "length") || !strcmp(finish, "tool_calls")));
-    if (q->tool || q->schema || q->json_object)
+    for (size_t k = 0; k < oa_tool_calls_count(q); k++) { /* each call's arguments */
+        buf args = BUF_INIT;
+        FUZZ_CHECK(oa_tool_call(q, i, k, &args));
+        FUZZ_CHECK(fuzz_json_valid(args.data, args.len));
+        buf_free(&args);
+    }
+    if (!oa_tool_calls_count(q) && (q->schema || q->json_object))
         FUZZ_CHECK(fuzz_json_valid(out.data, out.len));
     if (!strcmp(finish, "length"))
         FUZZ_CHECK((long)oa_tokens_count(q->model, out.data ? out.data : "", out.len) <= q->max_tokens);
