@@ -25,6 +25,7 @@
 #include "oa_ctx.h"
 #include "oa_error.h"
 #include "faults.h"
+#include "server.h"
 
 #define IRE "invalid_request_error"
 
@@ -96,6 +97,20 @@ size_t oa_resp_events(buf *b, const cJSON *resp, long after, bool start_only);
  * chat (oa_stream.h); stream_error ends it after after_chunks events with
  * the Responses API's own error event. */
 void oa_resp_stream_fault(srv_req *r, buf *b);
+
+/* --- list pages, JSON answers --- */
+typedef struct oa_resp_page_q {
+    const char *after; /* an item id, or NULL */
+    long limit;
+    bool asc;
+} oa_resp_page_q;
+/* after, limit and order from the query; false with the 400 written. */
+bool oa_resp_page_query(srv_req *r, oa_resp_page_q *p, const char *default_order);
+/* {object: list, data, first_id, last_id, has_more}; NULL when the cursor
+ * names no item of the list. */
+cJSON *oa_resp_page(const cJSON *items, const oa_resp_page_q *p);
+/* o as the answer's body (a 500 when out of memory). */
+void oa_resp_print(srv_req *r, const cJSON *o);
 
 /* --- faults on responses --- */
 /* response_status: failed (status failed with an error) or stuck (a

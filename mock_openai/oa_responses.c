@@ -75,7 +75,7 @@ static bool read_conversation(create *k, oa_err *e)
 {
     const cJSON *prev = cJSON_GetObjectItemCaseSensitive(k->root, "previous_response_id");
     cJSON *history = NULL;
-    if (cJSON_IsString(prev) && !oa_resp_store_with(k->c->resp_store, prev->valuestring, copy_history, &history))
+    if (cJSON_IsString(prev) && !oa_resp_store_with(k->c->resp_store, prev->valuestring, false, copy_history, &history))
         return oa_fail(e, 404, IRE, "previous_response_id", "previous_response_not_found",
                        "Previous response with id '%.80s' not found.", prev->valuestring);
     k->items = oa_resp_input_items(cJSON_GetObjectItemCaseSensitive(k->root, "input"), k->c->resp_store, e);
