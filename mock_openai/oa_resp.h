@@ -35,8 +35,9 @@ void oa_resp_id(char *out, size_t n, const char *prefix);
 /* --- input items --- */
 struct oa_resp_store;
 /* input (a string or an array of items) as normalised items, each with an
- * id, item references resolved from the store; NULL with e set. */
-cJSON *oa_resp_input_items(const cJSON *input, struct oa_resp_store *s, oa_err *e);
+ * id, item references resolved from the store; NULL with e set, its param
+ * a path under param ("input", or a conversation's "items"). */
+cJSON *oa_resp_input_items(const cJSON *input, const char *param, struct oa_resp_store *s, oa_err *e);
 /* Append the chat messages for normalised items to msgs. */
 void oa_resp_input_messages(const cJSON *items, cJSON *msgs);
 
@@ -97,6 +98,15 @@ size_t oa_resp_events(buf *b, const cJSON *resp, long after, bool start_only);
  * chat (oa_stream.h); stream_error ends it after after_chunks events with
  * the Responses API's own error event. */
 void oa_resp_stream_fault(srv_req *r, buf *b);
+
+/* --- conversations --- */
+/* The request's conversation id (conversation: "conv_..." or {id}), or NULL. */
+const char *oa_resp_conv_id(const cJSON *root);
+/* A copy of the conversation's items; NULL with e set (404) when there is
+ * no such conversation. */
+cJSON *oa_resp_conv_history(struct oa_resp_store *s, const char *id, oa_err *e);
+/* Add a turn's input and output items to the conversation. */
+void oa_resp_conv_append(struct oa_resp_store *s, const char *id, const cJSON *input, const cJSON *output);
 
 /* --- list pages, JSON answers --- */
 typedef struct oa_resp_page_q {

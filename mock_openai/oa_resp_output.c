@@ -73,6 +73,9 @@ static void settings(cJSON *resp, const cJSON *root, const oa_chat_req *q, bool 
     cJSON_AddNullToObject(resp, "max_tool_calls");
     echo(resp, root, "parallel_tool_calls", cJSON_CreateTrue());
     echo(resp, root, "previous_response_id", cJSON_CreateNull());
+    const char *conv = oa_resp_conv_id(root);
+    if (conv)
+        cJSON_AddStringToObject(cJSON_AddObjectToObject(resp, "conversation"), "id", conv);
     echo(resp, root, "prompt_cache_key", cJSON_CreateNull());
     cJSON_AddItemToObject(resp, "reasoning", reasoning_echo(root, q, reasoning_model));
     echo(resp, root, "safety_identifier", cJSON_CreateNull());
