@@ -100,16 +100,33 @@ static bool read_conversation(create *k, oa_err *e)
     return true;
 }
 
+static bool too_long(const oa_err *e)
+{
+    return e->code && !strcmp(e->code, "context_length_exceeded");
+}
+
+/* truncation "auto": past the context window, the oldest items go first,
+ * as the API drops them, until the rest fits (or one is left). */
 static bool parse(create *k, oa_err *e)
 {
     if (!check_fields(k->root, e) || !read_conversation(k, e))
         return false;
-    char *chat = oa_resp_chat_body(k->root, k->conversation, &k->tools, e);
-    bool ok = chat && oa_chat_parse(k->c, chat, strlen(chat), &k->q, e);
-    if (chat && !ok)
-        oa_resp_chat_error(e);
-    cJSON_free(chat);
-    return ok;
+    const cJSON *trunc = cJSON_GetObjectItemCaseSensitive(k->root, "truncation");
+    bool drop = cJSON_IsString(trunc) && !strcmp(trunc->valuestring, "auto");
+    for (;;) {
+        char *chat = oa_resp_chat_body(k->root, k->conversation, &k->tools, e);
+        bool ok = chat && oa_chat_parse(k->c, chat, strlen(chat), &k->q, e);
+        cJSON_free(chat);
+        if (ok || !chat)
+            return ok;
+        if (!drop || !too_long(e) || cJSON_GetArraySize(k->conversation) < 2) {
+            oa_resp_chat_error(e);
+            return false;
+        }
+        oa_chat_req_free(&k->q);
+        memset(&k->tools, 0, sizeof k->tools);
+        cJSON_DeleteItemFromArray(k->conversation, 0);
+    }
 }
 
 /* The record to keep: the request's items, and the whole conversation for
