@@ -6,7 +6,24 @@
 #include <string.h>
 
 #include "oa_resp.h"
+#include "oa_logprobs.h"
 #include "oa_tool_policy.h"
+
+/* The chat engine's logprobs of the text, as entries; NULL when out of memory. */
+static cJSON *logprobs(const oa_chat_req *q, const buf *text)
+{
+    oa_lp_tokens toks;
+    if (!oa_lp_split(q->model, text->data ? text->data : "", text->len, &toks))
+        return NULL;
+    buf b = BUF_INIT;
+    oa_logprobs_chat(&b, q->seed, q->top_logprobs, text->data ? text->data : "", &toks, 0, toks.n);
+    oa_lp_tokens_free(&toks);
+    cJSON *all = b.data ? cJSON_Parse(b.data) : NULL;
+    buf_free(&b);
+    cJSON *content = cJSON_DetachItemFromObjectCaseSensitive(all, "content");
+    cJSON_Delete(all);
+    return content;
+}
 
 void oa_resp_engine_run(const oa_chat_req *q, oa_resp_gen *g)
 {
@@ -26,6 +43,8 @@ void oa_resp_engine_run(const oa_chat_req *q, oa_resp_gen *g)
         buf_free(&reply);
     else
         g->text = reply;
+    if (!n && q->logprobs)
+        g->logprobs = logprobs(q, &g->text);
 }
 
 void oa_resp_gen_free(oa_resp_gen *g)

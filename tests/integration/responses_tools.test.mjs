@@ -33,4 +33,20 @@ describe('/v1/responses with the tool policy', () => {
     const plain = await post({ model: MODEL, input: 'Tell me a story', tools: TOOLS });
     assert.equal(plain.output[0].type, 'message', 'no tool named: text');
   });
+
+  it('include message.output_text.logprobs: the same logprobs as chat, on the part, its done event and the deltas', async () => {
+    const r = await post({ model: MODEL, input: 'Why is the sky blue?', include: ['message.output_text.logprobs'], top_logprobs: 2 });
+    const chat = await (await fetch(`${s.url}/v1/chat/completions`, { method: 'POST', headers: AUTH,
+      body: JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'Why is the sky blue?' }], logprobs: true, top_logprobs: 2 }) })).json();
+    const lp = r.output[0].content[0].logprobs;
+    assert.deepEqual(lp, chat.choices[0].logprobs.content);
+    assert.equal(lp.map((t) => t.token).join(''), r.output[0].content[0].text);
+    const res = await fetch(`${s.url}/v1/responses`, { method: 'POST', headers: AUTH, body: JSON.stringify({ model: MODEL, input: 'Why is the sky blue?', include: ['message.output_text.logprobs'], top_logprobs: 2, stream: true }) });
+    const events = (await res.text()).split('\n').filter((l) => l.startsWith('data: ')).map((l) => JSON.parse(l.slice(6)));
+    const fromDeltas = events.filter((e) => e.type === 'response.output_text.delta').flatMap((e) => e.logprobs);
+    assert.deepEqual(fromDeltas, lp);
+    assert.deepEqual(events.find((e) => e.type === 'response.output_text.done').logprobs, lp);
+    const none = await post({ model: MODEL, input: 'Why is the sky blue?' });
+    assert.deepEqual(none.output[0].content[0].logprobs, []);
+  });
 });
