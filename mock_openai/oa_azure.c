@@ -7,6 +7,7 @@
 #include "json.h"
 #include "oa_azure.h"
 #include "oa_azure_internal.h"
+#include "oa_completions.h"
 #include "oa_error.h"
 #include "oa_handlers.h"
 
@@ -15,11 +16,13 @@ typedef struct azure_op {
     const char *name; /* as Azure's OperationNotSupported names it */
     srv_handler fn;
     bool embeds; /* needs an embedding model (else a chat model) */
+    bool completes; /* needs a completion model (legacy completions) */
 } azure_op;
 
-static const azure_op op_embed = {"embeddings", oa_handle_embeddings, true};
-static const azure_op op_chat = {"chatCompletion", oa_handle_chat, false};
-static const azure_op op_responses = {"responses", oa_handle_responses, false};
+static const azure_op op_embed = {"embeddings", oa_handle_embeddings, true, false};
+static const azure_op op_chat = {"chatCompletion", oa_handle_chat, false, false};
+static const azure_op op_responses = {"responses", oa_handle_responses, false, false};
+static const azure_op op_completions = {"completion", oa_handle_completions, false, true};
 
 static const char not_found_msg[] =
     "The API deployment for this resource does not exist. If you created the deployment within the last 5 minutes, "
@@ -59,7 +62,8 @@ static bool resolve(srv_req *r, const oa_ctx *c, const char *name, const azure_o
         oa_azure_error(r, 404, "DeploymentNotFound", not_found_msg);
         return false;
     }
-    if (op->embeds ? m->dims == 0 : m->context == 0) {
+    bool completion = oa_completion_model(m->id) != NULL;
+    if (op->embeds ? m->dims == 0 : op->completes ? !completion : (m->context == 0 || completion)) {
         char msg[400];
         snprintf(msg, sizeof msg,
                  "The %s operation does not work with the specified model, %.100s. Please choose different model and "
@@ -134,6 +138,7 @@ static void adapt(srv_req *r, void *ctx, const azure_op *op, bool v1_path)
 static void dep_embeddings(srv_req *r, void *ctx) { adapt(r, ctx, &op_embed, false); }
 static void dep_chat(srv_req *r, void *ctx) { adapt(r, ctx, &op_chat, false); }
 static void dep_responses(srv_req *r, void *ctx) { adapt(r, ctx, &op_responses, false); }
+static void dep_completions(srv_req *r, void *ctx) { adapt(r, ctx, &op_completions, false); }
 static void v1_embeddings(srv_req *r, void *ctx) { adapt(r, ctx, &op_embed, true); }
 static void v1_chat(srv_req *r, void *ctx) { adapt(r, ctx, &op_chat, true); }
 static void v1_responses(srv_req *r, void *ctx) { adapt(r, ctx, &op_responses, true); }
@@ -158,6 +163,7 @@ void oa_azure_routes(srv_routes *t, oa_ctx *ctx)
         {"POST", "/openai/deployments/{deployment}/embeddings", dep_embeddings, ctx},
         {"POST", "/openai/deployments/{deployment}/chat/completions", dep_chat, ctx},
         {"POST", "/openai/deployments/{deployment}/responses", dep_responses, ctx},
+        {"POST", "/openai/deployments/{deployment}/completions", dep_completions, ctx},
         {"POST", "/openai/v1/embeddings", v1_embeddings, ctx},
         {"POST", "/openai/v1/chat/completions", v1_chat, ctx},
         {"POST", "/openai/v1/responses", v1_responses, ctx},

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "oa_azure.h"
+#include "oa_completions.h"
 
 static bool add_deployment(oa_ctx *c, const char *spec, char *err, size_t errlen)
 {
@@ -48,5 +49,6 @@ const oa_model *oa_azure_model(const oa_ctx *c, const char *name)
         if (!strcmp(c->deployments[i].name, name))
             return &c->models[c->deployments[i].model];
     }
-    return oa_model_find(c, name);
+    const oa_model *m = oa_model_find(c, name);
+    return m ? m : oa_completion_model(name); /* until the catalogue lists them */
 }

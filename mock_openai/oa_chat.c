@@ -1,7 +1,6 @@
 /* POST /v1/chat/completions: one JSON answer, or server-sent events paced
  * by --ttft-ms and --tokens-per-s on the timer (no thread is held). */
 #include <cJSON.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,7 +55,7 @@ static void write_json(buf *b, chat_out *o)
         buf_printf(b, "%s{\"index\":%ld,\"message\":{\"role\":\"assistant\",\"content\":", i ? "," : "", i);
         if (oa_tool_calls_count(o->q)) {
             buf_puts(b, "null,\"refusal\":null,\"annotations\":[],");
-            o->completion_tokens += oa_tool_calls_json(b, o->q, i, false, SIZE_MAX);
+            o->completion_tokens += oa_tool_calls_json(b, o->q, i);
         } else {
             buf_json_str(b, reply.data ? reply.data : "", reply.len);
             buf_puts(b, ",\"refusal\":null,\"annotations\":[]");
@@ -154,14 +153,12 @@ static size_t write_stream(buf *b, chat_out *o)
         size_t ncalls = oa_tool_calls_count(o->q);
         chunk(b, o, i, ncalls ? "{\"role\":\"assistant\",\"content\":null,\"refusal\":null}"
                               : "{\"role\":\"assistant\",\"content\":\"\",\"refusal\":null}", NULL);
-        for (size_t k = 0; k < ncalls; k++) { /* one delta per call */
-            buf delta = BUF_INIT;
-            buf_puts(&delta, "{");
-            o->completion_tokens += oa_tool_calls_json(&delta, o->q, i, true, k);
-            buf_puts(&delta, "}");
-            chunk(b, o, i, delta.data, NULL);
-            buf_free(&delta);
-            events++;
+        for (size_t k = 0; k < ncalls; k++) { /* the call's id and name, then its arguments in pieces */
+            buf deltas = BUF_INIT;
+            o->completion_tokens += oa_tool_call_deltas(o->q, i, k, &deltas);
+            for (size_t at = 0; at < deltas.len; at += strlen(deltas.data + at) + 1, events++)
+                chunk(b, o, i, deltas.data + at, NULL);
+            buf_free(&deltas);
         }
         if (!ncalls) {
             events += content_chunks(b, o, i, &reply);

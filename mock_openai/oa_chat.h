@@ -68,7 +68,9 @@ bool oa_reply_cut(buf *out, const oa_model *model, const void *stop, long max_to
 typedef struct oa_replies oa_replies;
 oa_replies *oa_replies_load(const char *path, char *err, size_t errlen);
 void oa_replies_free(oa_replies *r);
-/* Fill q->scripted* from the first rule matching q->last_user. */
+/* Fill q->scripted* from the first rule matching q->last_user; a tool_call
+ * rule is passed over once its tool was called after that user message, or
+ * with tool_choice "none" (call after oa_chat_parse). */
 void oa_replies_apply(const oa_replies *r, oa_chat_req *q);
 
 /* The whole answer for a parsed request: a chat.completion object, or the

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <xxhash.h>
 
+#include "oa_logprobs.h"
 #include "oa_schema.h"
 #include "oa_tokens.h"
 #include "oa_tool_policy.h"
@@ -44,17 +45,13 @@ void oa_tool_call_id(const oa_chat_req *q, long choice, size_t k, char out[32])
     out[29] = '\0';
 }
 
-static size_t one_call(buf *b, const oa_chat_req *q, long choice, size_t k, bool stream)
+static size_t one_call(buf *b, const oa_chat_req *q, long choice, size_t k)
 {
     buf args = BUF_INIT;
     const char *name = oa_tool_call(q, choice, k, &args);
     char id[32];
     oa_tool_call_id(q, choice, k, id);
-    if (stream)
-        buf_printf(b, "{\"index\":%zu,", k);
-    else
-        buf_puts(b, "{");
-    buf_printf(b, "\"id\":\"%s\",\"type\":\"function\",\"function\":{\"name\":", id);
+    buf_printf(b, "{\"id\":\"%s\",\"type\":\"function\",\"function\":{\"name\":", id);
     buf_json_str(b, name, strlen(name));
     buf_puts(b, ",\"arguments\":");
     buf_json_str(b, args.data ? args.data : "", args.len);
@@ -64,16 +61,46 @@ static size_t one_call(buf *b, const oa_chat_req *q, long choice, size_t k, bool
     return tokens;
 }
 
-size_t oa_tool_calls_json(buf *b, const oa_chat_req *q, long choice, bool stream, size_t k)
+size_t oa_tool_calls_json(buf *b, const oa_chat_req *q, long choice)
 {
-    size_t n = oa_tool_calls_count(q), tokens = 0;
+    size_t tokens = 0;
     buf_puts(b, "\"tool_calls\":[");
-    for (size_t i = k < n ? k : 0; i < (k < n ? k + 1 : n); i++) {
-        if (i != k && i)
-            buf_puts(b, ",");
-        tokens += one_call(b, q, choice, i, stream);
+    for (size_t k = 0; k < oa_tool_calls_count(q); k++) {
+        buf_puts(b, k ? "," : "");
+        tokens += one_call(b, q, choice, k);
     }
     buf_puts(b, "]");
+    return tokens;
+}
+
+/* As the real API streams a call: its id and name with empty arguments,
+ * then the arguments a token a delta. */
+size_t oa_tool_call_deltas(const oa_chat_req *q, long choice, size_t k, buf *out)
+{
+    buf args = BUF_INIT;
+    const char *name = oa_tool_call(q, choice, k, &args);
+    const char *text = args.data ? args.data : "";
+    char id[32];
+    oa_tool_call_id(q, choice, k, id);
+    buf_printf(out, "{\"tool_calls\":[{\"index\":%zu,\"id\":\"%s\",\"type\":\"function\",\"function\":{\"name\":", k, id);
+    buf_json_str(out, name, strlen(name));
+    buf_puts(out, ",\"arguments\":\"\"}}]}");
+    buf_append(out, "", 1);
+    oa_lp_tokens toks;
+    if (!oa_lp_split(q->model, text, args.len, &toks)) { /* no memory: the arguments whole */
+        toks.n = 1;
+        toks.end = NULL;
+    }
+    for (size_t i = 0; i < toks.n; i++) {
+        size_t from = toks.end ? oa_lp_start(&toks, i) : 0, to = toks.end ? toks.end[i] : args.len;
+        buf_printf(out, "{\"tool_calls\":[{\"index\":%zu,\"function\":{\"arguments\":", k);
+        buf_json_str(out, text + from, to - from);
+        buf_puts(out, "}}]}");
+        buf_append(out, "", 1);
+    }
+    oa_lp_tokens_free(&toks);
+    size_t tokens = oa_tokens_count(q->model, text, args.len);
+    buf_free(&args);
     return tokens;
 }
 

@@ -55,8 +55,12 @@ const char *oa_tool_call(const oa_chat_req *q, long choice, size_t k, buf *args)
 /* Call k's id ("call_" + 24 characters) into out. */
 void oa_tool_call_id(const oa_chat_req *q, long choice, size_t k, char out[32]);
 
-/* "tool_calls":[...] of choice's message, or of one stream delta (call k
- * alone, with its index) when k < count; returns the arguments' tokens. */
-size_t oa_tool_calls_json(buf *b, const oa_chat_req *q, long choice, bool stream, size_t k);
+/* "tool_calls":[...] of choice's message; returns the arguments' tokens. */
+size_t oa_tool_calls_json(buf *b, const oa_chat_req *q, long choice);
+
+/* Call k's stream deltas into out, each a JSON object ending in a NUL:
+ * the id and name with empty arguments, then the arguments a token a
+ * delta. Returns the arguments' tokens. */
+size_t oa_tool_call_deltas(const oa_chat_req *q, long choice, size_t k, buf *out);
 
 #endif

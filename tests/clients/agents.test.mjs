@@ -123,6 +123,7 @@ describe('agent loops end', () => {
     let acc;
     for await (const chunk of streamed) acc = acc ? acc.concat(chunk) : chunk;
     assert.deepEqual(acc.tool_calls.map((t) => t.name), ['get_weather', 'get_local_time']);
+    assert.equal(typeof acc.tool_calls[0].args.city, 'string'); // the argument pieces joined
   });
 });
 

@@ -48,21 +48,6 @@ static void check_reply(const oa_chat_req *q, long i)
     buf_free(&out);
 }
 
-/* Each event "data: {...}\n\n" holds one JSON object; the last is [DONE]. */
-static void check_stream(const buf *b)
-{
-    FUZZ_CHECK(b->data && b->len >= 14 && !strcmp(b->data + b->len - 14, "data: [DONE]\n\n"));
-    for (const char *p = b->data; p < b->data + b->len - 14;) {
-        const char *end = strstr(p, "\n\n");
-        FUZZ_CHECK(end && !strncmp(p, "data: ", 6));
-        size_t n = (size_t)(end - p) - 6;
-        char *event = fuzz_cstr((const unsigned char *)p + 6, n);
-        FUZZ_CHECK(fuzz_json_valid(event, n));
-        free(event);
-        p = end + 2;
-    }
-}
-
 static void check_accepted(const oa_chat_req *q)
 {
     FUZZ_CHECK(q->model && q->model->context > 0 && q->model->dims == 0);
@@ -79,7 +64,7 @@ static void check_accepted(const oa_chat_req *q)
     FUZZ_CHECK(fuzz_json_valid(b.data, b.len));
     buf_clear(&b);
     oa_chat_sse(&b, q, id, 1700000000);
-    check_stream(&b);
+    fuzz_sse_check(&b);
     buf_free(&b);
 }
 

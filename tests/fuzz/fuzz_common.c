@@ -156,3 +156,17 @@ bool fuzz_json_valid(const char *text, size_t len)
     cJSON_Delete(j);
     return j != NULL;
 }
+
+void fuzz_sse_check(const buf *b)
+{
+    FUZZ_CHECK(b->data && b->len >= 14 && !strcmp(b->data + b->len - 14, "data: [DONE]\n\n"));
+    for (const char *p = b->data; p < b->data + b->len - 14;) {
+        const char *end = strstr(p, "\n\n");
+        FUZZ_CHECK(end && !strncmp(p, "data: ", 6));
+        size_t n = (size_t)(end - p) - 6;
+        char *event = fuzz_cstr((const unsigned char *)p + 6, n);
+        FUZZ_CHECK(fuzz_json_valid(event, n));
+        free(event);
+        p = end + 2;
+    }
+}

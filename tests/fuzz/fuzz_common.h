@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "buf.h"
 #include "srv_internal.h"
 
 /* A failed property is a finding: report it the way a sanitizer would, and
@@ -55,5 +56,9 @@ const char *fuzz_query_get(const char *name);
 
 /* Is text[0..len) one whole JSON value? text[len] must be its NUL (as a buf's is). */
 bool fuzz_json_valid(const char *text, size_t len);
+
+/* A server-sent event stream as mock_openai writes it: each event
+ * "data: {...}\n\n" holds one JSON value, the last is "data: [DONE]". */
+void fuzz_sse_check(const buf *b);
 
 #endif

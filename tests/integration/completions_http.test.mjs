@@ -146,3 +146,31 @@ describe('/v1/completions pacing', () => {
     }
   });
 });
+
+describe('/v1/completions on Azure', () => {
+  const KEY = { 'api-key': 'k', 'content-type': 'application/json' };
+  it('a deployment path serves a completion model; other kinds are OperationNotSupported', async () => {
+    const s = await startServer('mock_openai');
+    try {
+      const post = (path, body) => fetch(`${s.url}${path}`, { method: 'POST', headers: KEY, body: JSON.stringify(body) });
+      const ok = await post('/openai/deployments/gpt-3.5-turbo-instruct/completions?api-version=2024-10-21', { prompt: 'Hello', max_tokens: 3 });
+      assert.equal(ok.status, 200);
+      const body = await ok.json();
+      assert.equal(body.object, 'text_completion');
+      assert.equal(body.model, MODEL);
+      assert.equal(body.usage.completion_tokens, 3);
+      const chatModel = await post('/openai/deployments/gpt-4o-mini/completions?api-version=2024-10-21', { prompt: 'Hello' });
+      assert.equal(chatModel.status, 400);
+      const e1 = (await chatModel.json()).error;
+      assert.equal(e1.code, 'OperationNotSupported');
+      assert.match(e1.message, /^The completion operation does not work with the specified model, gpt-4o-mini\./);
+      const onChat = await post('/openai/deployments/gpt-3.5-turbo-instruct/chat/completions?api-version=2024-10-21', { messages: [{ role: 'user', content: 'x' }] });
+      assert.equal(onChat.status, 400);
+      assert.match((await onChat.json()).error.message, /^The chatCompletion operation does not work with the specified model, gpt-3.5-turbo-instruct\./);
+      const noVersion = await post('/openai/deployments/gpt-3.5-turbo-instruct/completions', { prompt: 'Hello' });
+      assert.equal(noVersion.status, 404);
+    } finally {
+      await s.stop();
+    }
+  });
+});

@@ -246,6 +246,15 @@ async function openai() {
   await expect('chat tool call', 200, 'POST', '/v1/chat/completions', { body: { model: 'gpt-4o-mini', messages: msgs, tool_choice: 'required',
     tools: [{ type: 'function', function: { name: 'lookup', parameters: { type: 'object', properties: { q: { type: 'string' }, n: { type: 'integer' } } } } }] } },
   (r) => (r.json().choices[0].message.tool_calls?.length ? null : 'no tool call'));
+  const weather = [{ type: 'function', function: { name: 'get_weather', description: 'Current weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }];
+  await expect('chat auto tool calls', 200, 'POST', '/v1/chat/completions', { body: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'weather in Oslo?' }], tools: weather, stream: true } });
+  await expect('chat after a tool result', 200, 'POST', '/v1/chat/completions', { body: { model: 'gpt-4o-mini', tools: weather, messages: [{ role: 'user', content: 'weather in Oslo?' },
+    { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{}' } }] }, { role: 'tool', tool_call_id: 'call_1', content: 'sunny' }] } },
+  (r) => (r.json().choices[0].message.content.includes('sunny') ? null : 'no quote'));
+  await expect('chat logprobs, streamed', 200, 'POST', '/v1/chat/completions', { body: { model: 'gpt-4o-mini', messages: msgs, logprobs: true, top_logprobs: 3, stream: true } });
+  await expect('completions', 200, 'POST', '/v1/completions', { body: { model: 'gpt-3.5-turbo-instruct', prompt: ['Hello', [15339, 1917]], n: 2, echo: true, logprobs: 2 } });
+  await expect('completions stream', 200, 'POST', '/v1/completions', { body: { model: 'davinci-002', prompt: 'Hello', stream: true, logprobs: 1, stream_options: { include_usage: true } } });
+  await expect('completions chat model', 404, 'POST', '/v1/completions', { body: { model: 'gpt-4o-mini', prompt: 'x' } });
   await expect('chat stream', 200, 'POST', '/v1/chat/completions', { body: { model: 'gpt-4o-mini', messages: msgs, stream: true, stream_options: { include_usage: true } } },
     (r) => (r.text.endsWith('data: [DONE]\n\n') ? null : 'no [DONE]'));
   await expect('chat stream paced', 200, 'POST', '/v1/chat/completions', { body: { model: 'gpt-3.5-turbo', messages: msgs, stream: true }, headers: { 'x-mock-fault': 'delay_ms=10' } });
