@@ -60,6 +60,8 @@ typedef struct oa_ctx {
     oa_deployment deployments[OA_MAX_DEPLOYMENTS]; /* --azure-deployment NAME=MODEL */
     size_t ndeployments;
     struct oa_embed_cache *embed_cache; /* --embed-cache; NULL when off. Thread-safe itself */
+    struct oa_resp_store *resp_store;   /* stored responses (oa_resp_store.h). Thread-safe itself */
+    long background_ms;                 /* responses: how long a background response takes */
 } oa_ctx;
 
 /* Register the built-in catalogue (oa_catalog.json), then each --model

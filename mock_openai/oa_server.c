@@ -13,6 +13,8 @@
 #include "oa_handlers.h"
 #include "oa_ratelimit.h"
 #include "oa_record.h"
+#include "oa_resp.h"
+#include "oa_resp_store.h"
 
 /* The server's own parts; the common ones are in base. */
 typedef struct oa_server {
@@ -28,6 +30,7 @@ typedef struct oa_server {
     oa_replies *replies;
     oa_rec_config rec_cfg; /* --record and its companions (oa_record.h) */
     oa_rec *rec;
+    long max_responses, response_ttl_s; /* the Responses store */
 } oa_server;
 
 /* The old mock's knobs, as rules on the embeddings path: seconds of delay
@@ -74,7 +77,7 @@ static bool fault_fields(faults *f)
 {
     return faults_add_kind(f, "stream_cut") && faults_add_kind(f, "stream_error") &&
            faults_add_kind(f, "content_filter") &&
-           faults_add_field(f, "after_chunks", check_chunks);
+           faults_add_field(f, "after_chunks", check_chunks) && oa_resp_fault_fields(f);
 }
 
 static size_t options(mock_server *m, cli_opt *out, size_t cap)
@@ -104,6 +107,11 @@ static size_t options(mock_server *m, cli_opt *out, size_t cap)
         {"quota-exhausted", "MOCK_QUOTA_EXHAUSTED", CLI_BOOL, &o->quota_exhausted,
          "answer every embeddings and chat call with 429 insufficient_quota", 0, 0},
         OA_REC_OPTIONS(o->rec_cfg),
+        {"max-responses", "MOCK_MAX_RESPONSES", CLI_INT, &o->max_responses,
+         "responses: stored responses kept (when full the oldest goes)", 1, 10000000},
+        {"response-ttl", "MOCK_RESPONSE_TTL", CLI_INT, &o->response_ttl_s, "responses: seconds a stored response is kept", 1, 31536000},
+        {"background-ms", "MOCK_BACKGROUND_MS", CLI_INT, &ctx->background_ms,
+         "responses: time a background response takes (a third queued, then in progress)", 0, 86400000},
     };
     return MOCK_SERVER_OPTIONS(out, cap, opts);
 }
@@ -123,6 +131,7 @@ static void routes(oa_server *o)
         {"POST", "/__control/ratelimit", oa_handle_ratelimit_set, ctx, NULL, SRV_ROUTE_CONTROL},
     };
     SRV_ROUTES_ADD_ALL(&o->base.routes, own);
+    oa_resp_routes(&o->base.routes, ctx);
     oa_azure_routes(&o->base.routes, ctx);
 }
 
@@ -140,8 +149,10 @@ static int build(mock_server *m, char *err, size_t errlen)
     o->ctx.replies = o->replies;
     o->ctx.rl = oa_ratelimit_new(o->rpm, o->tpm, o->quota_exhausted);
     o->ctx.embed_cache = o->embed_cache > 0 ? oa_embed_cache_new((size_t)o->embed_cache) : NULL;
-    if (!o->ctx.rl || (o->embed_cache > 0 && !o->ctx.embed_cache) ||
-        !control_on_reset(m->ctl, oa_ratelimit_reset, o->ctx.rl))
+    o->ctx.resp_store = oa_resp_store_new((size_t)o->max_responses, (uint64_t)o->response_ttl_s * 1000);
+    if (!o->ctx.rl || (o->embed_cache > 0 && !o->ctx.embed_cache) || !o->ctx.resp_store ||
+        !control_on_reset(m->ctl, oa_ratelimit_reset, o->ctx.rl) ||
+        !control_on_reset(m->ctl, oa_resp_store_clear, o->ctx.resp_store))
         return 1;
     o->rec = oa_rec_new(&o->rec_cfg, &o->ctx, err, errlen);
     if (!o->rec && *err)
@@ -156,6 +167,7 @@ static void free_own(mock_server *m)
     oa_server *o = (oa_server *)m;
     oa_ratelimit_free(o->ctx.rl);
     oa_embed_cache_free(o->ctx.embed_cache);
+    oa_resp_store_free(o->ctx.resp_store);
     oa_replies_free(o->replies);
     oa_rec_free(o->rec);
     cli_list_free(&o->models);
@@ -164,7 +176,11 @@ static void free_own(mock_server *m)
 
 static void defaults(mock_server *m)
 {
-    ((oa_server *)m)->embed_cache = OA_EMBED_CACHE_DEFAULT; /* the rest starts at zero */
+    oa_server *o = (oa_server *)m;
+    o->embed_cache = OA_EMBED_CACHE_DEFAULT; /* the rest starts at zero */
+    o->max_responses = 10000;
+    o->response_ttl_s = 3600;
+    o->ctx.background_ms = 2000;
 }
 
 /* OpenAI's headers on every response. */
