@@ -6,12 +6,14 @@
 #include <string.h>
 #include <time.h>
 
+#include "oa_catalog.h"
 #include "oa_chat.h"
 #include "oa_azure.h"
 #include "oa_handlers.h"
 #include "oa_ratelimit.h"
 #include "oa_stream.h"
 #include "oa_tokens.h"
+#include "reqid.h"
 
 typedef struct chat_out {
     const oa_chat_req *q;
@@ -19,7 +21,16 @@ typedef struct chat_out {
     long created;
     size_t completion_tokens;
     bool azure; /* Azure's content filter annotations too */
+    char fingerprint[OA_FINGERPRINT_SIZE];
 } chat_out;
+
+/* "model":"<snapshot>" as answers name it (the dated id, like the real API). */
+static void model_field(buf *b, const chat_out *o)
+{
+    const char *snap = o->q->model->snapshot;
+    buf_puts(b, "\"model\":");
+    buf_json_str(b, snap, strlen(snap));
+}
 
 static bool calls_tool(const oa_chat_req *q)
 {
@@ -45,16 +56,22 @@ static void tool_calls(buf *b, const chat_out *o, long i, const buf *args, bool 
     buf_puts(b, "}}]");
 }
 
+/* Reasoning tokens are spent by each choice and counted as completion tokens. */
 static void usage(buf *b, const chat_out *o)
 {
-    buf_printf(b, "\"usage\":{\"prompt_tokens\":%zu,\"completion_tokens\":%zu,\"total_tokens\":%zu}",
-               o->q->prompt_tokens, o->completion_tokens, o->q->prompt_tokens + o->completion_tokens);
+    size_t reasoning = (size_t)o->q->reasoning_tokens * (size_t)o->q->n;
+    size_t completion = o->completion_tokens + reasoning;
+    buf_printf(b, "\"usage\":{\"prompt_tokens\":%zu,\"completion_tokens\":%zu,\"total_tokens\":%zu,"
+                  "\"prompt_tokens_details\":{\"cached_tokens\":0,\"audio_tokens\":0},"
+                  "\"completion_tokens_details\":{\"reasoning_tokens\":%zu,\"audio_tokens\":0,"
+                  "\"accepted_prediction_tokens\":0,\"rejected_prediction_tokens\":0}}",
+               o->q->prompt_tokens, completion, o->q->prompt_tokens + completion, reasoning);
 }
 
 static void write_json(buf *b, chat_out *o)
 {
-    buf_printf(b, "{\"id\":\"%s\",\"object\":\"chat.completion\",\"created\":%ld,\"model\":", o->id, o->created);
-    buf_json_str(b, o->q->model->id, strlen(o->q->model->id));
+    buf_printf(b, "{\"id\":\"%s\",\"object\":\"chat.completion\",\"created\":%ld,", o->id, o->created);
+    model_field(b, o);
     buf_puts(b, ",\"choices\":[");
     for (long i = 0; i < o->q->n; i++) {
         buf reply = BUF_INIT;
@@ -83,17 +100,17 @@ static void write_json(buf *b, chat_out *o)
         buf_puts(b, ",");
     }
     usage(b, o);
-    buf_puts(b, ",\"service_tier\":\"default\",\"system_fingerprint\":null}");
+    buf_printf(b, ",\"service_tier\":\"default\",\"system_fingerprint\":\"%s\"}", o->fingerprint);
 }
 
 /* One "data: {chunk}\n\n" event; delta is the JSON of the delta object. */
 static void chunk(buf *b, const chat_out *o, long i, const char *delta, const char *finish)
 {
-    buf_printf(b, "data: {\"id\":\"%s\",\"object\":\"chat.completion.chunk\",\"created\":%ld,\"model\":", o->id, o->created);
-    buf_json_str(b, o->q->model->id, strlen(o->q->model->id));
-    buf_printf(b, ",\"service_tier\":\"default\",\"system_fingerprint\":null,\"choices\":[{\"index\":%ld,\"delta\":%s,"
+    buf_printf(b, "data: {\"id\":\"%s\",\"object\":\"chat.completion.chunk\",\"created\":%ld,", o->id, o->created);
+    model_field(b, o);
+    buf_printf(b, ",\"service_tier\":\"default\",\"system_fingerprint\":\"%s\",\"choices\":[{\"index\":%ld,\"delta\":%s,"
                   "\"logprobs\":null,\"finish_reason\":",
-               i, delta);
+               o->fingerprint, i, delta);
     buf_puts(b, finish ? "\"" : "null");
     if (finish)
         buf_printf(b, "%s\"", finish);
@@ -158,9 +175,9 @@ static size_t write_stream(buf *b, chat_out *o)
         buf_free(&reply);
     }
     if (o->q->include_usage) {
-        buf_printf(b, "data: {\"id\":\"%s\",\"object\":\"chat.completion.chunk\",\"created\":%ld,\"model\":", o->id, o->created);
-        buf_json_str(b, o->q->model->id, strlen(o->q->model->id));
-        buf_puts(b, ",\"service_tier\":\"default\",\"system_fingerprint\":null,\"choices\":[],");
+        buf_printf(b, "data: {\"id\":\"%s\",\"object\":\"chat.completion.chunk\",\"created\":%ld,", o->id, o->created);
+        model_field(b, o);
+        buf_printf(b, ",\"service_tier\":\"default\",\"system_fingerprint\":\"%s\",\"choices\":[],", o->fingerprint);
         usage(b, o);
         buf_puts(b, "}\n\n");
     }
@@ -172,11 +189,11 @@ static size_t write_stream(buf *b, chat_out *o)
  * filter caught it, with finish_reason "content_filter", then [DONE]. */
 static void filtered_end(buf *b, const chat_out *o)
 {
-    buf_printf(b, "data: {\"id\":\"%s\",\"object\":\"chat.completion.chunk\",\"created\":%ld,\"model\":", o->id,
-               o->created);
-    buf_json_str(b, o->q->model->id, strlen(o->q->model->id));
-    buf_puts(b, ",\"system_fingerprint\":null,\"choices\":[{\"index\":0,\"delta\":{},\"logprobs\":null,"
-                "\"finish_reason\":\"content_filter\",\"content_filter_results\":");
+    buf_printf(b, "data: {\"id\":\"%s\",\"object\":\"chat.completion.chunk\",\"created\":%ld,", o->id, o->created);
+    model_field(b, o);
+    buf_printf(b, ",\"system_fingerprint\":\"%s\",\"choices\":[{\"index\":0,\"delta\":{},\"logprobs\":null,"
+                  "\"finish_reason\":\"content_filter\",\"content_filter_results\":",
+               o->fingerprint);
     oa_azure_filter_results(b, true);
     buf_puts(b, "}]}\n\ndata: [DONE]\n\n");
 }
@@ -186,18 +203,35 @@ static void filtered(buf *b, const void *o)
     filtered_end(b, o);
 }
 
+/* The fields every answer of q shares. */
+static void chat_out_init(chat_out *o, const oa_chat_req *q, const char *id, long created, bool azure)
+{
+    *o = (chat_out){.q = q, .created = created, .azure = azure};
+    snprintf(o->id, sizeof o->id, "%s", id);
+    oa_model_fingerprint(q->model, o->fingerprint);
+}
+
 void oa_chat_json(buf *b, const oa_chat_req *q, const char *id, long created)
 {
-    chat_out o = {q, "", created, 0, false};
-    snprintf(o.id, sizeof o.id, "%s", id);
+    chat_out o;
+    chat_out_init(&o, q, id, created, false);
     write_json(b, &o);
 }
 
 size_t oa_chat_sse(buf *b, const oa_chat_req *q, const char *id, long created)
 {
-    chat_out o = {q, "", created, 0, false};
-    snprintf(o.id, sizeof o.id, "%s", id);
+    chat_out o;
+    chat_out_init(&o, q, id, created, false);
     return write_stream(b, &o);
+}
+
+/* A fresh id per call, as the real API gives ("chatcmpl-" and 29
+ * characters); the content stays deterministic, the id does not. */
+void oa_chat_new_id(char out[40])
+{
+    char rid[REQID_LEN + 1];
+    reqid_next(rid);
+    snprintf(out, 40, "chatcmpl-%.29s", rid + 4);
 }
 
 void oa_handle_chat(srv_req *r, void *ctx)
@@ -214,12 +248,11 @@ void oa_handle_chat(srv_req *r, void *ctx)
     } else if (oa_ratelimit_take(c->rl, r, q.model->id, q.prompt_tokens)) {
         oa_replies_apply(c->replies, &q);
         char id[40];
-        snprintf(id, sizeof id, "chatcmpl-%016llx%08llx", (unsigned long long)q.seed,
-                 (unsigned long long)(q.seed >> 17) & 0xffffffffULL);
+        oa_chat_new_id(id);
         buf *b = srv_resp_body(r);
-        chat_out o = {&q, "", (long)time(NULL), 0, oa_azure_request(r)};
-        snprintf(o.id, sizeof o.id, "%s", id);
-        srv_resp_header(r, "openai-model", q.model->id);
+        chat_out o;
+        chat_out_init(&o, &q, id, (long)time(NULL), oa_azure_request(r));
+        srv_resp_header(r, "openai-model", q.model->snapshot);
         /* --ttft-ms: the model's time to its first token, streamed or not;
          * a fault's delay comes on top (srv_resp_delay adds). */
         srv_resp_delay(r, (unsigned)c->ttft_ms);

@@ -34,6 +34,10 @@ typedef struct oa_chat_req {
     const char *scripted;     /* a --replies text for this conversation, or NULL */
     const char *scripted_tool; /* a --replies tool call: its name... */
     const char *scripted_args; /* ...and its arguments (JSON text) */
+    /* Reasoning models (oa_chat_check.c): the effort in force, and the
+     * hidden tokens each choice spends before its text (in usage). */
+    oa_effort effort;
+    long reasoning_tokens;
 } oa_chat_req;
 
 bool oa_chat_parse(const oa_ctx *c, const char *body, size_t len, oa_chat_req *q, oa_err *e);
@@ -57,5 +61,8 @@ void oa_replies_apply(const oa_replies *r, oa_chat_req *q);
  * oa_chat_sse returns the number of content events. */
 void oa_chat_json(buf *b, const oa_chat_req *q, const char *id, long created);
 size_t oa_chat_sse(buf *b, const oa_chat_req *q, const char *id, long created);
+
+/* A new "chatcmpl-..." id, different on every call. */
+void oa_chat_new_id(char out[40]);
 
 #endif

@@ -6,7 +6,9 @@
 #include <xxhash.h>
 
 #include "json.h"
+#include "oa_catalog.h"
 #include "oa_chat.h"
+#include "oa_chat_check.h"
 #include "oa_embed_req.h"
 #include "oa_schema.h"
 #include "oa_tokens.h"
@@ -18,7 +20,8 @@ static const char *const known_fields[] = {
     "user", "stream", "stream_options", "response_format", "tools", "tool_choice", "frequency_penalty",
     "presence_penalty", "logit_bias", "logprobs", "top_logprobs", "parallel_tool_calls", "store", "metadata",
     "modalities", "reasoning_effort", "service_tier", "prediction", "audio", "functions", "function_call",
-    "web_search_options", "verbosity", "prompt_cache_key", "safety_identifier"};
+    "web_search_options", "verbosity", "prompt_cache_key", "safety_identifier", "prompt_cache_retention",
+    "prompt_cache_options", "moderation"};
 
 /* The text of a message's content: a string, or the text parts. */
 static void content_text(const cJSON *content, buf *out)
@@ -118,9 +121,14 @@ static bool read_int(const cJSON *root, const char *name, long lo, long hi, long
     if (!oa_json_is_int(v, -HUGE_VAL, HUGE_VAL)) /* a huge integer is a value error below, not a type error */
         return oa_fail(e, 400, IRE, name, "invalid_type", "Invalid type for '%s': expected an integer, but got %s instead.",
                        name, oa_json_type_name(v));
-    if (v->valuedouble < lo || v->valuedouble > hi)
-        return oa_fail(e, 400, IRE, name, "invalid_value", "Invalid '%s': expected a value from %ld to %ld, but got %.0f instead.",
-                       name, lo, hi, v->valuedouble);
+    if (v->valuedouble < lo)
+        return oa_fail(e, 400, IRE, name, "integer_below_min_value",
+                       "Invalid '%s': integer below minimum value. Expected a value >= %ld, but got %.0f instead.", name, lo,
+                       v->valuedouble);
+    if (v->valuedouble > hi)
+        return oa_fail(e, 400, IRE, name, "integer_above_max_value",
+                       "Invalid '%s': integer above maximum value. Expected a value <= %ld, but got %.0f instead.", name, hi,
+                       v->valuedouble);
     *out = (long)v->valuedouble;
     return true;
 }
@@ -263,13 +271,14 @@ bool oa_chat_parse(const oa_ctx *c, const char *body, size_t len, oa_chat_req *q
     if (!cJSON_IsString(m))
         return oa_fail(e, 400, IRE, NULL, NULL, "you must provide a model parameter");
     q->model = oa_model_find(c, m->valuestring);
-    if (!q->model || q->model->context == 0)
+    if (!oa_model_is_chat(q->model))
         return oa_fail(e, 404, IRE, NULL, "model_not_found",
                        "The model `%.300s` does not exist or you do not have access to it.", m->valuestring);
     const cJSON *msgs = cJSON_GetObjectItemCaseSensitive(root, "messages");
     long mt = 0, mct = 0, seed = 0;
-    if (!check_messages(msgs, q, e) || !read_int(root, "max_tokens", 1, 1000000, &mt, e) ||
-        !read_int(root, "max_completion_tokens", 1, 1000000, &mct, e) || !read_int(root, "n", 1, 128, &q->n, e) ||
+    if (!check_messages(msgs, q, e) || !read_int(root, "max_tokens", 1, 2147483647L, &mt, e) ||
+        !read_int(root, "max_completion_tokens", 1, 2147483647L, &mct, e) || !oa_chat_check_params(root, q, e) ||
+        !oa_chat_check_tool_turns(msgs, e) ||
         !read_int(root, "seed", -9223372036854775807L, 9223372036854775807L, &seed, e) || !read_tools(root, q, e) ||
         !read_format(root, q, e))
         return false;
@@ -279,8 +288,9 @@ bool oa_chat_parse(const oa_ctx *c, const char *body, size_t len, oa_chat_req *q
                        "tokens. Please reduce the length of the messages.",
                        q->model->context, q->prompt_tokens);
     q->last_user = last_user_text(msgs);
-    q->max_tokens = mct ? mct : mt;
     q->seed ^= (uint64_t)seed * 0x9e3779b97f4a7c15ULL ^ XXH3_64bits(q->model->id, strlen(q->model->id));
+    if (!oa_chat_check_limits(q, mt, mct, e))
+        return false;
     q->stream = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "stream"));
     const cJSON *stop = cJSON_GetObjectItemCaseSensitive(root, "stop");
     q->stop = cJSON_IsString(stop) || cJSON_IsArray(stop) ? stop : NULL;

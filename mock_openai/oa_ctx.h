@@ -10,17 +10,34 @@
 #include "cli.h"
 #include "oa_bpe.h"
 
-#define OA_MAX_MODELS 64
+#define OA_MAX_MODELS 256 /* the catalogue has ~100; room for --models and --model */
 #define OA_MAX_DEPLOYMENTS 64
 
+/* What a model serves: chat completions (plain or reasoning), embeddings,
+ * or the legacy completions endpoint. */
+typedef enum oa_model_kind { OA_KIND_CHAT, OA_KIND_REASONING, OA_KIND_EMBEDDING, OA_KIND_COMPLETION } oa_model_kind;
+
+/* reasoning_effort values, weakest first (the order reasoning tokens grow in). */
+typedef enum oa_effort {
+    OA_EFFORT_NONE, OA_EFFORT_MINIMAL, OA_EFFORT_LOW, OA_EFFORT_MEDIUM, OA_EFFORT_HIGH, OA_EFFORT_XHIGH, OA_EFFORT_MAX,
+    OA_EFFORT_COUNT
+} oa_effort;
+
+/* One catalogue entry (oa_catalog.json, --models FILE, --model SPEC). */
 typedef struct oa_model {
     char id[96];
-    unsigned dims;         /* embedding size; 0 for chat models */
-    long context;          /* chat models: context window in tokens; 0 for embedding models */
-    bool shortenable; /* accepts the `dimensions` parameter */
+    char snapshot[96];     /* the dated id answers carry in `model` (the id itself for a snapshot) */
+    oa_model_kind kind;
+    unsigned dims;         /* embedding size; 0 for other kinds */
+    long context;          /* context window in tokens; 0 for embedding models */
+    long max_output;       /* most completion tokens one answer may have */
+    bool shortenable;      /* accepts the `dimensions` parameter */
     long created;
-    const char *owned_by;
+    char owned_by[32];
     oa_bpe_enc enc;        /* the tokenizer its counts use */
+    unsigned efforts;      /* reasoning: bit (1u << oa_effort) per reasoning_effort accepted; 0 = refused */
+    oa_effort default_effort; /* reasoning: the effort when the request names none */
+    bool verbosity;        /* accepts verbosity low and high (every chat model accepts medium) */
 } oa_model;
 
 /* An Azure deployment: a name callers put in the URL (or the v1 body's
@@ -47,9 +64,9 @@ typedef struct oa_ctx {
     long background_ms;                 /* responses: how long a background response takes */
 } oa_ctx;
 
-/* Register the built-in models, then each "NAME:DIMS" of extra (a new
- * text-embedding-3-style model, or a new size for a known one). False with
- * a message in err for a malformed entry. */
+/* Register the built-in catalogue (oa_catalog.json), then each --model
+ * SPEC of extra (see oa_catalog.h). False with a message in err for a
+ * malformed entry. */
 bool oa_ctx_models(oa_ctx *c, const cli_list *extra, char *err, size_t errlen);
 
 const oa_model *oa_model_find(const oa_ctx *c, const char *id);

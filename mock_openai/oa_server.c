@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "oa_azure.h"
+#include "oa_catalog.h"
 #include "oa_chat.h"
 #include "oa_ctx.h"
 #include "oa_embed_cache.h"
@@ -18,6 +19,7 @@
 typedef struct oa_server {
     mock_server base;
     cli_list models;
+    const char *models_file; /* --models FILE */
     cli_list deployments; /* Azure: NAME=MODEL */
     oa_ctx ctx;
     long rpm, tpm;
@@ -84,7 +86,10 @@ static size_t options(mock_server *m, cli_opt *out, size_t cap)
          "compatibility switch for old mocks' callers: accept requests with no Authorization header at all "
          "(the real API answers 401; a wrong or empty key is still refused)", 0, 0},
         {"model", "MOCK_MODELS", CLI_LIST, &o->models,
-         "add an embedding model or resize one, NAME:DIMS (repeatable; env: comma-separated)", 0, 0},
+         "add or change a model: NAME:DIMS (embeddings), NAME:KIND[:CONTEXT[:MAX_OUTPUT]] with KIND chat, "
+         "reasoning, embedding or completion (repeatable; env: comma-separated)", 0, 0},
+        {"models", "MOCK_MODELS_FILE", CLI_STR, &o->models_file,
+         "a JSON list of model entries that add to or override the catalogue (see README, Models)", 0, 0},
         {"rpm", "MOCK_RPM", CLI_INT, &o->rpm, "requests per minute per API key, enforced with 429s (0 = no limit)", 0, 1e12},
         {"tpm", "MOCK_TPM", CLI_INT, &o->tpm, "tokens per minute per API key, enforced with 429s (0 = no limit)", 0, 1e12},
         {"replies", "MOCK_REPLIES", CLI_STR, &o->replies_file,
@@ -134,7 +139,7 @@ static int build(mock_server *m, char *err, size_t errlen)
     oa_server *o = (oa_server *)m;
     o->ctx.api_keys = &m->c.api_keys;
     o->ctx.ctl = m->ctl;
-    if (!oa_ctx_models(&o->ctx, &o->models, err, errlen) ||
+    if (!oa_ctx_models_from(&o->ctx, o->models_file, &o->models, err, errlen) ||
         !oa_azure_deployments(&o->ctx, &o->deployments, err, errlen))
         return 2;
     if (o->replies_file && *o->replies_file && !(o->replies = oa_replies_load(o->replies_file, err, errlen)))

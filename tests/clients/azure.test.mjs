@@ -37,7 +37,7 @@ describe('Azure clients', () => {
     const { data, response } = await azure('prod-chat').chat.completions
       .create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'Summarise the plan' }] })
       .withResponse();
-    assert.equal(data.model, 'gpt-4o-mini');
+    assert.equal(data.model, 'gpt-4o-mini-2024-07-18'); // the deployment's model, as its dated snapshot;
     assert.match(data.choices[0].message.content, /^Mock reply to: Summarise the plan\./);
     assert.equal(data.choices[0].content_filter_results.hate.filtered, false);
     assert.equal(data.prompt_filter_results[0].prompt_index, 0);
@@ -65,7 +65,7 @@ describe('Azure clients', () => {
   it('openai AzureOpenAI: no deployment option, the model names it; an Entra ID token as Bearer', async () => {
     const client = new AzureOpenAI({ endpoint: s.url, apiVersion: API_VERSION, azureADTokenProvider: async () => 'eyJ0eXAi.e30.sig' });
     const res = await client.chat.completions.create({ model: 'prod-chat', messages: [{ role: 'user', content: 'hi' }] });
-    assert.equal(res.model, 'gpt-4o-mini');
+    assert.equal(res.model, 'gpt-4o-mini-2024-07-18');
     assert.equal((await journal('/openai/deployments/prod-chat/chat/completions')).length, 1);
   });
 
@@ -91,7 +91,7 @@ describe('Azure clients', () => {
       method: 'POST', body: JSON.stringify({ path, status: 429, times: 2, headers: { 'retry-after-ms': '10' } }),
     })).json();
     const res = await azure('prod-chat').chat.completions.create({ model: 'x', messages: [{ role: 'user', content: 'retry me' }] });
-    assert.equal(res.model, 'gpt-4o-mini');
+    assert.equal(res.model, 'gpt-4o-mini-2024-07-18');
     const requests = await journal(path);
     assert.deepEqual(requests.map((r) => [r.headers['x-stainless-retry-count'], r.status, r.fault]),
       [['0', 429, `rule ${rule.id}`], ['1', 429, `rule ${rule.id}`], ['2', 200, null]]);
@@ -134,7 +134,7 @@ describe('Azure clients', () => {
     const emb = await client.embeddings.create({ model: 'prod-embed', input: 'x' });
     assert.equal(emb.data[0].embedding.length, 3072);
     const chat = await client.chat.completions.create({ model: 'prod-chat', messages: [{ role: 'user', content: 'hi' }] });
-    assert.equal(chat.model, 'gpt-4o-mini');
+    assert.equal(chat.model, 'gpt-4o-mini-2024-07-18');
     const stream = await client.chat.completions.create({ model: 'prod-chat', stream: true, messages: [{ role: 'user', content: 'hi' }] });
     let n = 0;
     for await (const c of stream) n += c.choices[0]?.delta?.content ? 1 : 0;

@@ -84,14 +84,15 @@ if [ ${#todo[@]} -gt 0 ]; then
     $CC $flags -c "$src" -o "$obj.tmp" && mv "$obj.tmp" "$obj"' _ {}
 fi
 
-# oa_bpe's vocabularies are embedded by a generated .S, as meson does it
-# (mock_openai/meson.build): build the generator, write the .S, assemble.
+# oa_bpe's vocabularies (and the model catalogue) are embedded by a generated
+# .S, as meson does it (mock_openai/meson.build): build the generator, write the .S, assemble.
 blobs="$out/obj/oa_bpe_blobs"
 if [ ! -f "$blobs.o" ] || [ mock_openai/bpe_data/incbin.c -nt "$blobs.o" ] ||
-   [ mock_openai/bpe_data/cl100k_base.bpez -nt "$blobs.o" ] || [ mock_openai/bpe_data/o200k_base.bpez -nt "$blobs.o" ]; then
+   [ mock_openai/bpe_data/cl100k_base.bpez -nt "$blobs.o" ] || [ mock_openai/bpe_data/o200k_base.bpez -nt "$blobs.o" ] ||
+   [ mock_openai/oa_catalog.json -nt "$blobs.o" ]; then
   "$CC" -O1 mock_openai/bpe_data/incbin.c -o "$out/obj/bpe_incbin"
   "$out/obj/bpe_incbin" "$blobs.S" oa_bpe_blob_cl100k mock_openai/bpe_data/cl100k_base.bpez \
-    oa_bpe_blob_o200k mock_openai/bpe_data/o200k_base.bpez
+    oa_bpe_blob_o200k mock_openai/bpe_data/o200k_base.bpez oa_catalog_blob mock_openai/oa_catalog.json
   "$CC" -c "$blobs.S" -o "$blobs.o"
 fi
 objs+=("$blobs.o")

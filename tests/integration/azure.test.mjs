@@ -35,14 +35,14 @@ describe('Azure routes', () => {
 
   it('a deployment named after a known model serves that model', async () => {
     const body = await (await post(s, `/openai/deployments/gpt-4o/chat/completions?${V}`, { ...CHAT, model: 'gpt-3.5-turbo' })).json();
-    assert.equal(body.model, 'gpt-4o');
+    assert.equal(body.model, 'gpt-4o-2024-08-06'); // answers carry the dated snapshot
   });
 
   it('deployment chat: Azure content filter annotations, prompt and per choice', async () => {
     const res = await post(s, `/openai/deployments/my-chat/chat/completions?${V}`, { ...CHAT, model: 'gpt-35-turbo', n: 2 });
     assert.equal(res.status, 200);
     const body = await res.json();
-    assert.equal(body.model, 'gpt-4o-mini');
+    assert.equal(body.model, 'gpt-4o-mini-2024-07-18');
     assert.equal(body.prompt_filter_results[0].prompt_index, 0);
     assert.deepEqual(body.prompt_filter_results[0].content_filter_results.jailbreak, { filtered: false, detected: false });
     assert.equal(body.choices.length, 2);
@@ -59,7 +59,7 @@ describe('Azure routes', () => {
     assert.equal(first.id, '');
     assert.ok(first.prompt_filter_results[0].content_filter_results);
     assert.deepEqual(role.choices[0].content_filter_results, {});
-    assert.equal(role.model, 'gpt-4o-mini');
+    assert.equal(role.model, 'gpt-4o-mini-2024-07-18');
     const content = rest.filter((c) => c.choices[0].delta.content);
     assert.ok(content.length > 3);
     for (const c of content) assert.equal(c.choices[0].content_filter_results.violence.filtered, false);
@@ -78,7 +78,7 @@ describe('Azure routes', () => {
     for (const q of ['', '?api-version=v1', '?api-version=preview', `?${V}`]) {
       const res = await post(s, `/openai/v1/chat/completions${q}`, { ...CHAT, model: 'my-chat' });
       assert.equal(res.status, 200, q);
-      assert.equal((await res.json()).model, 'gpt-4o-mini');
+      assert.equal((await res.json()).model, 'gpt-4o-mini-2024-07-18');
     }
     const emb = await (await post(s, '/openai/v1/embeddings', { input: 'x', model: 'my-embed' })).json();
     assert.equal(emb.data[0].embedding.length, 3072);
@@ -95,7 +95,7 @@ describe('Azure routes', () => {
 
   it('the bare /openai/... forms @ai-sdk/azure calls for a non-Azure host', async () => {
     assert.equal((await (await post(s, '/openai/embeddings', { input: 'x', model: 'my-embed' })).json()).model, 'text-embedding-3-large');
-    assert.equal((await (await post(s, '/openai/chat/completions', { ...CHAT, model: 'my-chat' })).json()).model, 'gpt-4o-mini');
+    assert.equal((await (await post(s, '/openai/chat/completions', { ...CHAT, model: 'my-chat' })).json()).model, 'gpt-4o-mini-2024-07-18');
     assert.equal((await (await post(s, '/openai/responses', { input: 'x', model: 'my-chat' })).json()).object, 'response');
     assert.ok((await (await fetch(`${s.url}/openai/models`, { headers: KEY })).json()).data.length > 3);
   });
@@ -272,7 +272,7 @@ test('--api-key: a wrong api-key or bearer token is one of Azure\'s 401s', async
 test('MOCK_AZURE_DEPLOYMENTS; a bad --azure-deployment stops start-up', async () => {
   const s = await startServer('mock_openai', [], { MOCK_AZURE_DEPLOYMENTS: 'a=gpt-4o,b=text-embedding-3-small' });
   try {
-    assert.equal((await (await post(s, `/openai/deployments/a/chat/completions?${V}`, CHAT)).json()).model, 'gpt-4o');
+    assert.equal((await (await post(s, `/openai/deployments/a/chat/completions?${V}`, CHAT)).json()).model, 'gpt-4o-2024-08-06');
     assert.equal((await (await post(s, `/openai/deployments/b/embeddings?${V}`, { input: 'x' })).json()).model, 'text-embedding-3-small');
   } finally {
     await s.stop();

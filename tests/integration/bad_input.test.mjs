@@ -212,7 +212,7 @@ describe('mock_openai: malformed JSON, wrong types, odd numbers, bad UTF-8', () 
     ['max_tokens 1e400', chat(',"max_tokens":1e400'), 400,
       { message: "Invalid type for 'max_tokens': expected an integer, but got a decimal instead.", param: 'max_tokens', code: 'invalid_type' }],
     ['max_tokens 1e23', chat(',"max_tokens":100000000000000000000000'), 400,
-      { message: "Invalid 'max_tokens': expected a value from 1 to 1000000, but got 99999999999999991611392 instead.", param: 'max_tokens', code: 'invalid_value' }],
+      { message: "Invalid 'max_tokens': integer above maximum value. Expected a value <= 2147483647, but got 99999999999999991611392 instead.", param: 'max_tokens', code: 'integer_above_max_value' }],
     ['n as a string', chat(',"n":"2"'), 400,
       { message: "Invalid type for 'n': expected an integer, but got a string instead.", param: 'n', code: 'invalid_type' }],
     ['100k nested arrays as messages', `{"model":"gpt-4o-mini","messages":${deepArrays}}`, 400, { message: PARSE_MSG }],

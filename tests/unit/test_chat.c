@@ -35,8 +35,13 @@ static const char *bad[][3] = {
     {"{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"bot\",\"content\":\"x\"}]}", "Invalid value: 'bot'.", "invalid_value"},
     {"{\"model\":\"gpt-9\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}", "The model `gpt-9` does not exist", "model_not_found"},
     {"{\"model\":\"text-embedding-3-small\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}", "The model `text-embedding-3-small` does not exist", "model_not_found"},
-    {"{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"max_tokens\":0}", "Invalid 'max_tokens'", "invalid_value"},
+    {"{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"max_tokens\":0}", "Invalid 'max_tokens': integer below minimum value. Expected a value >= 1, but got 0 instead.", "integer_below_min_value"},
     {"{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"tool_choice\":\"required\"}", "Invalid value for 'tool_choice'", "invalid_value"},
+    {"{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"temperature\":3}", "Invalid 'temperature': decimal above maximum value. Expected a value <= 2, but got 3 instead.", "decimal_above_max_value"},
+    {"{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"stop\":[\"a\",\"b\",\"c\",\"d\",\"e\"]}", "Invalid 'stop': array too long.", "array_above_max_length"},
+    {"{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"max_tokens\":20000}", "max_tokens is too large: 20000. This model supports at most 16384 completion tokens, whereas you provided 20000.", "invalid_value"},
+    {"{\"model\":\"o3\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"max_tokens\":20}", "Unsupported parameter: 'max_tokens' is not supported with this model.", "unsupported_parameter"},
+    {"{\"model\":\"gpt-5.1\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"reasoning_effort\":\"minimal\"}", "Unsupported value: 'reasoning_effort' does not support 'minimal' with this model. Supported values are: 'none', 'low', 'medium', and 'high'.", "unsupported_value"},
 };
 
 START_TEST(bad_requests)
@@ -242,6 +247,33 @@ START_TEST(sse_framing)
 }
 END_TEST
 
+/* Reasoning tokens: none for chat models, more for each step of effort,
+ * within max_completion_tokens with the visible text. */
+static long reasoning(const char *model, const char *extra)
+{
+    char body[300];
+    snprintf(body, sizeof body, "{\"model\":\"%s\",\"messages\":[{\"role\":\"user\",\"content\":\"plan\"}]%s}", model, extra);
+    oa_chat_req q;
+    oa_err e;
+    ck_assert_msg(parse(body, &q, &e), "%s", e.message);
+    long r = q.reasoning_tokens;
+    ck_assert(q.max_tokens == 0 || q.max_tokens + r <= 30);
+    oa_chat_req_free(&q);
+    return r;
+}
+
+START_TEST(reasoning_tokens_grow_with_effort)
+{
+    ck_assert_int_eq(reasoning("gpt-4o", ""), 0);
+    ck_assert_int_eq(reasoning("gpt-5.1", ""), 0); /* effort none by default */
+    long minimal = reasoning("gpt-5", ",\"reasoning_effort\":\"minimal\""), low = reasoning("gpt-5", ",\"reasoning_effort\":\"low\""),
+         medium = reasoning("gpt-5", ""), high = reasoning("gpt-5", ",\"reasoning_effort\":\"high\"");
+    ck_assert(0 < minimal && minimal < low && low < medium && medium < high);
+    ck_assert_int_eq(reasoning("gpt-5", ",\"reasoning_effort\":\"high\""), high);
+    ck_assert_int_eq(reasoning("gpt-5", ",\"reasoning_effort\":\"high\",\"max_completion_tokens\":30"), 29);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("chat");
@@ -256,6 +288,7 @@ static Suite *suite(void)
     tcase_add_test(t, schema_reply_fits);
     tcase_add_test(t, forced_tool_call);
     tcase_add_test(t, sse_framing);
+    tcase_add_test(t, reasoning_tokens_grow_with_effort);
     suite_add_tcase(s, t);
     return s;
 }

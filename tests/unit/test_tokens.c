@@ -6,8 +6,8 @@
 #include "oa_ctx.h"
 #include "oa_tokens.h"
 
-static const oa_model cl100k = {"gpt-3.5-turbo", 0, 16385, false, 0, "t", OA_BPE_CL100K};
-static const oa_model o200k = {"gpt-4o", 0, 128000, false, 0, "t", OA_BPE_O200K};
+static const oa_model cl100k = {.id = "gpt-3.5-turbo", .context = 16385, .enc = OA_BPE_CL100K};
+static const oa_model o200k = {.id = "gpt-4o", .context = 128000, .enc = OA_BPE_O200K};
 
 static size_t count(const oa_model *m, const char *s)
 {
