@@ -66,8 +66,12 @@ typedef struct oa_resp_gen {
 } oa_resp_gen;
 void oa_resp_engine_run(const oa_chat_req *q, oa_resp_gen *g);
 void oa_resp_gen_free(oa_resp_gen *g);
-/* Reasoning models (o-series, gpt-5): a reasoning item comes first. */
-bool oa_resp_reasoning_model(const char *model);
+/* What the engine knows of the model: whether it reasons (then a
+ * reasoning item comes first), the name answers give it, and the hidden
+ * tokens a reply spends at an effort ("minimal", "low", ...). */
+bool oa_resp_reasoning_model(const oa_model *m);
+const char *oa_resp_model_name(const oa_model *m);
+size_t oa_resp_reasoning_tokens(const oa_chat_req *q, const char *effort);
 
 /* --- output items and the response object --- */
 typedef struct oa_resp_result {

@@ -39,7 +39,23 @@ void oa_resp_gen_free(oa_resp_gen *g)
     g->ncalls = 0;
 }
 
-bool oa_resp_reasoning_model(const char *model)
+/* The o-series and gpt-5 reason (until the catalogue says which do). */
+bool oa_resp_reasoning_model(const oa_model *m)
 {
-    return (model[0] == 'o' && model[1] >= '1' && model[1] <= '9') || !strncmp(model, "gpt-5", 5);
+    return (m->id[0] == 'o' && m->id[1] >= '1' && m->id[1] <= '9') || !strncmp(m->id, "gpt-5", 5);
+}
+
+const char *oa_resp_model_name(const oa_model *m)
+{
+    return m->id;
+}
+
+/* More effort, more hidden tokens; the same conversation, the same count. */
+size_t oa_resp_reasoning_tokens(const oa_chat_req *q, const char *effort)
+{
+    size_t base = !strcmp(effort, "minimal") || !strcmp(effort, "none") ? 0
+                  : !strcmp(effort, "low")                              ? 64
+                  : !strcmp(effort, "high")                             ? 512
+                                                                        : 192;
+    return base ? base + q->seed % 64 : 0;
 }

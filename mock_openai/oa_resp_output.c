@@ -102,8 +102,7 @@ static size_t reasoning_item(cJSON *output, const cJSON *root, const oa_chat_req
     const cJSON *r = get(root, "reasoning");
     const cJSON *effort = get(r, "effort");
     const char *ef = cJSON_IsString(effort) ? effort->valuestring : "medium";
-    size_t base = !strcmp(ef, "minimal") ? 0 : !strcmp(ef, "low") ? 64 : !strcmp(ef, "high") ? 512 : 192;
-    size_t tokens = base ? base + q->seed % 64 : 0;
+    size_t tokens = oa_resp_reasoning_tokens(q, ef);
     cJSON *item = cJSON_CreateObject();
     char id[64];
     oa_resp_id(id, sizeof id, "rs_");
@@ -247,7 +246,7 @@ cJSON *oa_resp_object(const cJSON *root, const char *id, const oa_resp_result *r
     const oa_chat_req *q = res->q;
     bool failed = res->status_fault && !strcmp(res->status_fault, "failed");
     bool cut = !failed && !strcmp(res->gen->finish, "length");
-    bool reasoning_model = oa_resp_reasoning_model(q->model->id);
+    bool reasoning_model = oa_resp_reasoning_model(q->model);
     cJSON *resp = cJSON_CreateObject();
     if (!resp)
         return NULL;
@@ -267,7 +266,7 @@ cJSON *oa_resp_object(const cJSON *root, const char *id, const oa_resp_result *r
         cJSON_AddStringToObject(cJSON_AddObjectToObject(resp, "incomplete_details"), "reason", "max_output_tokens");
     else
         cJSON_AddNullToObject(resp, "incomplete_details");
-    cJSON_AddStringToObject(resp, "model", q->model->id);
+    cJSON_AddStringToObject(resp, "model", oa_resp_model_name(q->model));
     cJSON *output = cJSON_AddArrayToObject(resp, "output");
     size_t reasoning = 0, out = 0;
     if (!failed) {

@@ -157,7 +157,7 @@ static void answer(create *k, srv_req *r)
     bool background = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(k->root, "background"));
     bool stored = !cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(k->root, "store"));
     bool stuck = fault && !strcmp(fault, "stuck");
-    srv_resp_header(r, "openai-model", k->q.model->id);
+    srv_resp_header(r, "openai-model", oa_resp_model_name(k->q.model));
     if (is_stream(k->root)) {
         buf *b = srv_resp_body(r);
         srv_resp_delay(r, (unsigned)k->c->ttft_ms);
