@@ -72,6 +72,8 @@ void oa_resp_gen_free(oa_resp_gen *g);
 bool oa_resp_reasoning_model(const oa_model *m);
 const char *oa_resp_model_name(const oa_model *m);
 size_t oa_resp_reasoning_tokens(const oa_chat_req *q, const char *effort);
+/* The effort in force when the request names none. */
+const char *oa_resp_default_effort(const oa_chat_req *q);
 
 /* --- output items and the response object --- */
 typedef struct oa_resp_result {

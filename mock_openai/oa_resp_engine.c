@@ -50,6 +50,12 @@ const char *oa_resp_model_name(const oa_model *m)
     return m->id;
 }
 
+const char *oa_resp_default_effort(const oa_chat_req *q)
+{
+    (void)q;
+    return "medium";
+}
+
 /* More effort, more hidden tokens; the same conversation, the same count. */
 size_t oa_resp_reasoning_tokens(const oa_chat_req *q, const char *effort)
 {

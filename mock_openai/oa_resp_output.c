@@ -50,7 +50,7 @@ static cJSON *tools_echo(const cJSON *root)
     return out;
 }
 
-static cJSON *reasoning_echo(const cJSON *root, bool reasoning_model)
+static cJSON *reasoning_echo(const cJSON *root, const oa_chat_req *q, bool reasoning_model)
 {
     const cJSON *r = get(root, "reasoning");
     cJSON *o = cJSON_CreateObject();
@@ -58,7 +58,7 @@ static cJSON *reasoning_echo(const cJSON *root, bool reasoning_model)
     if (effort)
         cJSON_AddItemToObject(o, "effort", cJSON_Duplicate(effort, true));
     else if (reasoning_model)
-        cJSON_AddStringToObject(o, "effort", "medium");
+        cJSON_AddStringToObject(o, "effort", oa_resp_default_effort(q));
     else
         cJSON_AddNullToObject(o, "effort");
     cJSON_AddItemToObject(o, "summary", summary ? cJSON_Duplicate(summary, true) : cJSON_CreateNull());
@@ -66,7 +66,7 @@ static cJSON *reasoning_echo(const cJSON *root, bool reasoning_model)
 }
 
 /* The settings part of the object, echoed from the request. */
-static void settings(cJSON *resp, const cJSON *root, bool reasoning_model)
+static void settings(cJSON *resp, const cJSON *root, const oa_chat_req *q, bool reasoning_model)
 {
     echo(resp, root, "instructions", cJSON_CreateNull());
     echo(resp, root, "max_output_tokens", cJSON_CreateNull());
@@ -74,7 +74,7 @@ static void settings(cJSON *resp, const cJSON *root, bool reasoning_model)
     echo(resp, root, "parallel_tool_calls", cJSON_CreateTrue());
     echo(resp, root, "previous_response_id", cJSON_CreateNull());
     echo(resp, root, "prompt_cache_key", cJSON_CreateNull());
-    cJSON_AddItemToObject(resp, "reasoning", reasoning_echo(root, reasoning_model));
+    cJSON_AddItemToObject(resp, "reasoning", reasoning_echo(root, q, reasoning_model));
     echo(resp, root, "safety_identifier", cJSON_CreateNull());
     cJSON_AddStringToObject(resp, "service_tier", "default");
     echo(resp, root, "store", cJSON_CreateTrue());
@@ -101,7 +101,7 @@ static size_t reasoning_item(cJSON *output, const cJSON *root, const oa_chat_req
 {
     const cJSON *r = get(root, "reasoning");
     const cJSON *effort = get(r, "effort");
-    const char *ef = cJSON_IsString(effort) ? effort->valuestring : "medium";
+    const char *ef = cJSON_IsString(effort) ? effort->valuestring : oa_resp_default_effort(q);
     size_t tokens = oa_resp_reasoning_tokens(q, ef);
     cJSON *item = cJSON_CreateObject();
     char id[64];
@@ -279,7 +279,7 @@ cJSON *oa_resp_object(const cJSON *root, const char *id, const oa_resp_result *r
             out = message_item(output, res);
         }
     }
-    settings(resp, root, reasoning_model);
+    settings(resp, root, q, reasoning_model);
     usage(resp, q->prompt_tokens, out, reasoning);
     return resp;
 }
