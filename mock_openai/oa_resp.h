@@ -25,6 +25,7 @@
 #include "oa_ctx.h"
 #include "oa_error.h"
 #include "faults.h"
+#include "server.h"
 
 #define IRE "invalid_request_error"
 
@@ -34,8 +35,9 @@ void oa_resp_id(char *out, size_t n, const char *prefix);
 /* --- input items --- */
 struct oa_resp_store;
 /* input (a string or an array of items) as normalised items, each with an
- * id, item references resolved from the store; NULL with e set. */
-cJSON *oa_resp_input_items(const cJSON *input, struct oa_resp_store *s, oa_err *e);
+ * id, item references resolved from the store; NULL with e set, its param
+ * a path under param ("input", or a conversation's "items"). */
+cJSON *oa_resp_input_items(const cJSON *input, const char *param, struct oa_resp_store *s, oa_err *e);
 /* Append the chat messages for normalised items to msgs. */
 void oa_resp_input_messages(const cJSON *items, cJSON *msgs);
 
@@ -96,6 +98,29 @@ size_t oa_resp_events(buf *b, const cJSON *resp, long after, bool start_only);
  * chat (oa_stream.h); stream_error ends it after after_chunks events with
  * the Responses API's own error event. */
 void oa_resp_stream_fault(srv_req *r, buf *b);
+
+/* --- conversations --- */
+/* The request's conversation id (conversation: "conv_..." or {id}), or NULL. */
+const char *oa_resp_conv_id(const cJSON *root);
+/* A copy of the conversation's items; NULL with e set (404) when there is
+ * no such conversation. */
+cJSON *oa_resp_conv_history(struct oa_resp_store *s, const char *id, oa_err *e);
+/* Add a turn's input and output items to the conversation. */
+void oa_resp_conv_append(struct oa_resp_store *s, const char *id, const cJSON *input, const cJSON *output);
+
+/* --- list pages, JSON answers --- */
+typedef struct oa_resp_page_q {
+    const char *after; /* an item id, or NULL */
+    long limit;
+    bool asc;
+} oa_resp_page_q;
+/* after, limit and order from the query; false with the 400 written. */
+bool oa_resp_page_query(srv_req *r, oa_resp_page_q *p, const char *default_order);
+/* {object: list, data, first_id, last_id, has_more}; NULL when the cursor
+ * names no item of the list. */
+cJSON *oa_resp_page(const cJSON *items, const oa_resp_page_q *p);
+/* o as the answer's body (a 500 when out of memory). */
+void oa_resp_print(srv_req *r, const cJSON *o);
 
 /* --- faults on responses --- */
 /* response_status: failed (status failed with an error) or stuck (a

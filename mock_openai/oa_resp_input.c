@@ -183,16 +183,18 @@ static cJSON *reference_item(const cJSON *m, const char *path, oa_resp_store *s,
         return missing(e, path, "id"), NULL;
     cJSON *item = s ? oa_resp_store_item(s, id) : NULL;
     if (!item)
-        oa_fail(e, 404, IRE, "input", NULL, "Item with id '%.80s' not found.", id);
+        oa_fail(e, 404, IRE, NULL, NULL, "Item with id '%.80s' not found.", id);
+    if (!item) /* the param is the list's name: input, or items */
+        snprintf(e->param, sizeof e->param, "%.*s", (int)strcspn(path, "["), path);
     return item;
 }
 
-static cJSON *one_item(const cJSON *m, int i, oa_resp_store *s, oa_err *e)
+static cJSON *one_item(const cJSON *m, const char *param, int i, oa_resp_store *s, oa_err *e)
 {
     static const char *const types[] = {"message", "function_call", "function_call_output", "item_reference",
                                         "reasoning", "web_search_call", "file_search_call"};
     char path[32];
-    snprintf(path, sizeof path, "input[%d]", i);
+    snprintf(path, sizeof path, "%.8s[%d]", param, i);
     if (!cJSON_IsObject(m))
         return oa_fail(e, 400, IRE, path, "invalid_type", "Invalid type for '%s': expected an object, but got %s instead.",
                        path, oa_json_type_name(m)), NULL;
@@ -219,7 +221,7 @@ static cJSON *one_item(const cJSON *m, int i, oa_resp_store *s, oa_err *e)
     return cJSON_Duplicate(m, true); /* reasoning, search calls passed back: kept as sent */
 }
 
-cJSON *oa_resp_input_items(const cJSON *input, oa_resp_store *s, oa_err *e)
+cJSON *oa_resp_input_items(const cJSON *input, const char *param, oa_resp_store *s, oa_err *e)
 {
     cJSON *items = cJSON_CreateArray();
     if (!items)
@@ -235,7 +237,7 @@ cJSON *oa_resp_input_items(const cJSON *input, oa_resp_store *s, oa_err *e)
     }
     int i = 0;
     for (const cJSON *m = input->child; m; m = m->next, i++) {
-        cJSON *item = one_item(m, i, s, e);
+        cJSON *item = one_item(m, param, i, s, e);
         if (!item) {
             cJSON_Delete(items);
             return NULL;

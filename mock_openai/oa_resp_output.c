@@ -73,10 +73,15 @@ static void settings(cJSON *resp, const cJSON *root, const oa_chat_req *q, bool 
     cJSON_AddNullToObject(resp, "max_tool_calls");
     echo(resp, root, "parallel_tool_calls", cJSON_CreateTrue());
     echo(resp, root, "previous_response_id", cJSON_CreateNull());
+    const char *conv = oa_resp_conv_id(root);
+    if (conv)
+        cJSON_AddStringToObject(cJSON_AddObjectToObject(resp, "conversation"), "id", conv);
     echo(resp, root, "prompt_cache_key", cJSON_CreateNull());
     cJSON_AddItemToObject(resp, "reasoning", reasoning_echo(root, q, reasoning_model));
     echo(resp, root, "safety_identifier", cJSON_CreateNull());
-    cJSON_AddStringToObject(resp, "service_tier", "default");
+    const cJSON *tier = get(root, "service_tier"); /* the tier used: "auto" runs on default */
+    cJSON_AddStringToObject(resp, "service_tier",
+                            cJSON_IsString(tier) && strcmp(tier->valuestring, "auto") ? tier->valuestring : "default");
     echo(resp, root, "store", cJSON_CreateTrue());
     echo(resp, root, "temperature", cJSON_CreateNumber(1.0));
     cJSON *text = cJSON_AddObjectToObject(resp, "text");
@@ -85,10 +90,11 @@ static void settings(cJSON *resp, const cJSON *root, const oa_chat_req *q, bool 
         cJSON_AddItemToObject(text, "format", cJSON_Duplicate(fmt, true));
     else
         cJSON_AddStringToObject(cJSON_AddObjectToObject(text, "format"), "type", "text");
-    cJSON_AddStringToObject(text, "verbosity", "medium");
+    const cJSON *verbosity = get(get(root, "text"), "verbosity");
+    cJSON_AddStringToObject(text, "verbosity", cJSON_IsString(verbosity) ? verbosity->valuestring : "medium");
     echo(resp, root, "tool_choice", cJSON_CreateString("auto"));
     cJSON_AddItemToObject(resp, "tools", tools_echo(root));
-    cJSON_AddNumberToObject(resp, "top_logprobs", 0);
+    echo(resp, root, "top_logprobs", cJSON_CreateNumber(0));
     echo(resp, root, "top_p", cJSON_CreateNumber(1.0));
     echo(resp, root, "truncation", cJSON_CreateString("disabled"));
     echo(resp, root, "user", cJSON_CreateNull());

@@ -94,11 +94,11 @@ bool oa_resp_store_add(oa_resp_store *s, oa_resp_rec *rec)
     return true;
 }
 
-static oa_resp_rec *find(oa_resp_store *s, const char *id, size_t *at)
+static oa_resp_rec *find(oa_resp_store *s, const char *id, bool conversation, size_t *at)
 {
     expire(s, timer_now_ms());
     for (size_t i = s->n; i-- > 0;) {
-        if (!strcmp(s->recs[i]->id, id)) {
+        if (s->recs[i]->conversation == conversation && !strcmp(s->recs[i]->id, id)) {
             if (at)
                 *at = i;
             return s->recs[i];
@@ -107,21 +107,21 @@ static oa_resp_rec *find(oa_resp_store *s, const char *id, size_t *at)
     return NULL;
 }
 
-bool oa_resp_store_with(oa_resp_store *s, const char *id, oa_resp_rec_fn fn, void *ctx)
+bool oa_resp_store_with(oa_resp_store *s, const char *id, bool conversation, oa_resp_rec_fn fn, void *ctx)
 {
     pthread_mutex_lock(&s->lock);
-    oa_resp_rec *r = find(s, id, NULL);
+    oa_resp_rec *r = find(s, id, conversation, NULL);
     if (r)
         fn(r, ctx);
     pthread_mutex_unlock(&s->lock);
     return r != NULL;
 }
 
-bool oa_resp_store_remove(oa_resp_store *s, const char *id)
+bool oa_resp_store_remove(oa_resp_store *s, const char *id, bool conversation)
 {
     pthread_mutex_lock(&s->lock);
     size_t at;
-    bool found = find(s, id, &at) != NULL;
+    bool found = find(s, id, conversation, &at) != NULL;
     if (found)
         drop_at(s, at);
     pthread_mutex_unlock(&s->lock);

@@ -15,6 +15,7 @@ typedef struct oa_resp_rec {
     char id[64];
     uint64_t created_ms, done_ms; /* done_ms: when a background response ends (UINT64_MAX: stuck) */
     bool background, cancelled;
+    bool conversation; /* a conversation: response is its object, input its items */
     char *test_id;     /* the x-test-id of the request that made it, or NULL */
     cJSON *response;   /* the finished object */
     cJSON *input;      /* its input items */
@@ -32,13 +33,14 @@ void oa_resp_store_clear(void *s, const char *test_id);
 bool oa_resp_store_add(oa_resp_store *s, oa_resp_rec *rec);
 void oa_resp_rec_free(oa_resp_rec *rec);
 
-/* Run fn on the response, under the lock; false when there is none. */
+/* Run fn on the response (or the conversation), under the lock; false
+ * when there is none. */
 typedef void (*oa_resp_rec_fn)(oa_resp_rec *rec, void *ctx);
-bool oa_resp_store_with(oa_resp_store *s, const char *id, oa_resp_rec_fn fn, void *ctx);
-bool oa_resp_store_remove(oa_resp_store *s, const char *id);
+bool oa_resp_store_with(oa_resp_store *s, const char *id, bool conversation, oa_resp_rec_fn fn, void *ctx);
+bool oa_resp_store_remove(oa_resp_store *s, const char *id, bool conversation);
 
 /* A copy of the stored item with this id (input or output of any stored
- * response), or NULL. */
+ * response, or a conversation's item), or NULL. */
 cJSON *oa_resp_store_item(oa_resp_store *s, const char *item_id);
 
 /* The response as seen now: its status by the clock; before it ends (or

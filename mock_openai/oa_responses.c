@@ -21,7 +21,7 @@ static const char *const known_fields[] = {
     "model", "input", "instructions", "max_output_tokens", "stream", "temperature", "top_p", "user", "metadata",
     "store", "tools", "tool_choice", "text", "reasoning", "previous_response_id", "include", "parallel_tool_calls",
     "truncation", "service_tier", "background", "prompt_cache_key", "safety_identifier", "stream_options",
-    "max_tool_calls", "top_logprobs", "prompt"};
+    "max_tool_calls", "top_logprobs", "prompt", "conversation"};
 
 typedef struct create {
     const oa_ctx *c;
@@ -74,11 +74,18 @@ static void copy_history(oa_resp_rec *rec, void *ctx)
 static bool read_conversation(create *k, oa_err *e)
 {
     const cJSON *prev = cJSON_GetObjectItemCaseSensitive(k->root, "previous_response_id");
+    const char *conv = oa_resp_conv_id(k->root);
     cJSON *history = NULL;
-    if (cJSON_IsString(prev) && !oa_resp_store_with(k->c->resp_store, prev->valuestring, copy_history, &history))
+    if (cJSON_IsString(prev) && conv)
+        return oa_fail(e, 400, IRE, NULL, "mutually_exclusive_parameters",
+                       "Mutually exclusive parameters: Ensure you are only providing one of: 'previous_response_id' or "
+                       "'conversation'.");
+    if (cJSON_IsString(prev) && !oa_resp_store_with(k->c->resp_store, prev->valuestring, false, copy_history, &history))
         return oa_fail(e, 404, IRE, "previous_response_id", "previous_response_not_found",
                        "Previous response with id '%.80s' not found.", prev->valuestring);
-    k->items = oa_resp_input_items(cJSON_GetObjectItemCaseSensitive(k->root, "input"), k->c->resp_store, e);
+    if (conv && !(history = oa_resp_conv_history(k->c->resp_store, conv, e)))
+        return false;
+    k->items = oa_resp_input_items(cJSON_GetObjectItemCaseSensitive(k->root, "input"), "input", k->c->resp_store, e);
     if (!k->items) {
         cJSON_Delete(history);
         return false;
@@ -93,16 +100,33 @@ static bool read_conversation(create *k, oa_err *e)
     return true;
 }
 
+static bool too_long(const oa_err *e)
+{
+    return e->code && !strcmp(e->code, "context_length_exceeded");
+}
+
+/* truncation "auto": past the context window, the oldest items go first,
+ * as the API drops them, until the rest fits (or one is left). */
 static bool parse(create *k, oa_err *e)
 {
     if (!check_fields(k->root, e) || !read_conversation(k, e))
         return false;
-    char *chat = oa_resp_chat_body(k->root, k->conversation, &k->tools, e);
-    bool ok = chat && oa_chat_parse(k->c, chat, strlen(chat), &k->q, e);
-    if (chat && !ok)
-        oa_resp_chat_error(e);
-    cJSON_free(chat);
-    return ok;
+    const cJSON *trunc = cJSON_GetObjectItemCaseSensitive(k->root, "truncation");
+    bool drop = cJSON_IsString(trunc) && !strcmp(trunc->valuestring, "auto");
+    for (;;) {
+        char *chat = oa_resp_chat_body(k->root, k->conversation, &k->tools, e);
+        bool ok = chat && oa_chat_parse(k->c, chat, strlen(chat), &k->q, e);
+        cJSON_free(chat);
+        if (ok || !chat)
+            return ok;
+        if (!drop || !too_long(e) || cJSON_GetArraySize(k->conversation) < 2) {
+            oa_resp_chat_error(e);
+            return false;
+        }
+        oa_chat_req_free(&k->q);
+        memset(&k->tools, 0, sizeof k->tools);
+        cJSON_DeleteItemFromArray(k->conversation, 0);
+    }
 }
 
 /* The record to keep: the request's items, and the whole conversation for
@@ -170,6 +194,9 @@ static void answer(create *k, srv_req *r)
         srv_resp_delay(r, (unsigned)k->c->ttft_ms);
         print(r, resp);
     }
+    const char *conv = oa_resp_conv_id(k->root);
+    if (conv) /* the conversation keeps the turn, whether the response is stored or not */
+        oa_resp_conv_append(k->c->resp_store, conv, k->items, cJSON_GetObjectItemCaseSensitive(resp, "output"));
     oa_resp_rec *rec = stored || background ? record(k, r, resp, stuck) : NULL;
     if (background && !is_stream(k->root)) { /* answered at once, as it is now: queued */
         cJSON *v = rec ? oa_resp_rec_view(rec, rec->created_ms) : NULL;

@@ -147,6 +147,27 @@ for (const [name, OpenAI, zodTextFormat] of [['openai v6', OpenAI6, zodTextForma
       });
     });
 
+    it('conversations: create, responses in it, items paged, add, retrieve, delete', async () => {
+      const conv = await client.conversations.create({ metadata: { topic: 'plan' }, items: [{ type: 'message', role: 'developer', content: 'Be brief.' }] });
+      const a = await client.responses.create({ model: MODEL, input: 'What does the plan cover?', conversation: conv.id });
+      const b = await client.responses.create({ model: MODEL, input: 'And dental?', conversation: conv.id });
+      assert.match(b.output_text, /^Mock reply to: And dental\?/);
+      assert.equal(b.conversation.id, conv.id);
+      assert.ok(b.usage.input_tokens > a.usage.input_tokens);
+      const roles = [];
+      for await (const item of client.conversations.items.list(conv.id, { limit: 2, order: 'asc' })) roles.push(item.role);
+      assert.deepEqual(roles, ['developer', 'user', 'assistant', 'user', 'assistant']);
+      const added = await client.conversations.items.create(conv.id, { items: [{ type: 'message', role: 'user', content: 'noted' }] });
+      const got = await client.conversations.items.retrieve(added.data[0].id, { conversation_id: conv.id });
+      assert.equal(got.content[0].text, 'noted');
+      await client.conversations.items.delete(added.data[0].id, { conversation_id: conv.id });
+      assert.equal((await client.conversations.update(conv.id, { metadata: { topic: 'dental' } })).metadata.topic, 'dental');
+      assert.equal((await client.conversations.retrieve(conv.id)).metadata.topic, 'dental');
+      const del = await client.conversations.delete(conv.id);
+      assert.equal(del.deleted, true);
+      await assert.rejects(client.conversations.retrieve(conv.id), (e) => e.status === 404);
+    });
+
     it('errors: an unknown previous response, a bad item', async () => {
       await assert.rejects(client.responses.create({ model: MODEL, input: 'x', previous_response_id: 'resp_missing' }),
         (e) => e.status === 404 && e.param === 'previous_response_id' && e.message.includes("Previous response with id 'resp_missing' not found."));

@@ -91,7 +91,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     oa_chat_req q = {0};
     oa_resp_tools t = {0};
     if (cJSON_IsObject(root) && (cJSON_IsString(input) || cJSON_IsArray(input))) {
-        cJSON *items = oa_resp_input_items(input, store, &e);
+        cJSON *items = oa_resp_input_items(input, "input", store, &e);
         char *chat = items ? oa_resp_chat_body(root, items, &t, &e) : NULL;
         bool ok = chat && oa_chat_parse(&ctx, chat, strlen(chat), &q, &e);
         if (chat && !ok)

@@ -188,6 +188,25 @@ describe('/v1/responses', () => {
     assert.equal(r.max_output_tokens, 16);
   });
 
+  it('past the context window: context_length_exceeded, or with truncation auto the oldest items go', async () => {
+    const long = (i) => ({ role: 'user', content: `part ${i} ` + 'word '.repeat(5000) });
+    const input = [long(0), long(1), long(2), long(3), { role: 'user', content: 'Now summarise.' }];
+    err(await post({ model: 'gpt-3.5-turbo', input }), 400, 'input', /^Your input exceeds the context window of this model\./, 'context_length_exceeded');
+    const r = await post({ model: 'gpt-3.5-turbo', input, truncation: 'auto' });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.equal(r.body.truncation, 'auto');
+    assert.ok(r.body.usage.input_tokens <= 16385 && r.body.usage.input_tokens > 10000, String(r.body.usage.input_tokens));
+    assert.match(r.body.output[0].content[0].text, /^Mock reply to: Now summarise\./);
+  });
+
+  it('echoes text.verbosity, top_logprobs, service_tier', async () => {
+    const r = (await post({ model: MODEL, input: 'hi', text: { verbosity: 'low' }, top_logprobs: 2, service_tier: 'flex' })).body;
+    assert.equal(r.text.verbosity, 'low');
+    assert.equal(r.top_logprobs, 2);
+    assert.equal(r.service_tier, 'flex');
+    assert.equal((await post({ model: MODEL, input: 'hi', service_tier: 'auto' })).body.service_tier, 'default');
+  });
+
   it('retrieve, input_items pages, delete; store:false keeps nothing', async () => {
     const input = Array.from({ length: 5 }, (_, i) => ({ role: 'user', content: `message ${i}` }));
     const r = (await post({ model: MODEL, input })).body;

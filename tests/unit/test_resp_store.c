@@ -38,7 +38,7 @@ static void noop(oa_resp_rec *r, void *ctx)
 static bool has(oa_resp_store *s, const char *id)
 {
     int n = 0;
-    return oa_resp_store_with(s, id, noop, &n) && n == 1;
+    return oa_resp_store_with(s, id, false, noop, &n) && n == 1;
 }
 
 START_TEST(full_store_drops_the_oldest)
@@ -49,8 +49,8 @@ START_TEST(full_store_drops_the_oldest)
     oa_resp_store_add(s, rec("c", NULL));
     ck_assert(!has(s, "a"));
     ck_assert(has(s, "b") && has(s, "c"));
-    ck_assert(oa_resp_store_remove(s, "b"));
-    ck_assert(!oa_resp_store_remove(s, "b"));
+    ck_assert(oa_resp_store_remove(s, "b", false));
+    ck_assert(!oa_resp_store_remove(s, "b", false));
     ck_assert(!has(s, "b"));
     oa_resp_store_free(s);
 }
@@ -132,9 +132,9 @@ static void *writer(void *arg)
         oa_resp_store_add(s, rec(id, NULL));
         cJSON_Delete(oa_resp_store_item(s, "r_missing"));
         int n = 0;
-        oa_resp_store_with(s, id, noop, &n);
+        oa_resp_store_with(s, id, false, noop, &n);
         if (i % 7 == 0)
-            oa_resp_store_remove(s, id);
+            oa_resp_store_remove(s, id, false);
     }
     return NULL;
 }
