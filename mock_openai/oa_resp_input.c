@@ -1,6 +1,7 @@
 /* Responses input: a string or a list of items, checked in the Responses
  * API's words (param paths input[i]...), normalised (every item typed and
- * given an id), item references resolved; then chat messages. */
+ * given an id), item references resolved (oa_resp_messages.c turns them
+ * into chat messages). Also the ids every Responses object gets. */
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>

@@ -128,6 +128,24 @@ bool oa_resp_store_remove(oa_resp_store *s, const char *id, bool conversation)
     return found;
 }
 
+cJSON *oa_resp_store_history(oa_resp_store *s, const char *id)
+{
+    pthread_mutex_lock(&s->lock);
+    /* the chain, newest first: at most every stored response once */
+    const oa_resp_rec **chain = calloc(s->n ? s->n : 1, sizeof *chain);
+    size_t n = 0;
+    for (const oa_resp_rec *r = chain ? find(s, id, false, NULL) : NULL; r && n < s->n;
+         r = r->prev[0] ? find(s, r->prev, false, NULL) : NULL)
+        chain[n++] = r;
+    cJSON *all = n ? cJSON_CreateArray() : NULL;
+    for (size_t i = n; all && i-- > 0;)
+        for (const cJSON *it = chain[i]->history ? chain[i]->history->child : NULL; it; it = it->next)
+            cJSON_AddItemToArray(all, cJSON_Duplicate(it, true));
+    pthread_mutex_unlock(&s->lock);
+    free(chain);
+    return all;
+}
+
 static const cJSON *item_in(const cJSON *items, const char *id)
 {
     for (const cJSON *it = cJSON_IsArray(items) ? items->child : NULL; it; it = it->next) {

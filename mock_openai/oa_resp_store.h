@@ -19,7 +19,9 @@ typedef struct oa_resp_rec {
     char *test_id;     /* the x-test-id of the request that made it, or NULL */
     cJSON *response;   /* the finished object */
     cJSON *input;      /* its input items */
-    cJSON *history;    /* what a continuation sees: earlier turns, the input and the output */
+    char prev[64];     /* the previous_response_id it continued, or "" */
+    cJSON *history;    /* its part of what a continuation sees: with a prev, its input and output
+                        * (the earlier turns are the prev's); else all of it */
 } oa_resp_rec;
 
 typedef struct oa_resp_store oa_resp_store;
@@ -38,6 +40,12 @@ void oa_resp_rec_free(oa_resp_rec *rec);
 typedef void (*oa_resp_rec_fn)(oa_resp_rec *rec, void *ctx);
 bool oa_resp_store_with(oa_resp_store *s, const char *id, bool conversation, oa_resp_rec_fn fn, void *ctx);
 bool oa_resp_store_remove(oa_resp_store *s, const char *id, bool conversation);
+
+/* What a response continuing this one sees: the histories of its chain of
+ * previous responses, oldest first, ending with its own (a chain cut by
+ * eviction starts where it is cut); NULL when there is no such response.
+ * Chained, a long conversation costs its length, not its square. */
+cJSON *oa_resp_store_history(oa_resp_store *s, const char *id);
 
 /* A copy of the stored item with this id (input or output of any stored
  * response, or a conversation's item), or NULL. */

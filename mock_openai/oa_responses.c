@@ -65,11 +65,6 @@ static bool is_stream(const cJSON *root)
     return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "stream"));
 }
 
-static void copy_history(oa_resp_rec *rec, void *ctx)
-{
-    *(cJSON **)ctx = cJSON_Duplicate(rec->history, true);
-}
-
 /* The conversation: the previous response's history, then the input. */
 static bool read_conversation(create *k, oa_err *e)
 {
@@ -80,7 +75,7 @@ static bool read_conversation(create *k, oa_err *e)
         return oa_fail(e, 400, IRE, NULL, "mutually_exclusive_parameters",
                        "Mutually exclusive parameters: Ensure you are only providing one of: 'previous_response_id' or "
                        "'conversation'.");
-    if (cJSON_IsString(prev) && !oa_resp_store_with(k->c->resp_store, prev->valuestring, false, copy_history, &history))
+    if (cJSON_IsString(prev) && !(history = oa_resp_store_history(k->c->resp_store, prev->valuestring)))
         return oa_fail(e, 404, IRE, "previous_response_id", "previous_response_not_found",
                        "Previous response with id '%.80s' not found.", prev->valuestring);
     if (conv && !(history = oa_resp_conv_history(k->c->resp_store, conv, e)))
@@ -113,19 +108,21 @@ static bool parse(create *k, oa_err *e)
         return false;
     const cJSON *trunc = cJSON_GetObjectItemCaseSensitive(k->root, "truncation");
     bool drop = cJSON_IsString(trunc) && !strcmp(trunc->valuestring, "auto");
+    cJSON *seen = NULL; /* what the model sees once items are dropped; the stored history keeps them */
     for (;;) {
-        char *chat = oa_resp_chat_body(k->root, k->conversation, &k->tools, e);
+        char *chat = oa_resp_chat_body(k->root, seen ? seen : k->conversation, &k->tools, e);
         bool ok = chat && oa_chat_parse(k->c, chat, strlen(chat), &k->q, e);
         cJSON_free(chat);
-        if (ok || !chat)
+        if (ok || !chat || !drop || !too_long(e) || cJSON_GetArraySize(seen ? seen : k->conversation) < 2 ||
+            (!seen && !(seen = cJSON_Duplicate(k->conversation, true)))) {
+            if (!ok && chat)
+                oa_resp_chat_error(e);
+            cJSON_Delete(seen);
             return ok;
-        if (!drop || !too_long(e) || cJSON_GetArraySize(k->conversation) < 2) {
-            oa_resp_chat_error(e);
-            return false;
         }
         oa_chat_req_free(&k->q);
         memset(&k->tools, 0, sizeof k->tools);
-        cJSON_DeleteItemFromArray(k->conversation, 0);
+        cJSON_DeleteItemFromArray(seen, 0);
     }
 }
 
@@ -144,13 +141,19 @@ static oa_resp_rec *record(create *k, srv_req *r, const cJSON *resp, bool stuck)
         rec->done_ms = stuck ? UINT64_MAX : rec->created_ms + (uint64_t)k->c->background_ms;
     rec->test_id = test ? strdup(test) : NULL;
     rec->response = cJSON_Duplicate(resp, true);
+    const cJSON *prev = cJSON_GetObjectItemCaseSensitive(k->root, "previous_response_id");
+    if (cJSON_IsString(prev)) { /* the earlier turns stay with the previous response */
+        snprintf(rec->prev, sizeof rec->prev, "%s", prev->valuestring);
+        rec->history = cJSON_Duplicate(k->items, true);
+    } else {
+        rec->history = k->conversation;
+        k->conversation = NULL;
+    }
     rec->input = k->items;
     k->items = NULL;
-    rec->history = k->conversation;
-    k->conversation = NULL;
-    for (const cJSON *it = cJSON_GetObjectItemCaseSensitive(resp, "output")->child; it; it = it->next)
+    for (const cJSON *it = cJSON_GetObjectItemCaseSensitive(resp, "output")->child; rec->history && it; it = it->next)
         cJSON_AddItemToArray(rec->history, cJSON_Duplicate(it, true));
-    if (!rec->response || (test && !rec->test_id)) {
+    if (!rec->response || !rec->history || (test && !rec->test_id)) {
         oa_resp_rec_free(rec);
         return NULL;
     }

@@ -52,6 +52,17 @@ describe('ai + @ai-sdk/openai, Responses provider', () => {
     assert.ok(bodies.at(-1).body.input.some((i) => i.type === 'item_reference' && i.id.startsWith('rs_')));
   });
 
+  it('providerOptions previousResponseId continues a stored response', async () => {
+    const first = await generateText({ model: openai(MODEL), prompt: 'What does the plan cover?' });
+    const second = await generateText({
+      model: openai(MODEL), prompt: 'And for children?',
+      providerOptions: { openai: { previousResponseId: first.providerMetadata.openai.responseId } },
+    });
+    assert.match(second.text, /^Mock reply to: And for children\?/);
+    assert.equal(bodies.at(-1).body.previous_response_id, first.providerMetadata.openai.responseId);
+    assert.ok(second.usage.inputTokens > first.usage.inputTokens);
+  });
+
   it('generateObject and streamObject fit the schema', async () => {
     const Plan = z.object({ name: z.string(), copay: z.number(), covered: z.array(z.string()), dental: z.boolean() });
     const { object } = await generateObject({ model: openai(MODEL), schema: Plan, prompt: 'Describe the plan' });

@@ -3,6 +3,9 @@
 // (retrieve, delete, input_items pages, previous_response_id), limits.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { startServer } from '../lib/server.mjs';
 
 const AUTH = { authorization: 'Bearer k', 'content-type': 'application/json' };
@@ -292,6 +295,29 @@ describe('/v1/responses store limits', () => {
       assert.equal(await status(c), 404);
     } finally {
       await s.stop();
+    }
+  });
+});
+
+describe('/v1/responses with --replies', () => {
+  it('a scripted reply and a scripted tool call come out as a message and a function_call', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mw-responses-')), 'replies.json');
+    fs.writeFileSync(file, JSON.stringify([
+      { match: '^refund', reply: 'Refunds take 5 business days.' },
+      { match: 'weather in', tool_call: { name: 'get_weather', arguments: { city: 'Paris' } } },
+    ]));
+    const s = await startServer('mock_openai', ['--replies', file]);
+    try {
+      const post = async (body) => (await fetch(`${s.url}/v1/responses`, { method: 'POST', headers: AUTH, body: JSON.stringify(body) })).json();
+      const text = await post({ model: MODEL, input: 'refund please' });
+      assert.equal(text.output[0].content[0].text, 'Refunds take 5 business days.');
+      const call = await post({ model: MODEL, input: 'What is the weather in Paris?', tools: [{ type: 'function', name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } }] });
+      assert.equal(call.output[0].type, 'function_call');
+      assert.equal(call.output[0].name, 'get_weather');
+      assert.deepEqual(JSON.parse(call.output[0].arguments), { city: 'Paris' });
+    } finally {
+      await s.stop();
+      fs.rmSync(path.dirname(file), { recursive: true });
     }
   });
 });

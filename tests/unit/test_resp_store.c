@@ -98,6 +98,44 @@ START_TEST(items_found_by_id_in_inputs_and_outputs)
 }
 END_TEST
 
+/* A response continuing prev, whose own history is "<id>_in", "<id>_out". */
+static oa_resp_rec *turn(const char *id, const char *prev)
+{
+    oa_resp_rec *r = rec(id, NULL);
+    char buf[128];
+    snprintf(r->prev, sizeof r->prev, "%s", prev ? prev : "");
+    cJSON_Delete(r->history);
+    snprintf(buf, sizeof buf, "[{\"id\":\"%s_in\"},{\"id\":\"%s_out\"}]", id, id);
+    r->history = cJSON_Parse(buf);
+    return r;
+}
+
+static void ids_are(cJSON *items, const char *want)
+{
+    char got[256] = "";
+    for (const cJSON *it = items ? items->child : NULL; it; it = it->next) {
+        strcat(got, got[0] ? " " : "");
+        strcat(got, cJSON_GetObjectItem(it, "id")->valuestring);
+    }
+    ck_assert_str_eq(got, want);
+    cJSON_Delete(items);
+}
+
+START_TEST(history_follows_the_chain_oldest_first)
+{
+    oa_resp_store *s = oa_resp_store_new(3, 60000);
+    oa_resp_store_add(s, turn("a", NULL));
+    oa_resp_store_add(s, turn("b", "a"));
+    oa_resp_store_add(s, turn("c", "b"));
+    ids_are(oa_resp_store_history(s, "c"), "a_in a_out b_in b_out c_in c_out");
+    ids_are(oa_resp_store_history(s, "b"), "a_in a_out b_in b_out");
+    ck_assert_ptr_null(oa_resp_store_history(s, "nope"));
+    oa_resp_store_add(s, turn("d", "c")); /* a is evicted: the chain starts at b */
+    ids_are(oa_resp_store_history(s, "d"), "b_in b_out c_in c_out d_in d_out");
+    oa_resp_store_free(s);
+}
+END_TEST
+
 START_TEST(background_status_follows_the_clock)
 {
     oa_resp_rec *r = rec("a", NULL);
@@ -159,6 +197,7 @@ static Suite *suite(void)
     tcase_add_test(tc, past_its_ttl_a_response_is_gone);
     tcase_add_test(tc, clear_whole_or_per_test);
     tcase_add_test(tc, items_found_by_id_in_inputs_and_outputs);
+    tcase_add_test(tc, history_follows_the_chain_oldest_first);
     tcase_add_test(tc, background_status_follows_the_clock);
     tcase_add_test(tc, concurrent_writers_and_readers);
     suite_add_tcase(s, tc);

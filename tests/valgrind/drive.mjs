@@ -59,6 +59,27 @@ async function req(method, p, { body, headers = {}, auth = true } = {}) {
 
 // A request that must get `expect` (a status, or 0 for "no complete
 // answer"); check(res) may add a condition. Returns the response.
+// The Responses API's stored responses and conversations: a tool turn, its
+// continuation, retrieve (and replay), items, background cancel, delete.
+async function responsesStore() {
+  const tools = [{ type: 'function', name: 'lookup', parameters: { type: 'object', properties: { q: { type: 'string' } } } }];
+  const first = (await expect('responses tool call', 200, 'POST', '/v1/responses', { body: { model: 'gpt-4o-mini', input: 'look it up', tools, tool_choice: 'required' } })).json();
+  const call = first.output?.[0] ?? {};
+  const next = (await expect('responses continued', 200, 'POST', '/v1/responses', { body: { model: 'gpt-4o-mini', previous_response_id: first.id, tools,
+    input: [{ type: 'function_call_output', call_id: call.call_id, output: 'found' }, { type: 'item_reference', id: call.id }] } })).json();
+  await expect('responses get', 200, 'GET', `/v1/responses/${next.id}`);
+  await expect('responses replay', 200, 'GET', `/v1/responses/${next.id}?stream=true&starting_after=2`);
+  await expect('responses input_items', 200, 'GET', `/v1/responses/${next.id}/input_items?limit=1&order=asc`);
+  const bg = (await expect('responses background', 200, 'POST', '/v1/responses', { body: { model: 'gpt-4o-mini', input: 'later', background: true } })).json();
+  await expect('responses cancel', 200, 'POST', `/v1/responses/${bg.id}/cancel`);
+  await expect('responses delete', 200, 'DELETE', `/v1/responses/${first.id}`);
+  await expect('responses stream_error', 200, 'POST', '/v1/responses', { body: { model: 'gpt-4o-mini', input: 'hi', stream: true }, headers: { 'x-mock-fault': 'kind=stream_error;after_chunks=3' } });
+  const conv = (await expect('conversation', 200, 'POST', '/v1/conversations', { body: { items: [{ role: 'user', content: 'hi' }] } })).json();
+  await expect('responses in conversation', 200, 'POST', '/v1/responses', { body: { model: 'gpt-4o-mini', input: 'and?', conversation: conv.id } });
+  await expect('conversation items', 200, 'GET', `/v1/conversations/${conv.id}/items`);
+  await expect('conversation delete', 200, 'DELETE', `/v1/conversations/${conv.id}`);
+}
+
 async function expect(what, expectStatus, method, p, opts = {}, check = null) {
   const res = await req(method, p, opts);
   let ok = expectStatus === 0 ? (res.status === 0 || res.error !== null) : res.status === expectStatus;
@@ -245,6 +266,7 @@ async function openai() {
   await expect('responses stream', 200, 'POST', '/v1/responses', { body: { model: 'gpt-4o-mini', input: 'hi', stream: true } },
     (r) => (r.text.includes('response.completed') ? null : 'no completed event'));
   await expect('responses bad', 400, 'POST', '/v1/responses', { body: { model: 'gpt-4o-mini' } });
+  await responsesStore();
   // models
   await expect('models', 200, 'GET', '/v1/models');
   await expect('model', 200, 'GET', '/v1/models/text-embedding-ada-002');
