@@ -18,18 +18,6 @@ void oa_handle_model_get(srv_req *r, void *ctx);
 void oa_handle_embeddings(srv_req *r, void *ctx);
 void oa_handle_chat(srv_req *r, void *ctx);
 void oa_handle_responses(srv_req *r, void *ctx);
-void oa_handle_response_get(srv_req *r, void *ctx);
-void oa_handle_response_delete(srv_req *r, void *ctx);
-void oa_handle_response_cancel(srv_req *r, void *ctx);
-void oa_handle_response_input_items(srv_req *r, void *ctx);
-void oa_handle_conversation_create(srv_req *r, void *ctx);
-void oa_handle_conversation_get(srv_req *r, void *ctx);
-void oa_handle_conversation_update(srv_req *r, void *ctx);
-void oa_handle_conversation_delete(srv_req *r, void *ctx);
-void oa_handle_conversation_items(srv_req *r, void *ctx);
-void oa_handle_conversation_items_add(srv_req *r, void *ctx);
-void oa_handle_conversation_item_get(srv_req *r, void *ctx);
-void oa_handle_conversation_item_delete(srv_req *r, void *ctx);
 void oa_handle_ratelimit_get(srv_req *r, void *ctx);
 void oa_handle_ratelimit_set(srv_req *r, void *ctx);
 

@@ -12,6 +12,9 @@
  *   oa_resp_events.c   the server-sent events of a response object
  *   oa_resp_store.c    stored responses (store, previous_response_id)
  *   oa_resp_get.c      retrieve, delete, input_items, cancel
+ *   oa_resp_conv.c     the Conversations API
+ *   oa_resp_page.c     list pages
+ *   oa_resp_routes.c   the routes of all but POST /v1/responses
  *   oa_responses.c     POST /v1/responses */
 #ifndef OA_RESP_H
 #define OA_RESP_H
@@ -121,6 +124,23 @@ bool oa_resp_page_query(srv_req *r, oa_resp_page_q *p, const char *default_order
 cJSON *oa_resp_page(const cJSON *items, const oa_resp_page_q *p);
 /* o as the answer's body (a 500 when out of memory). */
 void oa_resp_print(srv_req *r, const cJSON *o);
+
+/* --- routes --- */
+/* The stored responses' and the conversations' routes (POST /v1/responses
+ * is the server's own, in oa_handlers.h). */
+void oa_resp_routes(srv_routes *t, oa_ctx *ctx);
+void oa_handle_response_get(srv_req *r, void *ctx);
+void oa_handle_response_delete(srv_req *r, void *ctx);
+void oa_handle_response_cancel(srv_req *r, void *ctx);
+void oa_handle_response_input_items(srv_req *r, void *ctx);
+void oa_handle_conversation_create(srv_req *r, void *ctx);
+void oa_handle_conversation_get(srv_req *r, void *ctx);
+void oa_handle_conversation_update(srv_req *r, void *ctx);
+void oa_handle_conversation_delete(srv_req *r, void *ctx);
+void oa_handle_conversation_items(srv_req *r, void *ctx);
+void oa_handle_conversation_items_add(srv_req *r, void *ctx);
+void oa_handle_conversation_item_get(srv_req *r, void *ctx);
+void oa_handle_conversation_item_delete(srv_req *r, void *ctx);
 
 /* --- faults on responses --- */
 /* response_status: failed (status failed with an error) or stuck (a

@@ -120,24 +120,13 @@ static void routes(oa_server *o)
         {"POST", "/v1/embeddings", oa_handle_embeddings, ctx},
         {"POST", "/v1/chat/completions", oa_handle_chat, ctx},
         {"POST", "/v1/responses", oa_handle_responses, ctx},
-        {"GET", "/v1/responses/{id}", oa_handle_response_get, ctx},
-        {"DELETE", "/v1/responses/{id}", oa_handle_response_delete, ctx},
-        {"GET", "/v1/responses/{id}/input_items", oa_handle_response_input_items, ctx},
-        {"POST", "/v1/responses/{id}/cancel", oa_handle_response_cancel, ctx},
-        {"POST", "/v1/conversations", oa_handle_conversation_create, ctx},
-        {"GET", "/v1/conversations/{id}", oa_handle_conversation_get, ctx},
-        {"POST", "/v1/conversations/{id}", oa_handle_conversation_update, ctx},
-        {"DELETE", "/v1/conversations/{id}", oa_handle_conversation_delete, ctx},
-        {"GET", "/v1/conversations/{id}/items", oa_handle_conversation_items, ctx},
-        {"POST", "/v1/conversations/{id}/items", oa_handle_conversation_items_add, ctx},
-        {"GET", "/v1/conversations/{id}/items/{item_id}", oa_handle_conversation_item_get, ctx},
-        {"DELETE", "/v1/conversations/{id}/items/{item_id}", oa_handle_conversation_item_delete, ctx},
         {"GET", "/v1/models", oa_handle_models_list, ctx},
         {"GET", "/v1/models/{id}", oa_handle_model_get, ctx},
         {"GET", "/__control/ratelimit", oa_handle_ratelimit_get, ctx, NULL, SRV_ROUTE_CONTROL},
         {"POST", "/__control/ratelimit", oa_handle_ratelimit_set, ctx, NULL, SRV_ROUTE_CONTROL},
     };
     SRV_ROUTES_ADD_ALL(&o->base.routes, own);
+    oa_resp_routes(&o->base.routes, ctx);
     oa_azure_routes(&o->base.routes, ctx);
 }
 

@@ -1,7 +1,8 @@
 /* POST /v1/responses bodies, past the handler's own field checks: the
  * input items (oa_resp_input.c, item references resolved from a store that
  * holds one earlier response), the chat request built from them
- * (oa_resp_chat.c, oa_resp_messages.c), the chat engine's parse and reply,
+ * (oa_resp_chat.c, oa_resp_messages.c; with previous_response_id, after
+ * the stored response's history), the chat engine's parse and reply,
  * the response object (oa_resp_output.c) and its events (oa_resp_events.c),
  * then stored and read back as the retrieve endpoint does.
  *
@@ -92,7 +93,12 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     oa_resp_tools t = {0};
     if (cJSON_IsObject(root) && (cJSON_IsString(input) || cJSON_IsArray(input))) {
         cJSON *items = oa_resp_input_items(input, "input", store, &e);
-        char *chat = items ? oa_resp_chat_body(root, items, &t, &e) : NULL;
+        /* any previous_response_id continues the stored one, as the handler would */
+        cJSON *conv = items && cJSON_GetObjectItem(root, "previous_response_id") ? oa_resp_store_history(store, "resp_1") : NULL;
+        for (const cJSON *it = conv && items ? items->child : NULL; it; it = it->next)
+            cJSON_AddItemToArray(conv, cJSON_Duplicate(it, true));
+        char *chat = items ? oa_resp_chat_body(root, conv ? conv : items, &t, &e) : NULL;
+        cJSON_Delete(conv);
         bool ok = chat && oa_chat_parse(&ctx, chat, strlen(chat), &q, &e);
         if (chat && !ok)
             oa_resp_chat_error(&e);
