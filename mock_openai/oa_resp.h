@@ -68,6 +68,7 @@ typedef struct oa_resp_gen {
     oa_resp_call calls[OA_RESP_MAX_CALLS];
     size_t ncalls;
     const char *finish;     /* "stop", "length", "tool_calls" */
+    cJSON *logprobs;        /* the text's tokens [{token, logprob, bytes, top_logprobs}], when asked; or NULL */
 } oa_resp_gen;
 void oa_resp_engine_run(const oa_chat_req *q, oa_resp_gen *g);
 void oa_resp_gen_free(oa_resp_gen *g);

@@ -21,6 +21,15 @@ static void copy_field(cJSON *to, const char *to_key, const cJSON *from, const c
         cJSON_AddItemToObject(to, to_key, cJSON_Duplicate(v, true));
 }
 
+static bool includes(const cJSON *root, const char *what)
+{
+    const cJSON *inc = cJSON_GetObjectItemCaseSensitive(root, "include");
+    for (const cJSON *v = cJSON_IsArray(inc) ? inc->child : NULL; v; v = v->next)
+        if (cJSON_IsString(v) && !strcmp(v->valuestring, what))
+            return true;
+    return false;
+}
+
 /* text.format ({type: json_schema, name, schema, strict} or json_object)
  * as the chat request's response_format. */
 static void add_format(cJSON *chat, const cJSON *root)
@@ -201,6 +210,10 @@ char *oa_resp_chat_body(const cJSON *root, const cJSON *conversation, oa_resp_to
     copy_field(chat, "top_p", root, "top_p");
     copy_field(chat, "user", root, "user");
     copy_field(chat, "reasoning_effort", cJSON_GetObjectItemCaseSensitive(root, "reasoning"), "effort");
+    if (includes(root, "message.output_text.logprobs")) { /* the engine's logprobs, chat's way of asking */
+        cJSON_AddTrueToObject(chat, "logprobs");
+        copy_field(chat, "top_logprobs", root, "top_logprobs");
+    }
     add_format(chat, root);
     if (!add_tools(chat, root, t, e) || !add_choice(chat, root, t, e)) {
         cJSON_Delete(chat);

@@ -34,6 +34,8 @@ void oa_resp_engine_run(const oa_chat_req *q, oa_resp_gen *g)
 
 void oa_resp_gen_free(oa_resp_gen *g)
 {
+    cJSON_Delete(g->logprobs);
+    g->logprobs = NULL;
     buf_free(&g->text);
     for (size_t i = 0; i < g->ncalls; i++)
         buf_free(&g->calls[i].args);

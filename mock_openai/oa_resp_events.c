@@ -82,18 +82,34 @@ static size_t piece_end(const char *s, size_t p, size_t len)
     return q;
 }
 
-/* The deltas of text, each a copy of base with its piece; base is freed. */
-static void deltas(ev *e, const char *type, const char *text, cJSON *base, bool logprobs)
+/* A token's length in bytes: its "bytes" list, else its text. */
+static size_t token_len(const cJSON *entry)
 {
-    size_t len = strlen(text);
+    const cJSON *bytes = cJSON_GetObjectItemCaseSensitive(entry, "bytes");
+    const cJSON *token = cJSON_GetObjectItemCaseSensitive(entry, "token");
+    if (cJSON_IsArray(bytes))
+        return (size_t)cJSON_GetArraySize(bytes);
+    return cJSON_IsString(token) ? strlen(token->valuestring) : 0;
+}
+
+/* The deltas of text, each a copy of base with its piece; base is freed.
+ * With logprobs (NULL: none asked), each delta carries the entries of the
+ * tokens starting in its piece (an empty list without). */
+static void deltas(ev *e, const char *type, const char *text, cJSON *base, bool with_logprobs, const cJSON *logprobs)
+{
+    size_t len = strlen(text), at = 0;
+    const cJSON *tok = logprobs ? logprobs->child : NULL;
     for (size_t p = 0; p < len;) {
         size_t q = piece_end(text, p, len);
         cJSON *o = cJSON_Duplicate(base, true);
         buf piece = BUF_INIT;
         buf_append(&piece, text + p, q - p);
         cJSON_AddStringToObject(o, "delta", piece.data ? piece.data : "");
-        if (logprobs)
-            cJSON_AddItemToObject(o, "logprobs", cJSON_CreateArray());
+        if (with_logprobs) {
+            cJSON *mine = cJSON_AddArrayToObject(o, "logprobs");
+            for (; tok && at < q; at += token_len(tok), tok = tok->next)
+                cJSON_AddItemToArray(mine, cJSON_Duplicate(tok, true));
+        }
         buf_free(&piece);
         emit(e, type, o);
         e->deltas++;
@@ -119,7 +135,8 @@ static void message_events(ev *e, const cJSON *item, long index)
         cJSON_ReplaceItemInObjectCaseSensitive(empty, "annotations", cJSON_CreateArray());
         cJSON_AddItemToObject(o, "part", empty);
         emit(e, "response.content_part.added", o);
-        deltas(e, "response.output_text.delta", text, at(id, index, "content_index", k), true);
+        deltas(e, "response.output_text.delta", text, at(id, index, "content_index", k), true,
+               cJSON_GetObjectItemCaseSensitive(part, "logprobs"));
         const cJSON *ann = cJSON_GetObjectItemCaseSensitive(part, "annotations");
         long a = 0;
         for (const cJSON *one = ann ? ann->child : NULL; one; one = one->next, a++) {
@@ -130,7 +147,8 @@ static void message_events(ev *e, const cJSON *item, long index)
         }
         o = at(id, index, "content_index", k);
         cJSON_AddStringToObject(o, "text", text);
-        cJSON_AddItemToObject(o, "logprobs", cJSON_CreateArray());
+        const cJSON *lp = cJSON_GetObjectItemCaseSensitive(part, "logprobs");
+        cJSON_AddItemToObject(o, "logprobs", lp ? cJSON_Duplicate(lp, true) : cJSON_CreateArray());
         emit(e, "response.output_text.done", o);
         o = at(id, index, "content_index", k);
         cJSON_AddItemToObject(o, "part", cJSON_Duplicate(part, true));
@@ -141,7 +159,7 @@ static void message_events(ev *e, const cJSON *item, long index)
 static void call_events(ev *e, const cJSON *item, long index)
 {
     const char *id = sget(item, "id");
-    deltas(e, "response.function_call_arguments.delta", sget(item, "arguments"), at(id, index, NULL, 0), false);
+    deltas(e, "response.function_call_arguments.delta", sget(item, "arguments"), at(id, index, NULL, 0), false, NULL);
     cJSON *o = at(id, index, NULL, 0);
     cJSON_AddStringToObject(o, "name", sget(item, "name"));
     cJSON_AddStringToObject(o, "arguments", sget(item, "arguments"));
@@ -158,7 +176,7 @@ static void reasoning_events(ev *e, const cJSON *item, long index)
         cJSON_ReplaceItemInObjectCaseSensitive(empty, "text", cJSON_CreateString(""));
         cJSON_AddItemToObject(o, "part", empty);
         emit(e, "response.reasoning_summary_part.added", o);
-        deltas(e, "response.reasoning_summary_text.delta", text, at(id, index, "summary_index", k), false);
+        deltas(e, "response.reasoning_summary_text.delta", text, at(id, index, "summary_index", k), false, NULL);
         o = at(id, index, "summary_index", k);
         cJSON_AddStringToObject(o, "text", text);
         emit(e, "response.reasoning_summary_text.done", o);

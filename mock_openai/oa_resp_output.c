@@ -209,7 +209,7 @@ static size_t message_item(cJSON *output, const oa_resp_result *res)
     cJSON_AddStringToObject(item, "status", strcmp(res->gen->finish, "length") ? "completed" : "incomplete");
     cJSON_AddStringToObject(item, "role", "assistant");
     cJSON_AddItemToObject(part, "annotations", annotations(res->tools, res->q, text->len));
-    cJSON_AddItemToObject(part, "logprobs", cJSON_CreateArray());
+    cJSON_AddItemToObject(part, "logprobs", res->gen->logprobs ? cJSON_Duplicate(res->gen->logprobs, true) : cJSON_CreateArray());
     cJSON_AddStringToObject(part, "text", text->data ? text->data : "");
     cJSON_AddStringToObject(part, "type", "output_text");
     cJSON_AddItemToArray(cJSON_AddArrayToObject(item, "content"), part);

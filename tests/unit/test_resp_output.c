@@ -43,6 +43,10 @@ static cJSON *object(const char *model_id, const char *request, const char *text
     } else {
         buf_puts(&g.text, text);
     }
+    if (strstr(request, "logprobs")) /* what the engine gives for "Mock reply.": 3 tokens */
+        g.logprobs = cJSON_Parse("[{\"token\":\"Mock\",\"logprob\":-0.1,\"bytes\":[77,111,99,107],\"top_logprobs\":[]},"
+                                 "{\"token\":\" reply\",\"logprob\":-0.2,\"bytes\":[32,114,101,112,108,121],\"top_logprobs\":[]},"
+                                 "{\"token\":\".\",\"logprob\":-0.3,\"bytes\":[46],\"top_logprobs\":[]}]");
     oa_resp_tools t = {0};
     oa_resp_result res = {&q, &g, &t, fault};
     cJSON *root = cJSON_Parse(request);
@@ -172,6 +176,35 @@ START_TEST(cut_and_failed_answers)
 }
 END_TEST
 
+START_TEST(logprobs_go_with_the_text_and_its_deltas)
+{
+    cJSON *o = object("gpt-4o-mini", "{\"include\":[\"message.output_text.logprobs\"]}", "Mock reply.", "stop", NULL);
+    const cJSON *part = cJSON_GetArrayItem(cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(o, "output"), 0), "content"), 0);
+    ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(part, "logprobs")), 3);
+    buf b = BUF_INIT;
+    oa_resp_events(&b, o, -1, false);
+    /* deltas "Mock", " reply." carry 1 and 2 entries; the done event all 3 */
+    int per[4] = {0}, n = 0, done = 0;
+    for (char *save = NULL, *line = strtok_r(b.data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        if (strncmp(line, "data: ", 6))
+            continue;
+        cJSON *e = cJSON_Parse(line + 6);
+        const char *type = cJSON_GetObjectItem(e, "type")->valuestring;
+        if (!strcmp(type, "response.output_text.delta") && n < 4)
+            per[n++] = cJSON_GetArraySize(cJSON_GetObjectItem(e, "logprobs"));
+        if (!strcmp(type, "response.output_text.done"))
+            done = cJSON_GetArraySize(cJSON_GetObjectItem(e, "logprobs"));
+        cJSON_Delete(e);
+    }
+    ck_assert_int_eq(n, 2);
+    ck_assert_int_eq(per[0], 1);
+    ck_assert_int_eq(per[1], 2);
+    ck_assert_int_eq(done, 3);
+    buf_free(&b);
+    cJSON_Delete(o);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("resp_output");
@@ -180,6 +213,7 @@ static Suite *suite(void)
     tcase_add_test(tc, reasoning_summary_streams_its_own_events);
     tcase_add_test(tc, function_call_and_its_events);
     tcase_add_test(tc, cut_and_failed_answers);
+    tcase_add_test(tc, logprobs_go_with_the_text_and_its_deltas);
     suite_add_tcase(s, tc);
     return s;
 }
