@@ -25,6 +25,8 @@ bool oa_ctx_models_from(oa_ctx *c, const char *file, const cli_list *extra, char
  * names it in messages. */
 bool oa_catalog_load_json(oa_ctx *c, const char *text, size_t len, const char *origin, char *err, size_t errlen);
 bool oa_catalog_load_file(oa_ctx *c, const char *path, char *err, size_t errlen);
+/* One entry (a cJSON object), the index-th of origin's list. */
+bool oa_catalog_apply(oa_ctx *c, const void *entry, const char *origin, size_t index, char *err, size_t errlen);
 
 /* --model SPEC: NAME:DIMS (an embedding model, or a new size for one),
  * NAME:embedding[:DIMS], or NAME:KIND[:CONTEXT[:MAX_OUTPUT]] with KIND chat,

@@ -207,6 +207,10 @@ const REFUSED = [
     "Invalid parameter: messages with role 'tool' must be a response to a preceeding message with 'tool_calls'.", 'messages.[2].role', null],
   ['tool_calls left unanswered', { model: 'gpt-4o-mini', messages: [U, { role: 'assistant', content: null, tool_calls: [CALL] }, U] },
     "An assistant message with 'tool_calls' must be followed by tool messages responding to each 'tool_call_id'. The following tool_call_ids did not have response messages: call_x", 'messages.[2].role', null],
+  ['a tool message answering a call that was not made', { model: 'gpt-4o-mini', messages: [U, { role: 'assistant', content: null, tool_calls: [CALL] }, { role: 'tool', tool_call_id: 'call_z', content: '1' }, U] },
+    "Invalid parameter: 'tool_call_id' of 'call_z' not found in 'tool_calls' of previous message.", 'messages.[2].tool_call_id', null],
+  ['a conversation ending on unanswered tool_calls', { model: 'gpt-4o-mini', messages: [U, { role: 'assistant', content: null, tool_calls: [CALL] }] },
+    "An assistant message with 'tool_calls' must be followed by tool messages responding to each 'tool_call_id'. The following tool_call_ids did not have response messages: call_x", 'messages.[1].role', null],
   ['one of two tool_calls unanswered', { model: 'gpt-4o-mini', messages: [U, { role: 'assistant', content: null, tool_calls: [CALL, CALL2] }, { role: 'tool', tool_call_id: 'call_x', content: '1' }, U] },
     "An assistant message with 'tool_calls' must be followed by tool messages responding to each 'tool_call_id'. The following tool_call_ids did not have response messages: call_y", 'messages.[3].role', null],
 ];
