@@ -41,6 +41,9 @@ struct oa_resp_store;
  * id, item references resolved from the store; NULL with e set, its param
  * a path under param ("input", or a conversation's "items"). */
 cJSON *oa_resp_input_items(const cJSON *input, const char *param, struct oa_resp_store *s, oa_err *e);
+/* Every function_call_output answers a function_call earlier in the
+ * conversation; false with the API's 400 otherwise. */
+bool oa_resp_check_calls(const cJSON *conversation, oa_err *e);
 /* Append the chat messages for normalised items to msgs. */
 void oa_resp_input_messages(const cJSON *items, cJSON *msgs);
 

@@ -247,3 +247,24 @@ cJSON *oa_resp_input_items(const cJSON *input, const char *param, oa_resp_store 
     }
     return items;
 }
+
+/* Was call_id called by a function_call before item `upto`? */
+static bool called_before(const cJSON *items, const cJSON *upto, const char *call_id)
+{
+    for (const cJSON *it = items->child; it && it != upto; it = it->next) {
+        const char *type = str_of(it, "type"), *id = str_of(it, "call_id");
+        if (type && id && !strcmp(type, "function_call") && !strcmp(id, call_id))
+            return true;
+    }
+    return false;
+}
+
+bool oa_resp_check_calls(const cJSON *conversation, oa_err *e)
+{
+    for (const cJSON *it = conversation->child; it; it = it->next) {
+        const char *type = str_of(it, "type"), *id = str_of(it, "call_id");
+        if (type && id && !strcmp(type, "function_call_output") && !called_before(conversation, it, id))
+            return oa_fail(e, 400, IRE, "input", NULL, "No tool call found for function call output with call_id %.80s.", id);
+    }
+    return true;
+}

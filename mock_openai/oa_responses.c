@@ -88,6 +88,8 @@ static bool read_conversation(create *k, oa_err *e)
     k->conversation = history ? history : cJSON_CreateArray();
     for (const cJSON *it = k->items->child; it; it = it->next)
         cJSON_AddItemToArray(k->conversation, cJSON_Duplicate(it, true));
+    if (!oa_resp_check_calls(k->conversation, e))
+        return false;
     if (!k->conversation->child && !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(k->root, "instructions")))
         return oa_fail(e, 400, IRE, "input", "empty_array",
                        "Invalid 'input': empty array. Expected an array with minimum length 1, but got an empty array "
