@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "oa_catalog.h"
 #include "oa_resp.h"
 #include "oa_logprobs.h"
 #include "oa_tool_policy.h"
@@ -57,29 +58,25 @@ void oa_resp_gen_free(oa_resp_gen *g)
     g->ncalls = 0;
 }
 
-/* The o-series and gpt-5 reason (until the catalogue says which do). */
 bool oa_resp_reasoning_model(const oa_model *m)
 {
-    return (m->id[0] == 'o' && m->id[1] >= '1' && m->id[1] <= '9') || !strncmp(m->id, "gpt-5", 5);
+    return m->kind == OA_KIND_REASONING;
 }
 
+/* The dated snapshot, as the chat answers name it. */
 const char *oa_resp_model_name(const oa_model *m)
 {
-    return m->id;
+    return m->snapshot;
 }
 
 const char *oa_resp_default_effort(const oa_chat_req *q)
 {
-    (void)q;
-    return "medium";
+    return oa_effort_name(q->effort);
 }
 
-/* More effort, more hidden tokens; the same conversation, the same count. */
+/* The chat engine's own count for the effort in force. */
 size_t oa_resp_reasoning_tokens(const oa_chat_req *q, const char *effort)
 {
-    size_t base = !strcmp(effort, "minimal") || !strcmp(effort, "none") ? 0
-                  : !strcmp(effort, "low")                              ? 64
-                  : !strcmp(effort, "high")                             ? 512
-                                                                        : 192;
-    return base ? base + q->seed % 64 : 0;
+    (void)effort;
+    return q->reasoning_tokens > 0 ? (size_t)q->reasoning_tokens : 0;
 }

@@ -40,6 +40,18 @@ describe('ai + @ai-sdk/openai, Responses provider', () => {
     assert.ok(second.usage.inputTokens > first.usage.inputTokens);
   });
 
+  it('a reasoning model over two turns: reasoning items referenced, the summary read', async () => {
+    const opts = { openai: { reasoningEffort: 'low', reasoningSummary: 'auto' } };
+    const messages = [{ role: 'user', content: 'Why is the sky blue?' }];
+    const first = await generateText({ model: openai('o4-mini'), messages, providerOptions: opts });
+    assert.ok(first.usage.outputTokenDetails?.reasoningTokens > 0 || first.usage.reasoningTokens > 0);
+    assert.ok(first.reasoningText.length > 0);
+    messages.push(...first.response.messages, { role: 'user', content: 'And at sunset?' });
+    const second = await generateText({ model: openai('o4-mini'), messages, providerOptions: opts });
+    assert.match(second.text, /^Mock reply to: And at sunset\?/);
+    assert.ok(bodies.at(-1).body.input.some((i) => i.type === 'item_reference' && i.id.startsWith('rs_')));
+  });
+
   it('providerOptions previousResponseId continues a stored response', async () => {
     const first = await generateText({ model: openai(MODEL), prompt: 'What does the plan cover?' });
     const second = await generateText({

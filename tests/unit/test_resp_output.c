@@ -15,6 +15,8 @@ static oa_model model(const char *id)
     snprintf(m.id, sizeof m.id, "%s", id);
     m.context = 128000;
     m.enc = OA_BPE_O200K;
+    snprintf(m.snapshot, sizeof m.snapshot, "%s", id);
+    m.kind = id[0] == 'o' || !strncmp(id, "gpt-5", 5) ? OA_KIND_REASONING : OA_KIND_CHAT;
     return m;
 }
 
@@ -27,6 +29,10 @@ static cJSON *object(const char *model_id, const char *request, const char *text
     q.last_user = "What does the plan cover?";
     q.prompt_tokens = 20;
     q.seed = 42;
+    if (m.kind == OA_KIND_REASONING) { /* what the chat engine would count at the request's effort */
+        q.effort = strstr(request, "\"low\"") ? OA_EFFORT_LOW : strstr(request, "\"high\"") ? OA_EFFORT_HIGH : OA_EFFORT_MEDIUM;
+        q.reasoning_tokens = q.effort == OA_EFFORT_HIGH ? 600 : q.effort == OA_EFFORT_LOW ? 100 : 300;
+    }
     oa_resp_gen g = {0};
     g.finish = finish;
     if (!strcmp(finish, "tool_calls")) {
