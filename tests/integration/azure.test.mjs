@@ -69,7 +69,7 @@ describe('Azure routes', () => {
   it('deployment responses, plain and streamed', async () => {
     const body = await (await post(s, `/openai/deployments/my-chat/responses?api-version=2025-03-01-preview`, { input: 'hi', model: 'x' })).json();
     assert.equal(body.object, 'response');
-    assert.equal(body.model, 'gpt-4o-mini');
+    assert.equal(body.model, 'gpt-4o-mini-2024-07-18'); // the dated snapshot, as chat names it
     const text = await (await post(s, `/openai/deployments/my-chat/responses?api-version=2025-03-01-preview`, { input: 'hi', stream: true })).text();
     assert.match(text, /event: response\.completed/);
   });
@@ -83,7 +83,7 @@ describe('Azure routes', () => {
     const emb = await (await post(s, '/openai/v1/embeddings', { input: 'x', model: 'my-embed' })).json();
     assert.equal(emb.data[0].embedding.length, 3072);
     const resp = await (await post(s, '/openai/v1/responses', { input: 'x', model: 'gpt-4o' })).json();
-    assert.equal(resp.model, 'gpt-4o');
+    assert.equal(resp.model, 'gpt-4o-2024-08-06');
   });
 
   it('v1 models, list and one', async () => {
