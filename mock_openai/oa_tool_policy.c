@@ -97,11 +97,28 @@ static void pick_required(oa_chat_req *q, const cJSON *tools)
         }
 }
 
+/* After a tool result, "auto" answers in text, unless a tool named for
+ * the final answer has not been called yet: LangChain's toolStrategy
+ * offers an `extract-<Schema>` tool and tells the model to end with it,
+ * and some paths (its Responses one) send no tool_choice to insist. */
+static void pick_final(oa_chat_req *q, const cJSON *tools)
+{
+    for (const cJSON *t = tools->child; t; t = t->next) {
+        const cJSON *f = cJSON_GetObjectItemCaseSensitive(t, "function");
+        if (cJSON_IsObject(f) && oa_tool_named_final(f) && !called_ever(q, f)) {
+            add_call(q, f);
+            return;
+        }
+    }
+}
+
 /* "auto": every tool the last user message talks about, or the first. */
 static void pick_auto(oa_chat_req *q, const cJSON *tools, bool parallel)
 {
-    if (q->after_tool)
+    if (q->after_tool) {
+        pick_final(q, tools);
         return;
+    }
     for (const cJSON *t = tools->child; t && (parallel || q->ncalls == 0); t = t->next) {
         const cJSON *f = cJSON_GetObjectItemCaseSensitive(t, "function");
         if (cJSON_IsObject(f) && oa_tool_matches(f, q->last_user))

@@ -9,7 +9,9 @@
  *   final, response, output, extract, structured: LangChain's toolStrategy
  *   tool); not yet called; sharing words; the first tool.
  * - "auto" (the default with tools): after a tool result (the last
- *   message is a tool message), text that quotes the results; else one
+ *   message is a tool message), a call to a tool named for the final
+ *   answer (answer, final, extract, ... in its name) if there is one not
+ *   yet called, else text that quotes the results; else one
  *   call per tool sharing a word with the last user message (its name cut
  *   on _, -, . and camelCase, and its description; words of 3+ letters,
  *   common words left out, "search" matching "searching"), only the first
@@ -42,6 +44,9 @@ bool oa_tool_matches(const void *function, const char *text);
  * respond, response, output, extract, structured in its name or
  * description). */
 bool oa_tool_is_final(const void *function);
+/* The same, by its name alone (LangChain's `extract-Recipe`): what "auto"
+ * calls after a tool result, as a model told to end with that tool does. */
+bool oa_tool_named_final(const void *function);
 
 /* The answer after tool results: the results quoted. */
 void oa_tool_answer(const oa_chat_req *q, buf *out);

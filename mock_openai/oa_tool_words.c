@@ -92,15 +92,24 @@ bool oa_tool_matches(const void *function, const char *text)
  * the model's response"). */
 static const char *const final_words[] = {"answer", "final", "respond", "response", "output", "extract", "structured"};
 
-bool oa_tool_is_final(const void *function)
+bool oa_tool_named_final(const void *function)
 {
     const cJSON *name = cJSON_GetObjectItemCaseSensitive(function, "name");
-    const cJSON *desc = cJSON_GetObjectItemCaseSensitive(function, "description");
     for (size_t i = 0; i < sizeof final_words / sizeof final_words[0]; i++) {
         char w[WORD_MAX];
         for (size_t at = 0; cJSON_IsString(name) && next_word(name->valuestring, &at, w, true);)
             if (same_word(w, final_words[i]))
                 return true;
+    }
+    return false;
+}
+
+bool oa_tool_is_final(const void *function)
+{
+    const cJSON *desc = cJSON_GetObjectItemCaseSensitive(function, "description");
+    if (oa_tool_named_final(function))
+        return true;
+    for (size_t i = 0; i < sizeof final_words / sizeof final_words[0]; i++) {
         if (cJSON_IsString(desc) && text_has(desc->valuestring, final_words[i]))
             return true;
     }

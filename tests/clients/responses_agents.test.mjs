@@ -1,14 +1,15 @@
 // Agent loops on the Responses API, with the real clients unmodified but
 // for the base URL: LangChain's createAgent with a Responses model
 // (useResponsesApi, and the "openai:..." model string, which forces it),
-// with a providerStrategy response format (text.format). Every loop ends
-// in the number of model calls the tool policy gives. (toolStrategy is left
-// out: on the Responses path @langchain/openai 1.5 drops a string
-// tool_choice, langchainjs#11332, so its "required" never arrives.)
+// with a providerStrategy response format (text.format) and a toolStrategy
+// one. Every loop ends in the number of model calls the tool policy gives.
+// (On the Responses path @langchain/openai 1.5 drops toolStrategy's string
+// tool_choice, langchainjs#11332: the policy's "auto" calls the extract tool
+// after a tool result, as a model told to end with it does.)
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { z } from 'zod';
-import { createAgent, tool, providerStrategy } from 'langchain';
+import { createAgent, tool, providerStrategy, toolStrategy } from 'langchain';
 import { ChatOpenAI } from '@langchain/openai';
 import { startServer } from '../lib/server.mjs';
 
@@ -45,6 +46,17 @@ describe('agent loops on /v1/responses end', () => {
       assert.equal(await modelCalls(), 2);
     });
   }
+
+  it('createAgent + toolStrategy: the tool, then the extract tool ends the loop (2 model calls)', async () => {
+    calls = [];
+    await modelCalls();
+    const Report = z.object({ city: z.string(), summary: z.string() });
+    const agent = createAgent({ model: chat(), tools: [weather()], responseFormat: toolStrategy(Report) });
+    const out = await agent.invoke({ messages: [{ role: 'user', content: 'What is the weather in Paris?' }] });
+    assert.deepEqual(Report.parse(out.structuredResponse), out.structuredResponse);
+    assert.equal(calls.length, 1);
+    assert.equal(await modelCalls(), 2);
+  });
 
   it('createAgent + providerStrategy: the tool, then JSON that fits the schema (text.format)', async () => {
     calls = [];

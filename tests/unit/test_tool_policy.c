@@ -57,10 +57,15 @@ static const char *cases[][2] = {
     /* none: never */
     {"{\"model\":\"gpt-4o\",\"tool_choice\":\"none\",\"messages\":[{\"role\":\"user\",\"content\":\"weather?\"}]," TOOLS "}",
      ""},
-    /* after a tool result, auto answers in text */
+    /* after a tool result, auto calls the final-answer tool not yet called
+     * (LangChain's toolStrategy), then answers in text */
     {"{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"What is the weather in Paris?\"},{\"role\":"
      "\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":"
      "\"get_weather\",\"arguments\":\"{}\"}}]},{\"role\":\"tool\",\"tool_call_id\":\"call_1\",\"content\":\"18C and sunny\"}]," TOOLS "}",
+     "extract-1"},
+    {"{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"What is the weather in Paris?\"},{\"role\":"
+     "\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":"
+     "\"extract-1\",\"arguments\":\"{}\"}}]},{\"role\":\"tool\",\"tool_call_id\":\"call_1\",\"content\":\"done\"}]," TOOLS "}",
      ""},
     /* required: one tool not yet called, one the user talks about first,
      * then one that gives the final answer */
@@ -119,7 +124,14 @@ END_TEST
 START_TEST(answer_quotes_tool_results)
 {
     oa_chat_req q;
-    parse(cases[5][0], &q);
+    /* no final-answer tool offered: after the result, text */
+    parse("{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"What is the weather in Paris?\"},"
+          "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"call_1\",\"type\":\"function\","
+          "\"function\":{\"name\":\"get_weather\",\"arguments\":\"{}\"}}]},{\"role\":\"tool\",\"tool_call_id\":"
+          "\"call_1\",\"content\":\"18C and sunny\"}],\"tools\":[{\"type\":\"function\",\"function\":{\"name\":"
+          "\"get_weather\",\"parameters\":{\"type\":\"object\",\"properties\":{}}}}]}",
+          &q);
+    ck_assert_uint_eq(oa_tool_calls_count(&q), 0);
     buf text = BUF_INIT;
     const char *finish;
     oa_chat_reply(&q, 0, &text, &finish);
@@ -183,7 +195,9 @@ START_TEST(scripted_call_acts_once)
     parse(cases[5][0], &q); /* the same question, answered by the tool */
     oa_replies_apply(r, &q);
     ck_assert_ptr_null(q.scripted_tool);
-    ck_assert_uint_eq(oa_tool_calls_count(&q), 0);
+    char got[200];
+    names(&q, got, sizeof got);
+    ck_assert_str_eq(got, "extract-1"); /* the policy's final answer, not get_weather again */
     oa_chat_req_free(&q);
     parse(cases[4][0], &q); /* tool_choice none */
     oa_replies_apply(r, &q);
