@@ -39,6 +39,7 @@ typedef struct oa_chat_req {
      * hidden tokens each choice spends before its text (in usage). */
     oa_effort effort;
     long reasoning_tokens;
+    bool reasoning_spent;     /* they took all of max_completion_tokens: no text, finish "length" */
     /* The tool policy's decision (oa_tool_policy.h); tool is calls[0]. */
     const void *calls[OA_TOOL_CALLS_MAX]; /* function objects (cJSON) the reply calls, in order */
     size_t ncalls;

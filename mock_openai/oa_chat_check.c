@@ -236,10 +236,12 @@ bool oa_chat_check_limits(oa_chat_req *q, long mt, long mct, oa_err *e)
     if (m->kind == OA_KIND_REASONING) {
         long unit = 48 + (long)(q->seed >> 11 & 63); /* the same request always reasons as long */
         q->reasoning_tokens = unit * effort_quarters[q->effort] / 4;
-        /* the hidden tokens count in max_completion_tokens; one is left for text */
-        if (cap && q->reasoning_tokens >= cap)
-            q->reasoning_tokens = cap - 1;
+        /* the hidden tokens count in max_completion_tokens; when they take
+         * it all, the real API answers no text and "length" */
+        q->reasoning_spent = cap && q->reasoning_tokens >= cap;
+        if (q->reasoning_spent)
+            q->reasoning_tokens = cap;
     }
-    q->max_tokens = cap ? cap - q->reasoning_tokens : 0;
+    q->max_tokens = cap && !q->reasoning_spent ? cap - q->reasoning_tokens : 0;
     return true;
 }

@@ -86,7 +86,9 @@ void oa_chat_reply(const oa_chat_req *q, long i, buf *out, const char **finish)
 {
     uint64_t s = q->seed + (uint64_t)i * 0x632be59bd9b4e019ULL;
     *finish = "stop";
-    if (oa_tool_calls_count(q)) {
+    if (q->reasoning_spent) {
+        *finish = "length"; /* empty content, as the real API answers */
+    } else if (oa_tool_calls_count(q)) {
         *finish = "tool_calls"; /* the calls are written by oa_tool_calls_json */
     } else if (q->scripted) {
         buf_puts(out, q->scripted);

@@ -280,7 +280,7 @@ cJSON *oa_resp_object(const cJSON *root, const char *id, const oa_resp_result *r
             reasoning = reasoning_item(output, root, q);
         if (res->gen->ncalls) {
             out = call_items(output, res->gen, q);
-        } else {
+        } else if (!q->reasoning_spent) { /* spent: the reasoning item alone, as the API answers */
             builtin_items(output, root, q, res->tools);
             out = message_item(output, res);
         }

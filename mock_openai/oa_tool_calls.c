@@ -14,6 +14,8 @@
 
 size_t oa_tool_calls_count(const oa_chat_req *q)
 {
+    if (q->reasoning_spent)
+        return 0; /* the budget went on reasoning: nothing visible */
     if (q->scripted_tool)
         return 1;
     return q->ncalls;

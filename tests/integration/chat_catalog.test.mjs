@@ -124,6 +124,14 @@ describe('catalogue and chat fields', () => {
     const thinking = await chat(s, { model: 'o4-mini', reasoning_effort: 'high', max_completion_tokens: 40 });
     assert.equal(thinking.usage.completion_tokens, 40);
     assert.equal(thinking.choices[0].finish_reason, 'length');
+    // reasoning took the whole budget: no text at all, as the real API answers
+    assert.equal(thinking.usage.completion_tokens_details.reasoning_tokens, 40);
+    assert.equal(thinking.choices[0].message.content, '');
+    const streamed = await post(s, { model: 'o4-mini', reasoning_effort: 'high', max_completion_tokens: 40,
+      messages: [{ role: 'user', content: 'hi' }], stream: true });
+    const text = await streamed.text();
+    assert.match(text, /"finish_reason":"length"/);
+    assert.doesNotMatch(text, /"content":"[^"]/);
     const roomy = await chat(s, { model: 'o4-mini', reasoning_effort: 'low', max_completion_tokens: 5000 });
     assert.equal(roomy.choices[0].finish_reason, 'stop');
     assert.ok(roomy.usage.completion_tokens < 5000);

@@ -191,6 +191,12 @@ describe('/v1/responses', () => {
     assert.equal(r.output[0].status, 'incomplete');
     assert.equal(r.usage.output_tokens, 16);
     assert.equal(r.max_output_tokens, 16);
+    // a reasoning model that spends the whole budget thinking: the reasoning item alone
+    const o = (await post({ model: 'o4-mini', input: 'hi', max_output_tokens: 16, reasoning: { effort: 'high' } })).body;
+    assert.equal(o.status, 'incomplete');
+    assert.deepEqual(o.output.map((i) => i.type), ['reasoning']);
+    assert.equal(o.usage.output_tokens_details.reasoning_tokens, 16);
+    assert.equal(o.usage.output_tokens, 16);
   });
 
   it('past the context window: context_length_exceeded, or with truncation auto the oldest items go', async () => {
