@@ -249,6 +249,12 @@ void oa_resp_chat_error(oa_err *e)
         snprintf(e->param, sizeof e->param, "text.format");
         snprintf(e->message, sizeof e->message, "Response input messages must contain the word 'json' in some form "
                                                 "to use 'text.format' of type 'json_object'.");
+    } else if (strstr(e->message, "did not have response messages: ")) {
+        /* a function_call with no function_call_output after it */
+        char ids[400];
+        snprintf(ids, sizeof ids, "%s", strstr(e->message, "did not have response messages: ") + 32);
+        snprintf(e->param, sizeof e->param, "input");
+        snprintf(e->message, sizeof e->message, "No tool output found for function call %s.", ids);
     } else if (e->code && !strcmp(e->code, "context_length_exceeded")) {
         snprintf(e->param, sizeof e->param, "input");
         snprintf(e->message, sizeof e->message,

@@ -94,6 +94,8 @@ describe('/v1/responses', () => {
     err(await post({ model: MODEL, input: [{ type: 'item_reference', id: 'msg_nope' }] }), 404, 'input', /^Item with id 'msg_nope' not found\.$/);
     err(await post({ model: MODEL, input: [{ role: 'user', content: 'hi' }, { type: 'function_call_output', call_id: 'call_x', output: 'y' }] }), 400, 'input',
       /^No tool call found for function call output with call_id call_x\.$/);
+    err(await post({ model: MODEL, input: [{ role: 'user', content: 'hi' }, { type: 'function_call', call_id: 'call_q', name: 'f', arguments: '{}' },
+      { role: 'user', content: 'and?' }] }), 400, 'input', /^No tool output found for function call call_q\.$/);
     err(await post({ model: MODEL }), 400, 'input', /Missing required parameter: 'input'/);
     err(await post({ input: 'hi' }), 400, 'model', /Missing required parameter: 'model'/);
     err(await post({ model: MODEL, input: 'hi', messages: [] }), 400, 'messages', /^Unknown parameter: 'messages'\.$/, 'unknown_parameter');

@@ -66,7 +66,9 @@ async function responsesStore() {
   const first = (await expect('responses tool call', 200, 'POST', '/v1/responses', { body: { model: 'gpt-4o-mini', input: 'look it up', tools, tool_choice: 'required' } })).json();
   const call = first.output?.[0] ?? {};
   const next = (await expect('responses continued', 200, 'POST', '/v1/responses', { body: { model: 'gpt-4o-mini', previous_response_id: first.id, tools,
-    input: [{ type: 'function_call_output', call_id: call.call_id, output: 'found' }, { type: 'item_reference', id: call.id }] } })).json();
+    input: [{ type: 'function_call_output', call_id: call.call_id, output: 'found' }] } })).json();
+  await expect('responses item references', 200, 'POST', '/v1/responses', { body: { model: 'gpt-4o-mini', tools,
+    input: [{ role: 'user', content: 'look it up' }, { type: 'item_reference', id: call.id }, { type: 'function_call_output', call_id: call.call_id, output: 'found' }] } });
   await expect('responses get', 200, 'GET', `/v1/responses/${next.id}`);
   await expect('responses replay', 200, 'GET', `/v1/responses/${next.id}?stream=true&starting_after=2`);
   await expect('responses input_items', 200, 'GET', `/v1/responses/${next.id}/input_items?limit=1&order=asc`);
@@ -316,7 +318,7 @@ async function azure(msgs) {
   await expect('azure embeddings', 200, 'POST', azPath('text-embedding-3-small', 'embeddings'), { ...AZ, body: { input: ['a', 'b'], model: 'ignored' } },
     (r) => (r.headers.get('x-ms-client-request-id') === 'vg-1' ? null : 'no echoed request id'));
   await expect('azure chat', 200, 'POST', azPath('gpt-4o-mini', 'chat/completions'), { ...AZ, body: { model: 'gpt-4o', messages: msgs, n: 2 } },
-    (r) => (r.json().prompt_filter_results && r.json().model === 'gpt-4o-mini' ? null : 'not the deployment\'s answer'));
+    (r) => (r.json().prompt_filter_results && r.json().model === 'gpt-4o-mini-2024-07-18' ? null : 'not the deployment\'s answer'));
   await expect('azure chat stream', 200, 'POST', azPath('gpt-4o', 'chat/completions'), { ...AZ, body: { messages: msgs, stream: true } });
   await expect('azure responses', 200, 'POST', azPath('gpt-4o', 'responses'), { ...AZ, body: { input: 'hi', stream: true } });
   await expect('azure v1 chat', 200, 'POST', '/openai/v1/chat/completions', { auth: true, body: { model: 'gpt-4o-mini', messages: msgs } });
