@@ -54,7 +54,7 @@ static bool flush_field(upload *u)
     } else if (ok) {
         cJSON *arr = cJSON_CreateArray();
         ok = arr && cJSON_AddItemToArray(arr, cJSON_Duplicate(old, true)) && cJSON_AddItemToArray(arr, v) &&
-             cJSON_ReplaceItemInObjectCaseSensitive(u->fields, u->name, arr);
+             json_set(u->fields, u->name, arr);
     }
     u->name[0] = '\0';
     buf_clear(&u->value);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base64.h"
+#include "json.h"
 #include "buf.h"
 #include "oa_record.h"
 #include "rec_store.h"
@@ -24,7 +25,7 @@ static void append_to(cJSON *obj, const char *name, const cJSON *piece)
     if (!v)
         return;
     if (old)
-        cJSON_ReplaceItemInObjectCaseSensitive(obj, name, v);
+        json_set(obj, name, v);
     else
         cJSON_AddItemToObject(obj, name, v);
 }

@@ -117,7 +117,7 @@ static void on_update(oa_resp_rec *rec, void *ctx)
 {
     conv_op *op = ctx;
     const cJSON *md = cJSON_GetObjectItemCaseSensitive(op->body, "metadata");
-    cJSON_ReplaceItemInObjectCaseSensitive(rec->response, "metadata",
+    json_set(rec->response, "metadata",
                                            cJSON_IsObject(md) ? cJSON_Duplicate(md, true) : cJSON_CreateObject());
     oa_resp_print(op->r, rec->response);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "oa_resp.h"
+#include "json.h"
 #include "oa_stream.h"
 
 typedef struct ev {
@@ -57,15 +58,15 @@ static cJSON *started(const cJSON *item)
     cJSON *s = cJSON_Duplicate(item, true);
     const char *type = cJSON_GetObjectItemCaseSensitive(item, "type")->valuestring;
     if (cJSON_GetObjectItemCaseSensitive(s, "status"))
-        cJSON_ReplaceItemInObjectCaseSensitive(s, "status", cJSON_CreateString("in_progress"));
+        json_set(s, "status", cJSON_CreateString("in_progress"));
     if (!strcmp(type, "message"))
-        cJSON_ReplaceItemInObjectCaseSensitive(s, "content", cJSON_CreateArray());
+        json_set(s, "content", cJSON_CreateArray());
     else if (!strcmp(type, "function_call"))
-        cJSON_ReplaceItemInObjectCaseSensitive(s, "arguments", cJSON_CreateString(""));
+        json_set(s, "arguments", cJSON_CreateString(""));
     else if (!strcmp(type, "reasoning"))
-        cJSON_ReplaceItemInObjectCaseSensitive(s, "summary", cJSON_CreateArray());
+        json_set(s, "summary", cJSON_CreateArray());
     else if (!strcmp(type, "file_search_call") && cJSON_GetObjectItemCaseSensitive(s, "results"))
-        cJSON_ReplaceItemInObjectCaseSensitive(s, "results", cJSON_CreateNull());
+        json_set(s, "results", cJSON_CreateNull());
     return s;
 }
 
@@ -131,8 +132,8 @@ static void message_events(ev *e, const cJSON *item, long index)
     for (const cJSON *part = cJSON_GetObjectItemCaseSensitive(item, "content")->child; part; part = part->next, k++) {
         const char *text = sget(part, "text");
         cJSON *o = at(id, index, "content_index", k), *empty = cJSON_Duplicate(part, true);
-        cJSON_ReplaceItemInObjectCaseSensitive(empty, "text", cJSON_CreateString(""));
-        cJSON_ReplaceItemInObjectCaseSensitive(empty, "annotations", cJSON_CreateArray());
+        json_set(empty, "text", cJSON_CreateString(""));
+        json_set(empty, "annotations", cJSON_CreateArray());
         cJSON_AddItemToObject(o, "part", empty);
         emit(e, "response.content_part.added", o);
         deltas(e, "response.output_text.delta", text, at(id, index, "content_index", k), true,
@@ -173,7 +174,7 @@ static void reasoning_events(ev *e, const cJSON *item, long index)
     for (const cJSON *part = cJSON_GetObjectItemCaseSensitive(item, "summary")->child; part; part = part->next, k++) {
         const char *text = sget(part, "text");
         cJSON *o = at(id, index, "summary_index", k), *empty = cJSON_Duplicate(part, true);
-        cJSON_ReplaceItemInObjectCaseSensitive(empty, "text", cJSON_CreateString(""));
+        json_set(empty, "text", cJSON_CreateString(""));
         cJSON_AddItemToObject(o, "part", empty);
         emit(e, "response.reasoning_summary_part.added", o);
         deltas(e, "response.reasoning_summary_text.delta", text, at(id, index, "summary_index", k), false, NULL);
@@ -201,11 +202,11 @@ static void search_events(ev *e, const cJSON *item, long index, const char *kind
 static cJSON *in_progress(const cJSON *resp)
 {
     cJSON *r = cJSON_Duplicate(resp, true);
-    cJSON_ReplaceItemInObjectCaseSensitive(r, "status", cJSON_CreateString("in_progress"));
-    cJSON_ReplaceItemInObjectCaseSensitive(r, "output", cJSON_CreateArray());
-    cJSON_ReplaceItemInObjectCaseSensitive(r, "usage", cJSON_CreateNull());
-    cJSON_ReplaceItemInObjectCaseSensitive(r, "error", cJSON_CreateNull());
-    cJSON_ReplaceItemInObjectCaseSensitive(r, "incomplete_details", cJSON_CreateNull());
+    json_set(r, "status", cJSON_CreateString("in_progress"));
+    json_set(r, "output", cJSON_CreateArray());
+    json_set(r, "usage", cJSON_CreateNull());
+    json_set(r, "error", cJSON_CreateNull());
+    json_set(r, "incomplete_details", cJSON_CreateNull());
     return r;
 }
 

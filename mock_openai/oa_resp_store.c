@@ -1,5 +1,6 @@
 /* Stored responses: a bounded list, oldest first, under one lock. */
 #include "oa_resp_store.h"
+#include "json.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -191,10 +192,10 @@ cJSON *oa_resp_rec_view(const oa_resp_rec *rec, uint64_t now)
     const cJSON *final = cJSON_GetObjectItemCaseSensitive(rec->response, "status");
     if (!v || (cJSON_IsString(final) && !strcmp(st, final->valuestring)))
         return v;
-    cJSON_ReplaceItemInObjectCaseSensitive(v, "status", cJSON_CreateString(st));
-    cJSON_ReplaceItemInObjectCaseSensitive(v, "output", cJSON_CreateArray());
-    cJSON_ReplaceItemInObjectCaseSensitive(v, "usage", cJSON_CreateNull());
-    cJSON_ReplaceItemInObjectCaseSensitive(v, "error", cJSON_CreateNull());
-    cJSON_ReplaceItemInObjectCaseSensitive(v, "incomplete_details", cJSON_CreateNull());
+    json_set(v, "status", cJSON_CreateString(st));
+    json_set(v, "output", cJSON_CreateArray());
+    json_set(v, "usage", cJSON_CreateNull());
+    json_set(v, "error", cJSON_CreateNull());
+    json_set(v, "incomplete_details", cJSON_CreateNull());
     return v;
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "oa_schema_int.h"
+#include "json.h"
 
 static const cJSON *get(const cJSON *o, const char *k)
 {
@@ -46,7 +47,7 @@ static bool put(cJSON *o, const char *key, cJSON *v)
     if (!v)
         return false;
     if (get(o, key))
-        return cJSON_ReplaceItemInObjectCaseSensitive(o, key, v);
+        return json_set(o, key, v);
     return cJSON_AddItemToObject(o, key, v);
 }
 

@@ -12,3 +12,14 @@ cJSON *json_parse_body(const char *body, size_t len)
     }
     return j;
 }
+
+bool json_set(cJSON *obj, const char *key, cJSON *item)
+{
+    if (!item)
+        return false;
+    bool ok = cJSON_GetObjectItemCaseSensitive(obj, key) ? cJSON_ReplaceItemInObjectCaseSensitive(obj, key, item)
+                                                         : cJSON_AddItemToObject(obj, key, item);
+    if (!ok)
+        cJSON_Delete(item);
+    return ok;
+}

@@ -16,4 +16,12 @@
 
 cJSON *json_parse_body(const char *body, size_t len);
 
+/* Set obj[key] to item, replacing or adding: cJSON_ReplaceItemInObject
+ * alone fails when the key is absent and leaves the new item leaked. item
+ * is taken either way (freed when it cannot be set); false then.
+ *
+ *     json_set(resp, "usage", cJSON_CreateNull());
+ */
+bool json_set(cJSON *obj, const char *key, cJSON *item);
+
 #endif
