@@ -7,11 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "log.h"
 #include "lp_fixtures.h"
 #include "lp_record_internal.h"
+#include "rec_mode.h"
 #include "rec_store.h"
 #include "upstream.h"
 
@@ -20,22 +20,6 @@
 
 lp_rec *lp_rec_new(const lp_rec_config *cfg, const lp_ctx *c, char *err, size_t errlen)
 {
-    err[0] = '\0';
-    bool synthetic = cfg->fallback && !strcmp(cfg->fallback, "synthetic");
-    if (cfg->fallback && *cfg->fallback && !synthetic && strcmp(cfg->fallback, "none") != 0) {
-        snprintf(err, errlen, "invalid --fallback '%s' (none, synthetic)", cfg->fallback);
-        return NULL;
-    }
-    if (!cfg->dir || !*cfg->dir) {
-        if (cfg->upstream && *cfg->upstream)
-            snprintf(err, errlen, "--upstream needs --record DIR (where the recordings go)");
-        return NULL;
-    }
-    bool upstream = cfg->upstream && *cfg->upstream && !cfg->replay_only;
-    if (upstream && strncmp(cfg->upstream, "http://", 7) != 0 && strncmp(cfg->upstream, "https://", 8) != 0) {
-        snprintf(err, errlen, "invalid --upstream '%s': an http:// or https:// URL", cfg->upstream);
-        return NULL;
-    }
     lp_rec *rec = calloc(1, sizeof *rec);
     if (!rec) {
         snprintf(err, errlen, "out of memory");
@@ -43,21 +27,15 @@ lp_rec *lp_rec_new(const lp_rec_config *cfg, const lp_ctx *c, char *err, size_t 
     }
     rec->cfg = *cfg;
     rec->c = c;
-    rec->synthetic = synthetic;
     if (rec->cfg.timeout_ms <= 0)
         rec->cfg.timeout_ms = LP_REC_TIMEOUT_DEFAULT_MS;
     if (rec->cfg.poll_ms <= 0)
         rec->cfg.poll_ms = LP_REC_POLL_DEFAULT_MS;
-    if (upstream && !(rec->up = upstream_start(cfg->upstream, cfg->key, rec->cfg.timeout_ms))) {
-        snprintf(err, errlen, "cannot start the upstream caller");
+    rec_flags f = {cfg->dir, cfg->upstream, cfg->key, cfg->fallback, cfg->replay_only, rec->cfg.timeout_ms};
+    if (rec_mode_open(&f, &rec->up, &rec->synthetic, err, errlen) <= 0) {
         free(rec);
         return NULL;
     }
-    struct stat st;
-    if (!rec->up && stat(cfg->dir, &st) != 0)
-        log_msg(LOG_WARN, "record: %s does not exist: every request will find no recording", cfg->dir);
-    log_msg(LOG_INFO, "record: %s %s%s%s", rec->up ? "recording into" : "replaying from", cfg->dir,
-            rec->up ? " from " : "", rec->up ? upstream_base(rec->up) : "");
     return rec;
 }
 

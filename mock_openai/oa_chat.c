@@ -60,8 +60,9 @@ static void logprobs(buf *b, const chat_out *o, long i, const buf *reply)
     oa_lp_tokens_free(&toks);
 }
 
-static void write_json(buf *b, chat_out *o)
+static void write_json(buf *b, void *out)
 {
+    chat_out *o = out;
     buf_printf(b, "{\"id\":\"%s\",\"object\":\"chat.completion\",\"created\":%ld,", o->id, o->created);
     model_field(b, o);
     buf_puts(b, ",\"choices\":[");
@@ -155,8 +156,9 @@ static size_t content_chunks(buf *b, const chat_out *o, long i, const buf *text)
     return count;
 }
 
-static size_t write_stream(buf *b, chat_out *o)
+static size_t write_stream(buf *b, void *out)
 {
+    chat_out *o = out;
     size_t events = 0;
     if (o->azure) { /* Azure's first event: the prompt's filter results, no choice */
         buf_puts(b, "data: {\"choices\":[],\"created\":0,\"id\":\"\",\"model\":\"\",\"object\":\"\",");
@@ -260,22 +262,11 @@ void oa_handle_chat(srv_req *r, void *ctx)
         oa_rec_script(r, &q); /* a replayed recording's reply (oa_record.c) */
         char id[40];
         oa_chat_new_id(id);
-        buf *b = srv_resp_body(r);
         chat_out o;
         chat_out_init(&o, &q, id, (long)time(NULL), oa_azure_request(r));
         srv_resp_header(r, "openai-model", q.model->snapshot);
-        /* --ttft-ms: the model's time to its first token, streamed or not;
-         * a fault's delay comes on top (srv_resp_delay adds). */
-        srv_resp_delay(r, (unsigned)c->ttft_ms);
-        if (q.stream) {
-            srv_resp_header(r, "content-type", "text/event-stream; charset=utf-8");
-            srv_resp_header(r, "cache-control", "no-cache");
-            size_t events = write_stream(b, &o);
-            oa_stream_fault(r, b, filtered, &o);
-            oa_stream_pace(r, c, b->len, events);
-        } else {
-            write_json(b, &o);
-        }
+        oa_answer a = {&o, write_stream, write_json, filtered};
+        oa_stream_answer(r, c, q.stream, &a);
     }
     oa_chat_req_free(&q);
 }

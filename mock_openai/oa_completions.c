@@ -97,8 +97,9 @@ static void head(buf *b, const cmpl_out *o)
     buf_json_str(b, o->q->model->id, strlen(o->q->model->id));
 }
 
-static void write_json(buf *b, cmpl_out *o)
+static void write_json(buf *b, void *out)
 {
+    cmpl_out *o = out;
     head(b, o);
     buf_puts(b, ",\"choices\":[");
     for (size_t p = 0; p < o->q->nprompts; p++) {
@@ -159,8 +160,9 @@ static size_t choice_events(buf *b, const cmpl_out *o, const cmpl_choice *ch, lo
     return events;
 }
 
-static size_t write_stream(buf *b, cmpl_out *o)
+static size_t write_stream(buf *b, void *out)
 {
+    cmpl_out *o = out;
     size_t events = 0;
     for (size_t p = 0; p < o->q->nprompts; p++) {
         for (long j = 0; j < o->q->n; j++) {
@@ -231,18 +233,9 @@ void oa_handle_completions(srv_req *r, void *ctx)
         char id[40];
         make_id(r, &q, id);
         cmpl_out o = {&q, id, (long)time(NULL), 0};
-        buf *b = srv_resp_body(r);
-        srv_resp_header(r, "openai-model", q.model->id);
-        srv_resp_delay(r, (unsigned)c->ttft_ms); /* --ttft-ms, as chat */
-        if (q.stream) {
-            srv_resp_header(r, "content-type", "text/event-stream; charset=utf-8");
-            srv_resp_header(r, "cache-control", "no-cache");
-            size_t events = write_stream(b, &o);
-            oa_stream_fault(r, b, filtered, &o);
-            oa_stream_pace(r, c, b->len, events);
-        } else {
-            write_json(b, &o);
-        }
+        srv_resp_header(r, "openai-model", q.model->snapshot);
+        oa_answer a = {&o, write_stream, write_json, filtered};
+        oa_stream_answer(r, c, q.stream, &a);
     }
     oa_cmpl_req_free(&q);
 }

@@ -43,3 +43,19 @@ void oa_stream_pace(srv_req *r, const oa_ctx *c, size_t bytes, size_t events)
         srv_resp_deliver(r, SRV_DELIVER_DRIP, rate ? rate : 1);
     }
 }
+
+void oa_stream_answer(srv_req *r, const oa_ctx *c, bool stream, const oa_answer *a)
+{
+    buf *b = srv_resp_body(r);
+    /* --ttft-ms: the model's time to its first token, streamed or not */
+    srv_resp_delay(r, (unsigned)c->ttft_ms);
+    if (!stream) {
+        a->json(b, a->out);
+        return;
+    }
+    srv_resp_header(r, "content-type", "text/event-stream; charset=utf-8");
+    srv_resp_header(r, "cache-control", "no-cache");
+    size_t events = a->sse(b, a->out);
+    oa_stream_fault(r, b, a->filtered, a->out);
+    oa_stream_pace(r, c, b->len, events);
+}
