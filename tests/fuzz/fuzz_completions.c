@@ -29,7 +29,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 static void check_accepted(const oa_cmpl_req *q)
 {
-    FUZZ_CHECK(q->model && oa_completion_model(q->model->id) == q->model);
+    FUZZ_CHECK(q->model && oa_completion_model(&ctx, q->model->id) == q->model);
     FUZZ_CHECK(q->n >= 1 && q->n <= 128 && q->logprobs >= -1 && q->logprobs <= 5);
     FUZZ_CHECK(q->max_tokens >= 0 && q->max_tokens <= q->model->context);
     FUZZ_CHECK(q->nprompts >= 1);
