@@ -234,9 +234,11 @@ static bool reparam(oa_err *e, const char *from, const char *to)
     size_t n = strlen(from);
     if (strncmp(e->param, from, n))
         return false;
-    char rest[48];
+    char rest[sizeof e->param];
     snprintf(rest, sizeof rest, "%s", e->param + n);
-    snprintf(e->param, sizeof e->param, "%s%s", to, rest);
+    /* a path too long for the field keeps its end cut, as any param would */
+    if (snprintf(e->param, sizeof e->param, "%s%s", to, rest) >= (int)sizeof e->param)
+        e->param[sizeof e->param - 1] = '\0';
     return true;
 }
 
