@@ -9,7 +9,6 @@
 #include "oa_catalog.h"
 #include "oa_chat.h"
 #include "oa_chat_check.h"
-#include "oa_completions.h"
 #include "oa_embed_req.h"
 #include "oa_logprobs.h"
 #include "oa_schema.h"
@@ -255,7 +254,7 @@ bool oa_chat_parse(const oa_ctx *c, const char *body, size_t len, oa_chat_req *q
     if (!cJSON_IsString(m))
         return oa_fail(e, 400, IRE, NULL, NULL, "you must provide a model parameter");
     q->model = oa_model_find(c, m->valuestring);
-    if (oa_completion_model(c, m->valuestring))
+    if (q->model && q->model->kind == OA_KIND_COMPLETION)
         return oa_fail(e, 404, IRE, "model", NULL,
                        "This is not a chat model and thus not supported in the v1/chat/completions endpoint. Did you "
                        "mean to use v1/completions?");
