@@ -14,7 +14,7 @@ build: deps
 
 # Both servers in the foreground on 8001/8002; Ctrl-C stops both.
 run: build
-	@trap 'kill 0' INT TERM; \
+	@trap 'trap - INT TERM; kill 0' INT TERM; \
 	$(BUILD)/mock_llamaparse/mock_llamaparse --port 8001 & \
 	$(BUILD)/mock_openai/mock_openai --port 8002 & \
 	wait
