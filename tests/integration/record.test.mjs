@@ -229,6 +229,8 @@ describe('mock_openai record then replay', () => {
     await assert.rejects(startServer('mock_openai', ['--upstream', 'http://127.0.0.1:1']), /--upstream needs --record DIR/);
     await assert.rejects(startServer('mock_openai', ['--record', dir, '--fallback', 'maybe']), /invalid --fallback 'maybe'/);
     await assert.rejects(startServer('mock_llamaparse', ['--record', dir, '--upstream', 'ftp://x']), /invalid --upstream 'ftp:\/\/x'/);
+    await assert.rejects(startServer('mock_openai', ['--record', dir, '--upstream', 'ftp://x']), /invalid --upstream 'ftp:\/\/x'/);
+    await assert.rejects(startServer('mock_llamaparse', ['--record', dir, '--fallback', 'maybe']), /invalid --fallback 'maybe'/);
   });
 
   it('--fallback synthetic answers what is not recorded', async () => {
